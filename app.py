@@ -1,0 +1,19 @@
+"""Sortie: page configuration and navigation only; pages live in ui/."""
+
+import os
+
+os.environ.setdefault("PYBAMM_DISABLE_TELEMETRY", "true")
+
+import streamlit as st
+
+from ui import catalogue_page, mission_page
+
+st.set_page_config(page_title="Sortie", page_icon="🔋", layout="wide")
+st.navigation(
+    [
+        st.Page(
+            mission_page.render, title="Fly a mission", icon="✈️", url_path="mission", default=True
+        ),
+        st.Page(catalogue_page.render, title="Cells and presets", icon="🔋", url_path="catalogue"),
+    ]
+).run()

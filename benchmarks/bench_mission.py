@@ -1,0 +1,160 @@
+"""Mission engine speed: time to first result and repeated runs, against plain PyBaMM.
+
+Each model runs in a fresh Python process so that "first result" includes everything a user
+waits for: importing PyBaMM, building the model, the first solve. Within that process the
+same mission is then re-run (cached model), and a plain PyBaMM loop (a new Simulation per run,
+same physics and mission) gives the ratio on the same machine in the same run.
+
+    python benchmarks/bench_mission.py [--repeats 5] [--mission quad-isr-loiter]
+
+Prints a table and writes benchmarks/results/mission.json (not committed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+RESULTS = Path(__file__).parent / "results"
+
+
+def _plain_pybamm_run(model_name: str, mission, cell, pack) -> float:
+    """What a user writes without Sortie's cache: build and solve a new Simulation."""
+    import numpy as np
+    import pybamm
+
+    start = time.perf_counter()
+    model_class = {"dfn": pybamm.lithium_ion.DFN, "spme": pybamm.lithium_ion.SPMe}[model_name]
+    model = model_class(
+        options={
+            "operating mode": "power",
+            "thermal": "lumped",
+            "calculate discharge energy": "true",
+        }
+    )
+    values = pybamm.ParameterValues(cell.chemistry.parameter_set)
+    starts = mission.start_times_s
+    powers = [s.power_w / pack.cell_count for s in mission.segments]
+
+    def power(t):
+        total = pybamm.Scalar(powers[0])
+        for i in range(1, len(powers)):
+            total = total + (powers[i] - powers[i - 1]) * (t >= starts[i])
+        return total
+
+    values.update(
+        {
+            "Power function [W]": power,
+            "Ambient temperature [K]": 293.15,
+            "Initial temperature [K]": 293.15,
+        }
+    )
+    simulation = pybamm.Simulation(model, parameter_values=values, solver=pybamm.IDAKLUSolver())
+    grid = np.linspace(0, mission.duration_s, 600)
+    simulation.solve([0, mission.duration_s], t_interp=grid)
+    return time.perf_counter() - start
+
+
+def worker(model_name: str, mission_id: str, repeats: int, process_start: float) -> dict:
+    import_start = time.perf_counter()
+    from sortie.cells.pack import Pack
+    from sortie.models import electrochemistry  # imports PyBaMM
+    from sortie.models.chain import simulate_mission
+    from sortie.models.settings import SimulationSettings
+    from sortie.presets import load_cell, load_drone, load_mission
+
+    import_s = time.perf_counter() - import_start
+    mission = load_mission(mission_id)
+    drone = load_drone(mission.drone)
+    cell = load_cell(drone.cell)
+    pack = Pack(series_count=drone.series_count, parallel_count=drone.parallel_count)
+    settings = SimulationSettings(model=model_name)
+
+    start = time.perf_counter()
+    first = simulate_mission(cell, pack, mission, settings)
+    first_run_s = time.perf_counter() - start
+    first_result_s = time.time() - process_start
+
+    repeated = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        again = simulate_mission(cell, pack, mission, settings)
+        repeated.append(time.perf_counter() - start)
+    assert again.summary.endurance_s == first.summary.endurance_s
+    assert electrochemistry.built_model_count() == 1
+
+    plain = [
+        _plain_pybamm_run(model_name, mission, cell, pack) for _ in range(max(2, repeats // 2))
+    ]
+    return {
+        "model": model_name,
+        "mission": mission_id,
+        "verdict": first.summary.termination_reason.value,
+        "import_s": import_s,
+        "first_run_s": first_run_s,
+        "time_to_first_result_s": first_result_s,
+        "repeated_run_median_s": statistics.median(repeated),
+        "plain_pybamm_run_median_s": statistics.median(plain),
+        "speed_up_vs_plain_pybamm": statistics.median(plain) / statistics.median(repeated),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--mission", default="quad-isr-loiter")
+    parser.add_argument("--models", default="dfn,spme")
+    parser.add_argument("--worker", help=argparse.SUPPRESS)
+    parser.add_argument("--process-start", type=float, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.worker:
+        print(json.dumps(worker(args.worker, args.mission, args.repeats, args.process_start)))
+        return
+
+    rows = []
+    env = {**os.environ, "PYBAMM_DISABLE_TELEMETRY": "true"}
+    for model_name in args.models.split(","):
+        command = [
+            sys.executable,
+            __file__,
+            "--worker",
+            model_name,
+            "--mission",
+            args.mission,
+            "--repeats",
+            str(args.repeats),
+            "--process-start",
+            repr(time.time()),
+        ]
+        done = subprocess.run(command, capture_output=True, text=True, env=env, check=True)
+        rows.append(json.loads(done.stdout.strip().splitlines()[-1]))
+
+    print(f"mission {args.mission}, {os.cpu_count()} cores, repeats {args.repeats}")
+    header = (
+        "model",
+        "first result [s]",
+        "of which import [s]",
+        "first run [s]",
+        "repeat [s]",
+        "plain PyBaMM [s]",
+        "speed-up",
+    )
+    print(" | ".join(header))
+    for r in rows:
+        print(
+            f"{r['model']} | {r['time_to_first_result_s']:.2f} | {r['import_s']:.2f} | "
+            f"{r['first_run_s']:.2f} | {r['repeated_run_median_s']:.3f} | "
+            f"{r['plain_pybamm_run_median_s']:.2f} | {r['speed_up_vs_plain_pybamm']:.1f}x"
+        )
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "mission.json").write_text(json.dumps(rows, indent=2))
+
+
+if __name__ == "__main__":
+    main()

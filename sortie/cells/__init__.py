@@ -1,0 +1,1 @@
+"""What a cell is: chemistry catalogue, design, mass/volume budget, pack. Pure Python."""

@@ -1,0 +1,39 @@
+"""A cell ready to fly: a design and the chemistry it is built from."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+from sortie.cells.budget import CellBudget, cell_budget
+from sortie.cells.chemistry import Chemistry
+from sortie.cells.design import CellDesign
+
+
+@dataclass(frozen=True)
+class Cell:
+    design: CellDesign
+    chemistry: Chemistry
+
+    def __post_init__(self) -> None:
+        if self.design.chemistry != self.chemistry.id:
+            raise ValueError(
+                f"cell {self.design.id} names chemistry {self.design.chemistry!r}, "
+                f"but {self.chemistry.id!r} was given"
+            )
+
+    @property
+    def id(self) -> str:
+        return self.design.id
+
+    @property
+    def name(self) -> str:
+        return self.design.name
+
+    @functools.cached_property
+    def budget(self) -> CellBudget:
+        return cell_budget(self.design, self.chemistry)
+
+    @property
+    def heat_capacity_j_per_k(self) -> float:
+        return self.budget.mass_kg * self.chemistry.specific_heat_j_per_kg_k

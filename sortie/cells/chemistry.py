@@ -1,0 +1,96 @@
+"""Chemistries: one PyBaMM parameter set plus the facts Sortie needs around it.
+
+A chemistry says where its electrochemistry comes from (``parameter_set`` and ``reference``),
+how far it can be trusted (:class:`Fidelity`), the densities the mass budget needs, and any
+PyBaMM parameters that the published set lacks and Sortie supplies (``parameter_supplement``,
+each with a source in ``sources``).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated, Any
+
+from pydantic import ConfigDict, Field, model_validator
+from pydantic.dataclasses import dataclass
+
+from sortie.cells.materials import ALUMINIUM_DENSITY_KG_PER_M3, COPPER_DENSITY_KG_PER_M3
+
+STRICT = ConfigDict(extra="forbid", frozen=True)
+
+Positive = Annotated[float, Field(gt=0)]
+
+
+class FoilMetal(StrEnum):
+    """Current-collector metal."""
+
+    ALUMINIUM = "aluminium"
+    COPPER = "copper"
+
+    @property
+    def density_kg_per_m3(self) -> float:
+        if self is FoilMetal.COPPER:
+            return COPPER_DENSITY_KG_PER_M3
+        return ALUMINIUM_DENSITY_KG_PER_M3
+
+
+class Provenance(StrEnum):
+    """Where a group of numbers comes from."""
+
+    ORIGINAL = "original"  # from the published parameter set
+    SUPPLIED = "supplied"  # added by Sortie from the cited sources
+    DERIVED = "derived"  # computed by Sortie from the design (e.g. heat capacity from mass)
+
+
+@dataclass(config=STRICT)
+class Fidelity:
+    """Honest flags shown next to every result that uses this chemistry."""
+
+    temperature_dependent_transport: bool
+    thermal_data: Provenance
+    mass_data: Provenance
+    scaled_from_lab_cell: bool = False
+    notes: str = ""
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """Plain-language caveats for the UI and CLI."""
+        found = []
+        if not self.temperature_dependent_transport:
+            found.append("no temperature dependence in transport: cold missions look too good")
+        if self.thermal_data is Provenance.SUPPLIED:
+            found.append("thermal data supplied from the literature, not from the parameter set")
+        if self.scaled_from_lab_cell:
+            found.append("scaled from a lab cell to a commercial format")
+        return tuple(found)
+
+
+@dataclass(config=STRICT)
+class Chemistry:
+    """A catalogue entry. Densities in kg/m3; voltages in V; areal capacity in A h per m2 of
+    electrode-pair area (the PyBaMM "Electrode width x height" convention)."""
+
+    id: str
+    name: str
+    parameter_set: str
+    reference: str
+    positive_material: str
+    negative_material: str
+    nominal_voltage_v: Annotated[float, Field(gt=0.5, lt=5.0)]
+    reference_areal_capacity_ah_per_m2: Positive
+    positive_active_density_kg_per_m3: Positive
+    negative_active_density_kg_per_m3: Positive
+    electrolyte_density_kg_per_m3: Positive
+    specific_heat_j_per_kg_k: Annotated[float, Field(gt=300, lt=3000)]
+    positive_foil: FoilMetal = FoilMetal.ALUMINIUM
+    negative_foil: FoilMetal = FoilMetal.COPPER
+    fidelity: Fidelity = None  # type: ignore[assignment]  # required, checked below
+    model_options: dict[str, Any] = Field(default_factory=dict)
+    parameter_supplement: dict[str, float] = Field(default_factory=dict)
+    sources: dict[str, str] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _check(self) -> Chemistry:
+        if self.fidelity is None:
+            raise ValueError("fidelity flags are required")
+        return self

@@ -1,0 +1,209 @@
+"""The model chain: fly a mission on a pack of cells and say how it went.
+
+``simulate_mission(cell, pack, mission, settings) -> MissionResult`` is the one entry point;
+studies (compare, sweep, optimise) call it. It converts Sortie's objects into plain numbers
+for the PyBaMM adapter (imported lazily so that listing presets never pays for PyBaMM) and
+turns what comes back into a time series and a verdict.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from sortie.cells.cell import Cell
+from sortie.cells.pack import Pack
+from sortie.errors import InfeasiblePowerError
+from sortie.models.mission import Mission
+from sortie.models.result import MissionResult, MissionSummary, TerminationReason
+from sortie.models.settings import ModelKind, SimulationSettings
+
+KELVIN_OFFSET = 273.15
+# No commercial Li-ion or Na-ion cell delivers its whole energy in under a minute: a
+# per-cell power above 60 x its energy per hour is refused before any solve.
+MAX_POWER_TO_ENERGY_PER_HOUR = 60.0
+
+
+def celsius_to_kelvin(temperature_c: float) -> float:
+    return temperature_c + KELVIN_OFFSET
+
+
+def time_grid_s(mission: Mission, output_points: int) -> np.ndarray:
+    """Evenly spaced output times plus every segment start (so steps show sharply)."""
+    uniform = np.linspace(0.0, mission.duration_s, output_points)
+    return np.union1d(uniform, np.asarray(mission.start_times_s))
+
+
+def _termination(raw: str) -> TerminationReason:
+    from sortie.models import electrochemistry as ec
+
+    if raw == "final time":
+        return TerminationReason.END_OF_PROFILE
+    if raw == f"event: {ec.MINIMUM_VOLTAGE_EVENT}":
+        return TerminationReason.VOLTAGE_CUTOFF
+    if raw == f"event: {ec.MAXIMUM_TEMPERATURE_EVENT}":
+        return TerminationReason.TEMPERATURE_LIMIT
+    if raw.startswith("event:"):
+        return TerminationReason.MODEL_LIMIT
+    return TerminationReason.SOLVER_FAILURE
+
+
+def _check_power(cell: Cell, pack: Pack, mission: Mission) -> None:
+    limit_w = MAX_POWER_TO_ENERGY_PER_HOUR * cell.budget.energy_wh
+    for segment in mission.segments:
+        per_cell_w = segment.power_w / pack.cell_count
+        if per_cell_w > limit_w:
+            raise InfeasiblePowerError(
+                f"segment '{segment.name}' asks {segment.power_w:.0f} W of "
+                f"{pack.cell_count} cells = {per_cell_w:.0f} W per cell; a "
+                f"{cell.budget.energy_wh:.1f} Wh {cell.name} cannot deliver more than about "
+                f"{limit_w:.0f} W: use more cells in parallel"
+            )
+
+
+def _warnings(cell: Cell, settings: SimulationSettings, solver_warnings: tuple[str, ...]):
+    found = [f"{cell.chemistry.name}: {w}" for w in cell.chemistry.fidelity.warnings]
+    if settings.model is ModelKind.SPM:
+        found.append("SPM underestimates self-heating (~40 % at 2C): use DFN for thermal verdicts")
+    found.extend(w for w in solver_warnings if "extrapolat" in w.lower() or "partial" in w)
+    return tuple(found)
+
+
+def simulate_mission(
+    cell: Cell,
+    pack: Pack,
+    mission: Mission,
+    settings: SimulationSettings | None = None,
+) -> MissionResult:
+    """Fly ``mission`` on ``pack`` built from ``cell``.
+
+    Pack power is shared equally by all ``series_count x parallel_count`` cells. The run ends
+    at the end of the profile, at the voltage cut-off of the parameter set, at
+    ``settings.max_temperature_c`` or when the solver fails; the summary says which. Raises
+    :class:`InfeasiblePowerError` when the cells cannot deliver the first segment at all.
+    """
+    from sortie.models import electrochemistry as ec
+
+    settings = settings or SimulationSettings()
+    budget = cell.budget
+    _check_power(cell, pack, mission)
+    ambients_c = mission.segment_ambients_c(settings.ambient_c)
+    spec = ec.ModelSpec(
+        parameter_set=cell.chemistry.parameter_set,
+        model=settings.model.value,
+        model_options=ec.to_hashable_options(cell.chemistry.model_options),
+        parameter_supplement=tuple(sorted(cell.chemistry.parameter_supplement.items())),
+        electrode_area_m2=budget.electrode_area_m2,
+        nominal_capacity_ah=budget.capacity_ah,
+        initial_state_of_charge=settings.initial_state_of_charge,
+        segment_start_times_s=mission.start_times_s,
+    )
+    inputs = ec.RunInputs(
+        cell_power_w=tuple(s.power_w / pack.cell_count for s in mission.segments),
+        ambient_k=tuple(celsius_to_kelvin(t) for t in ambients_c),
+        initial_temperature_k=celsius_to_kelvin(ambients_c[0]),
+        max_temperature_k=celsius_to_kelvin(settings.max_temperature_c),
+        heat_transfer_coefficient_w_per_m2_k=settings.heat_transfer_coefficient_w_per_m2_k,
+        cell_volume_m3=budget.volume_m3,
+        cooling_area_m2=cell.design.format.surface_area_m2,
+        volumetric_heat_capacity_j_per_m3_k=cell.heat_capacity_j_per_k / budget.volume_m3,
+    )
+    try:
+        output = ec.run(spec, inputs, time_grid_s(mission, settings.output_points))
+    except ec.StartFailure as failure:
+        first = mission.segments[0]
+        raise InfeasiblePowerError(
+            f"{cell.name} cannot deliver {first.power_w / pack.cell_count:.1f} W per cell "
+            f"({first.power_w:.0f} W over {pack.cell_count} cells) at the start of "
+            f"'{first.name}' ({_first_line(str(failure))})"
+        ) from None
+    return _result(cell, pack, mission, settings, ambients_c, output)
+
+
+def _solver_failure_message(raw: str, time_s: np.ndarray, model: ModelKind) -> str:
+    detail = (
+        _first_line(raw)
+        .removeprefix("input set 0: ")
+        .removesuffix(", returning a partial solution.")
+    )
+    at = f" at {time_s[-1]:.0f} s" if len(time_s) else " at the start"
+    hint = (
+        "; SPMe is fragile under power control at high rates, DFN is more robust"
+        if model is ModelKind.SPME
+        else ""
+    )
+    return f"the solver failed{at}: {detail}{hint}"
+
+
+def _first_line(text: str) -> str:
+    return text.strip().splitlines()[0][:200] if text.strip() else "no message"
+
+
+def _result(cell, pack, mission, settings, ambients_c, output) -> MissionResult:
+    budget = cell.budget
+    n_cells = pack.cell_count
+    time = output.time_s
+    index = mission.segment_index_at(time)
+    cell_power = np.array([s.power_w for s in mission.segments])[index] / n_cells
+    soc = settings.initial_state_of_charge - output.discharge_capacity_ah / budget.capacity_ah
+    frame = pd.DataFrame(
+        {
+            "segment": [mission.segments[i].name for i in index],
+            "phase": [mission.segments[i].phase.value for i in index],
+            "pack_power_w": cell_power * n_cells,
+            "cell_power_w": cell_power,
+            "cell_voltage_v": output.voltage_v,
+            "pack_voltage_v": output.voltage_v * pack.series_count,
+            "cell_current_a": output.current_a,
+            "pack_current_a": output.current_a * pack.parallel_count,
+            "cell_temperature_c": output.temperature_k - KELVIN_OFFSET,
+            "ambient_temperature_c": np.asarray(ambients_c)[index],
+            "state_of_charge": soc,
+        },
+        index=pd.Index(time, name="time_s"),
+    )
+    reason = _termination(output.termination)
+    ran = len(time) > 0
+    end_index = int(index[-1]) if ran else 0
+    message = {
+        TerminationReason.END_OF_PROFILE: "flew the whole profile",
+        TerminationReason.VOLTAGE_CUTOFF: "cell voltage reached the cut-off",
+        TerminationReason.TEMPERATURE_LIMIT: (
+            f"cell temperature reached {settings.max_temperature_c:g} °C"
+        ),
+    }.get(reason, output.message or output.termination)
+    if reason is TerminationReason.MODEL_LIMIT:
+        message = f"the model reached a limit of validity ({output.termination[7:]})"
+    if reason is TerminationReason.SOLVER_FAILURE:
+        message = _solver_failure_message(output.message, time, settings.model)
+    energy_cell_wh = float(output.discharge_energy_wh[-1]) if ran else 0.0
+    summary = MissionSummary(
+        cell_id=cell.id,
+        chemistry_id=cell.chemistry.id,
+        mission_id=mission.id,
+        model=settings.model.value,
+        endurance_s=float(time[-1]) if ran else 0.0,
+        mission_duration_s=mission.duration_s,
+        mission_completed=reason is TerminationReason.END_OF_PROFILE,
+        termination_reason=reason,
+        termination_message=message,
+        final_segment=mission.segments[end_index].name,
+        final_phase=mission.segments[end_index].phase.value,
+        min_cell_voltage_v=float(output.voltage_v.min()) if ran else float("nan"),
+        max_cell_temperature_c=float(frame["cell_temperature_c"].max()) if ran else float("nan"),
+        energy_delivered_wh=energy_cell_wh * n_cells,
+        final_state_of_charge=float(soc[-1]) if ran else settings.initial_state_of_charge,
+        series_count=pack.series_count,
+        parallel_count=pack.parallel_count,
+        pack_mass_kg=pack.mass_kg(budget),
+        pack_energy_wh=pack.energy_wh(budget),
+        capacity_ah=budget.capacity_ah,
+        energy_wh=budget.energy_wh,
+        mass_g=budget.mass_g,
+        volume_ml=budget.volume_ml,
+        gravimetric_energy_density_wh_per_kg=budget.gravimetric_energy_density_wh_per_kg,
+        volumetric_energy_density_wh_per_l=budget.volumetric_energy_density_wh_per_l,
+        mission_gravimetric_energy_density_wh_per_kg=energy_cell_wh / budget.mass_kg,
+        warnings=_warnings(cell, settings, output.warnings),
+    )
+    return MissionResult(timeseries=frame, summary=summary)

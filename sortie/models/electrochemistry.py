@@ -1,0 +1,324 @@
+"""The PyBaMM adapter: the one module in Sortie that imports PyBaMM.
+
+Plain data in (:class:`ModelSpec`, :class:`RunInputs`), plain numpy arrays out
+(:class:`RunOutput`). A built ``pybamm.Simulation`` is cached per :class:`ModelSpec`; every
+value that changes from run to run without changing the model's structure (per-segment cell
+power and ambient temperature, cooling, heat capacity, temperature limit) is a PyBaMM input
+parameter, so a repeated run re-solves without rebuilding.
+
+Recipe and pitfalls: see ``shared/DESIGN.md``. Two facts checked while writing this:
+- Segment start times are baked into the model as constants. With the times as input
+  parameters PyBaMM 26.10 integrates each sub-interval separately but passes it the whole
+  ``t_interp`` grid and fails ("t_interp values must be less than the greatest t_eval").
+  With constant times IDAKLU restarts exactly at each step in a single call.
+- ``"use lumped thermal capacity": "true"`` with ``Cell heat capacity [J.K-1.m-3]`` ties the
+  heat capacity to Sortie's mass budget (mass x c_p / volume), which the parameter sets'
+  layer densities (some placeholders) do not.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import threading
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+os.environ.setdefault("PYBAMM_DISABLE_TELEMETRY", "true")
+
+import numpy as np
+import pybamm
+
+VOLTAGE = "Voltage [V]"
+CURRENT = "Current [A]"
+TEMPERATURE = "Volume-averaged cell temperature [K]"
+DISCHARGE_CAPACITY = "Discharge capacity [A.h]"
+DISCHARGE_ENERGY = "Discharge energy [W.h]"
+OUTPUT_VARIABLES = (VOLTAGE, CURRENT, TEMPERATURE, DISCHARGE_CAPACITY, DISCHARGE_ENERGY)
+
+MINIMUM_VOLTAGE_EVENT = "Minimum voltage [V]"
+MAXIMUM_TEMPERATURE_EVENT = "Maximum temperature [K]"
+
+_MODEL_CLASSES = {
+    "spm": pybamm.lithium_ion.SPM,
+    "spme": pybamm.lithium_ion.SPMe,
+    "dfn": pybamm.lithium_ion.DFN,
+}
+_BASE_OPTIONS = {
+    "operating mode": "power",
+    "thermal": "lumped",
+    "use lumped thermal capacity": "true",
+    "calculate discharge energy": "true",
+}
+# Relative tolerance: ~23 % faster than 1e-6 with no visible change (design notes).
+_RTOL = 1e-4
+_ATOL = 1e-6
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """What fixes the structure of a built model (the cache key). Hashable plain data."""
+
+    parameter_set: str
+    model: str
+    model_options: tuple[tuple[str, Any], ...]
+    parameter_supplement: tuple[tuple[str, float], ...]
+    electrode_area_m2: float
+    nominal_capacity_ah: float
+    initial_state_of_charge: float
+    segment_start_times_s: tuple[float, ...]
+
+
+@dataclass(frozen=True)
+class RunInputs:
+    """Per-run values (PyBaMM input parameters). One power and ambient per segment."""
+
+    cell_power_w: tuple[float, ...]
+    ambient_k: tuple[float, ...]
+    initial_temperature_k: float
+    max_temperature_k: float
+    heat_transfer_coefficient_w_per_m2_k: float
+    cell_volume_m3: float
+    cooling_area_m2: float
+    volumetric_heat_capacity_j_per_m3_k: float
+
+
+@dataclass(frozen=True)
+class RunOutput:
+    """Solver output on the time grid (up to where the run ended).
+
+    ``termination`` is ``"final time"``, ``"event: <name>"`` or ``"failure"``.
+    """
+
+    time_s: np.ndarray
+    voltage_v: np.ndarray
+    current_a: np.ndarray
+    temperature_k: np.ndarray
+    discharge_capacity_ah: np.ndarray
+    discharge_energy_wh: np.ndarray
+    termination: str
+    message: str
+    warnings: tuple[str, ...]
+
+
+class StartFailure(Exception):
+    """The run could not start: the cell cannot deliver the first segment's power."""
+
+
+class ParameterError(ValueError):
+    """A PyBaMM parameter set or supplement is unknown or inconsistent."""
+
+
+def to_hashable_options(options: dict[str, Any]) -> tuple[tuple[str, Any], ...]:
+    """Model options as a sorted tuple, lists turned into tuples (TOML gives lists; PyBaMM
+    wants tuples for per-electrode options)."""
+
+    def freeze(value: Any) -> Any:
+        if isinstance(value, list | tuple):
+            return tuple(freeze(v) for v in value)
+        return value
+
+    return tuple(sorted((key, freeze(value)) for key, value in options.items()))
+
+
+def available_parameter_sets() -> tuple[str, ...]:
+    return tuple(sorted(pybamm.parameter_sets.keys()))
+
+
+@functools.cache
+def _known_parameter_names() -> frozenset[str]:
+    # A supplement may only add names PyBaMM already uses somewhere: `update` with
+    # check_already_exists=False would silently accept a misspelt key.
+    names: set[str] = {"Cell heat capacity [J.K-1.m-3]"}
+    for reference in ("Chen2020", "ORegan2022", "Ecker2015"):
+        names.update(pybamm.ParameterValues(reference).keys())
+    return frozenset(names)
+
+
+def _balanced_sum(terms: list[pybamm.Symbol]) -> pybamm.Symbol:
+    # Pairwise so that long profiles do not make a deep expression tree (recursion limits).
+    while len(terms) > 1:
+        terms = [
+            terms[i] + terms[i + 1] if i + 1 < len(terms) else terms[i]
+            for i in range(0, len(terms), 2)
+        ]
+    return terms[0]
+
+
+def _piecewise_constant(prefix: str, start_times_s: Sequence[float], t: pybamm.Symbol):
+    """``v0 + sum_i (v_i - v_{i-1}) * (t >= t_i)`` with each ``v_i`` an input parameter."""
+    values = [pybamm.InputParameter(f"{prefix} {i}") for i in range(len(start_times_s))]
+    terms = [values[0]] + [
+        (values[i] - values[i - 1]) * (t >= float(start_times_s[i]))
+        for i in range(1, len(start_times_s))
+    ]
+    return _balanced_sum(terms)
+
+
+@dataclass
+class _Built:
+    simulation: pybamm.Simulation
+    lock: threading.Lock
+
+
+_build_lock = threading.Lock()
+
+
+def _parameter_values(spec: ModelSpec, options: Any) -> pybamm.ParameterValues:
+    """Parameter values for ``spec``; ``options`` are the built model's full options."""
+    if spec.parameter_set not in pybamm.parameter_sets:
+        raise ParameterError(f"unknown PyBaMM parameter set {spec.parameter_set!r}")
+    values = pybamm.ParameterValues(spec.parameter_set)
+    known = _known_parameter_names()
+    supplement = dict(spec.parameter_supplement)
+    unknown = sorted(k for k in supplement if k not in known and k not in values)
+    if unknown:
+        raise ParameterError(f"not a PyBaMM parameter name: {', '.join(unknown)}")
+    values.update(supplement, check_already_exists=False)
+    # Sortie's design sets the electrode-pair area; keep the set's height, stretch the width.
+    height_m = values["Electrode height [m]"]
+    values.update(
+        {
+            "Electrode width [m]": spec.electrode_area_m2 / height_m,
+            "Number of electrodes connected in parallel to make a cell": 1.0,
+            "Nominal cell capacity [A.h]": spec.nominal_capacity_ah,
+        }
+    )
+    # Some sets start fully discharged (Mohtat2020): always set the state explicitly.
+    values.set_initial_state(spec.initial_state_of_charge, options=options)
+    starts = spec.segment_start_times_s
+    values.update(
+        {
+            "Power function [W]": lambda t: _piecewise_constant("Cell power [W]", starts, t),
+            "Ambient temperature [K]": lambda y, z, t: _piecewise_constant(
+                "Ambient temperature [K]", starts, t
+            ),
+            "Initial temperature [K]": pybamm.InputParameter("Initial temperature [K]"),
+            "Total heat transfer coefficient [W.m-2.K-1]": pybamm.InputParameter(
+                "Heat transfer coefficient [W.m-2.K-1]"
+            ),
+            "Cell volume [m3]": pybamm.InputParameter("Cell volume [m3]"),
+            "Cell cooling surface area [m2]": pybamm.InputParameter("Cooling area [m2]"),
+            "Cell heat capacity [J.K-1.m-3]": pybamm.InputParameter(
+                "Cell heat capacity [J.K-1.m-3]"
+            ),
+        },
+        check_already_exists=False,
+    )
+    return values
+
+
+def _build(spec: ModelSpec) -> _Built:
+    if spec.model not in _MODEL_CLASSES:
+        raise ParameterError(f"unknown model {spec.model!r}; choose from {sorted(_MODEL_CLASSES)}")
+    options = {**_BASE_OPTIONS, **dict(spec.model_options)}
+    model = _MODEL_CLASSES[spec.model](options=options)
+    temperature = model.variables[TEMPERATURE]
+    model.events.append(
+        pybamm.Event(
+            MAXIMUM_TEMPERATURE_EVENT,
+            pybamm.InputParameter("Maximum temperature [K]") - temperature,
+        )
+    )
+    solver = pybamm.IDAKLUSolver(
+        rtol=_RTOL,
+        atol=_ATOL,
+        output_variables=list(OUTPUT_VARIABLES),
+        on_failure="warn",
+        options={"num_threads": 1},
+    )
+    simulation = pybamm.Simulation(
+        model, parameter_values=_parameter_values(spec, model.options), solver=solver
+    )
+    simulation.build()
+    return _Built(simulation=simulation, lock=threading.Lock())
+
+
+@functools.lru_cache(maxsize=64)
+def _cached_build(spec: ModelSpec) -> _Built:
+    return _build(spec)
+
+
+def built_model_count() -> int:
+    """How many distinct models are built and cached (for tests and benchmarks)."""
+    return _cached_build.cache_info().currsize
+
+
+def clear_cache() -> None:
+    _cached_build.cache_clear()
+
+
+def _input_dict(inputs: RunInputs) -> dict[str, float]:
+    values = {
+        "Initial temperature [K]": inputs.initial_temperature_k,
+        "Maximum temperature [K]": inputs.max_temperature_k,
+        "Heat transfer coefficient [W.m-2.K-1]": inputs.heat_transfer_coefficient_w_per_m2_k,
+        "Cell volume [m3]": inputs.cell_volume_m3,
+        "Cooling area [m2]": inputs.cooling_area_m2,
+        "Cell heat capacity [J.K-1.m-3]": inputs.volumetric_heat_capacity_j_per_m3_k,
+    }
+    for i, (power, ambient) in enumerate(zip(inputs.cell_power_w, inputs.ambient_k, strict=True)):
+        values[f"Cell power [W] {i}"] = float(power)
+        values[f"Ambient temperature [K] {i}"] = float(ambient)
+    return values
+
+
+def _empty_output(termination: str, message: str, caught: tuple[str, ...]) -> RunOutput:
+    empty = np.empty(0)
+    return RunOutput(empty, empty, empty, empty, empty, empty, termination, message, caught)
+
+
+def run(spec: ModelSpec, inputs: RunInputs, time_grid_s: np.ndarray) -> RunOutput:
+    """Fly one profile on one cell. ``time_grid_s`` is where outputs are reported (it does not
+    steer the solver); it must start at 0 and end at the profile's end.
+
+    Raises :class:`StartFailure` when the power cannot be delivered at t = 0.
+    """
+    if len(inputs.cell_power_w) != len(spec.segment_start_times_s):
+        raise ValueError("one power per segment is needed")
+    with _build_lock:
+        built = _cached_build(spec)
+    end_time_s = float(time_grid_s[-1])
+    with built.lock, warnings.catch_warnings(record=True) as caught_list:
+        warnings.simplefilter("always")
+        try:
+            solution = built.simulation.solve(
+                [0.0, end_time_s], t_interp=time_grid_s, inputs=_input_dict(inputs)
+            )
+        except pybamm.SolverError as error:
+            text = str(error)
+            caught = _warning_texts(caught_list)
+            if "at initial conditions" in text or "initial conditions" in text.lower():
+                raise StartFailure(text) from None
+            return _empty_output("failure", text, caught)
+    caught = _warning_texts(caught_list)
+    termination = solution.termination
+    message = ""
+    if termination == "failure" or (
+        solution.t[-1] < end_time_s * (1 - 1e-9) and (termination == "final time")
+    ):
+        failures = [w for w in caught if "partial solution" in w]
+        message = failures[0] if failures else "the solver stopped before the end"
+        termination = "failure"
+    return RunOutput(
+        time_s=np.asarray(solution.t, dtype=float),
+        voltage_v=np.asarray(solution[VOLTAGE].entries, dtype=float),
+        current_a=np.asarray(solution[CURRENT].entries, dtype=float),
+        temperature_k=np.asarray(solution[TEMPERATURE].entries, dtype=float),
+        discharge_capacity_ah=np.asarray(solution[DISCHARGE_CAPACITY].entries, dtype=float),
+        discharge_energy_wh=np.asarray(solution[DISCHARGE_ENERGY].entries, dtype=float),
+        termination=termination,
+        message=message,
+        warnings=caught,
+    )
+
+
+def _warning_texts(caught: list[warnings.WarningMessage]) -> tuple[str, ...]:
+    seen: dict[str, None] = {}
+    for item in caught:
+        if issubclass(item.category, DeprecationWarning):
+            continue
+        seen.setdefault(str(item.message).strip().splitlines()[0][:300], None)
+    return tuple(seen)

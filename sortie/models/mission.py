@@ -1,0 +1,123 @@
+"""Missions: a sequence of segments of constant pack power, each with its ambient temperature.
+
+A mission is what the pack must deliver, in watts at the pack terminals (positive =
+discharge). Drone physics (issue "From airframe to power profile") will produce these
+segments from flight phases; until then presets give watts with a comment on their origin.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from enum import StrEnum
+from typing import Annotated
+
+import numpy as np
+from pydantic import Field, model_validator
+from pydantic.dataclasses import dataclass
+
+from sortie.cells.chemistry import STRICT
+
+MAX_SEGMENTS = 2000
+MAX_MISSION_DURATION_S = 7 * 24 * 3600.0
+
+
+class FlightPhase(StrEnum):
+    """What the aircraft is doing in a segment (labels verdicts: "cut-off in the dash")."""
+
+    GROUND = "ground"
+    TAKEOFF = "takeoff"
+    CLIMB = "climb"
+    TRANSIT = "transit"
+    CRUISE = "cruise"
+    LOITER = "loiter"
+    HOVER = "hover"
+    DASH = "dash"
+    PAYLOAD_RELEASE = "payload release"
+    RETURN = "return"
+    DESCENT = "descent"
+    LANDING = "landing"
+    TEST = "test"
+
+
+@dataclass(config=STRICT)
+class Segment:
+    """Constant pack power for a duration. ``ambient_c`` None takes the mission's."""
+
+    name: str
+    duration_s: Annotated[float, Field(gt=0, le=MAX_MISSION_DURATION_S)]
+    power_w: Annotated[float, Field(ge=0, le=1e7)]
+    phase: FlightPhase = FlightPhase.CRUISE
+    ambient_c: Annotated[float, Field(ge=-60, le=80)] | None = None
+
+
+@dataclass(config=STRICT)
+class Mission:
+    """An ordered list of segments flown from a fully soaked start at the first ambient."""
+
+    id: str
+    name: str
+    description: str
+    segments: tuple[Segment, ...]
+    ambient_c: Annotated[float, Field(ge=-60, le=80)] = 25.0
+    drone: str | None = None
+    sources: dict[str, str] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _check(self) -> Mission:
+        if not self.segments:
+            raise ValueError("a mission needs at least one segment")
+        if len(self.segments) > MAX_SEGMENTS:
+            raise ValueError(f"{len(self.segments)} segments; at most {MAX_SEGMENTS}")
+        if self.duration_s > MAX_MISSION_DURATION_S:
+            raise ValueError("mission longer than a week")
+        return self
+
+    @property
+    def duration_s(self) -> float:
+        return float(sum(segment.duration_s for segment in self.segments))
+
+    @property
+    def start_times_s(self) -> tuple[float, ...]:
+        """Start time of each segment (the first is 0)."""
+        starts = np.concatenate([[0.0], np.cumsum([s.duration_s for s in self.segments])[:-1]])
+        return tuple(float(t) for t in starts)
+
+    def segment_ambients_c(self, override_c: float | None = None) -> tuple[float, ...]:
+        if override_c is not None:
+            return tuple(override_c for _ in self.segments)
+        return tuple(self.ambient_c if s.ambient_c is None else s.ambient_c for s in self.segments)
+
+    @property
+    def energy_wh(self) -> float:
+        """Energy the pack must deliver to fly the whole profile."""
+        return sum(s.power_w * s.duration_s for s in self.segments) / 3600.0
+
+    def segment_index_at(self, time_s: np.ndarray) -> np.ndarray:
+        """Index of the segment flown at each time (a boundary belongs to the next segment)."""
+        starts = np.asarray(self.start_times_s)
+        return np.clip(np.searchsorted(starts, time_s, side="right") - 1, 0, len(starts) - 1)
+
+
+def mission_from_time_series(
+    mission_id: str,
+    name: str,
+    time_s: Sequence[float],
+    power_w: Sequence[float],
+    ambient_c: float = 25.0,
+    description: str = "",
+) -> Mission:
+    """Piecewise-constant mission from samples: ``power_w[i]`` is held from ``time_s[i]`` to
+    ``time_s[i+1]`` (the last sample only closes the profile). Times must increase."""
+    times = np.asarray(time_s, dtype=float)
+    powers = np.asarray(power_w, dtype=float)
+    if times.ndim != 1 or times.shape != powers.shape or len(times) < 2:
+        raise ValueError("time_s and power_w need the same length, at least 2 samples")
+    if np.any(np.diff(times) <= 0):
+        raise ValueError("time_s must be strictly increasing")
+    segments = tuple(
+        Segment(name=f"sample {i + 1}", duration_s=float(t1 - t0), power_w=float(p))
+        for i, (t0, t1, p) in enumerate(zip(times[:-1], times[1:], powers[:-1], strict=True))
+    )
+    return Mission(
+        id=mission_id, name=name, description=description, segments=segments, ambient_c=ambient_c
+    )

@@ -1,0 +1,87 @@
+"""Results of a mission run: a time series indexed by ``time_s`` and a small summary."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from enum import StrEnum
+
+import pandas as pd
+
+
+class TerminationReason(StrEnum):
+    """Why a run ended. Only END_OF_PROFILE is a completed mission."""
+
+    END_OF_PROFILE = "end of profile"
+    VOLTAGE_CUTOFF = "voltage cut-off"
+    TEMPERATURE_LIMIT = "temperature limit"
+    # The model left its range of validity (e.g. electrolyte depleted, particle stoichiometry
+    # at its limit): the cell cannot carry the load, but no voltage cut-off was reached.
+    MODEL_LIMIT = "model limit"
+    SOLVER_FAILURE = "solver failure"
+
+
+TIMESERIES_COLUMNS = (
+    "segment",
+    "phase",
+    "pack_power_w",
+    "cell_power_w",
+    "cell_voltage_v",
+    "pack_voltage_v",
+    "cell_current_a",
+    "pack_current_a",
+    "cell_temperature_c",
+    "ambient_temperature_c",
+    "state_of_charge",
+)
+
+
+@dataclass(frozen=True)
+class MissionSummary:
+    """What a run achieved. Temperatures in °C; energies at the pack terminals."""
+
+    cell_id: str
+    chemistry_id: str
+    mission_id: str
+    model: str
+    endurance_s: float
+    mission_duration_s: float
+    mission_completed: bool
+    termination_reason: TerminationReason
+    termination_message: str
+    final_segment: str
+    final_phase: str
+    min_cell_voltage_v: float
+    max_cell_temperature_c: float
+    energy_delivered_wh: float
+    final_state_of_charge: float
+    series_count: int
+    parallel_count: int
+    pack_mass_kg: float
+    pack_energy_wh: float
+    capacity_ah: float
+    energy_wh: float
+    mass_g: float
+    volume_ml: float
+    gravimetric_energy_density_wh_per_kg: float
+    volumetric_energy_density_wh_per_l: float
+    mission_gravimetric_energy_density_wh_per_kg: float
+    warnings: tuple[str, ...]
+
+    def to_dict(self) -> dict:
+        """JSON-ready dict (enums as their values)."""
+        data = asdict(self)
+        data["termination_reason"] = self.termination_reason.value
+        data["warnings"] = list(self.warnings)
+        return data
+
+
+@dataclass(frozen=True)
+class MissionResult:
+    """``timeseries`` has the :data:`TIMESERIES_COLUMNS`, indexed by ``time_s``."""
+
+    timeseries: pd.DataFrame
+    summary: MissionSummary
+
+    @property
+    def mission_completed(self) -> bool:
+        return self.summary.mission_completed

@@ -1,0 +1,42 @@
+"""How to simulate: model fidelity, thermal environment and limits."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import Field
+from pydantic.dataclasses import dataclass
+
+from sortie.cells.chemistry import STRICT
+
+# Natural convection from a cell in still air is 5-25 W/(m2 K) (Incropera et al.,
+# Fundamentals of Heat and Mass Transfer, 7th ed., Table 1.1); 10 is the value of the
+# Chen2020/ORegan2022 parameter sets. Cells inside a drone pack see less than a bare cell.
+DEFAULT_HEAT_TRANSFER_COEFFICIENT_W_PER_M2_K = 10.0
+# Typical upper discharge limit of Li-ion cell datasheets (e.g. LG INR21700 M50: 60 °C).
+DEFAULT_MAX_TEMPERATURE_C = 60.0
+
+
+class ModelKind(StrEnum):
+    """Electrochemical model. DFN is the default for verdicts (see the design notes:
+    SPM reads ~155 mV high and misses ~40 % of the self-heating at 2C)."""
+
+    SPM = "spm"
+    SPME = "spme"
+    DFN = "dfn"
+
+
+@dataclass(config=STRICT)
+class SimulationSettings:
+    """``ambient_c`` None flies each segment at its own ambient; a number overrides them all.
+    ``initial_state_of_charge`` is 0..1 of the usable window between the cut-off voltages."""
+
+    model: ModelKind = ModelKind.DFN
+    max_temperature_c: Annotated[float, Field(gt=-40, le=150)] = DEFAULT_MAX_TEMPERATURE_C
+    ambient_c: Annotated[float, Field(ge=-60, le=80)] | None = None
+    heat_transfer_coefficient_w_per_m2_k: Annotated[float, Field(gt=0, le=2000)] = (
+        DEFAULT_HEAT_TRANSFER_COEFFICIENT_W_PER_M2_K
+    )
+    initial_state_of_charge: Annotated[float, Field(gt=0.01, le=1.0)] = 1.0
+    output_points: Annotated[int, Field(ge=20, le=20000)] = 600

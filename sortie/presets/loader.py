@@ -1,0 +1,153 @@
+"""The one loader for preset and user TOML files.
+
+A reference is either a preset id (``lg-m50-21700``) or a path to a ``.toml`` file. Whatever
+goes wrong (unknown id, unreadable or malformed file, a value out of range) becomes an
+:class:`~sortie.errors.InputError` with one line naming the file and the field.
+"""
+
+from __future__ import annotations
+
+import functools
+import tomllib
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import ValidationError
+
+from sortie.cells.cell import Cell
+from sortie.cells.chemistry import Chemistry
+from sortie.cells.design import CellDesign
+from sortie.errors import InputError, describe_validation_error
+from sortie.models.drone import Drone
+from sortie.models.mission import Mission
+
+DATA_DIR = Path(__file__).parent / "data"
+MAX_FILE_BYTES = 1_000_000
+
+T = TypeVar("T")
+
+
+class PresetKind(StrEnum):
+    CELL = "cell"
+    MISSION = "mission"
+    DRONE = "drone"
+    CHEMISTRY = "chemistry"
+
+
+_FOLDERS = {PresetKind.CELL: "cells", PresetKind.MISSION: "missions", PresetKind.DRONE: "drones"}
+
+
+@dataclass(frozen=True)
+class PresetInfo:
+    kind: PresetKind
+    id: str
+    name: str
+    description: str
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    """Parse a TOML file, turning every failure into a one-line :class:`InputError`."""
+    try:
+        size = path.stat().st_size
+    except OSError as error:
+        raise InputError(f"{path}: cannot read ({error.strerror})") from None
+    if size > MAX_FILE_BYTES:
+        raise InputError(f"{path}: {size} bytes is too large (limit {MAX_FILE_BYTES})")
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise InputError(f"{path.name}: malformed TOML: {error}") from None
+    except OSError as error:
+        raise InputError(f"{path}: cannot read ({error.strerror})") from None
+
+
+def construct(cls: type[T], data: dict[str, Any], context: str) -> T:
+    """Build a validated domain object or raise a one-line :class:`InputError`."""
+    try:
+        return cls(**data)
+    except ValidationError as error:
+        raise InputError(describe_validation_error(error, context)) from None
+    except (TypeError, ValueError) as error:
+        raise InputError(f"{context}: {error}") from None
+
+
+@functools.cache
+def chemistries() -> dict[str, Chemistry]:
+    raw = read_toml(DATA_DIR / "chemistries.toml")
+    return {
+        key: construct(Chemistry, {"id": key, **value}, f"chemistry {key}")
+        for key, value in raw.items()
+    }
+
+
+@functools.cache
+def _formats() -> dict[str, dict[str, Any]]:
+    return read_toml(DATA_DIR / "formats.toml")
+
+
+def _preset_paths(kind: PresetKind) -> dict[str, Path]:
+    folder = DATA_DIR / _FOLDERS[kind]
+    return {path.stem: path for path in sorted(folder.glob("*.toml"))}
+
+
+def _resolve(kind: PresetKind, reference: str | Path) -> tuple[dict[str, Any], str]:
+    text = str(reference)
+    path = Path(text)
+    if text.endswith(".toml") or path.is_file():
+        return read_toml(path), path.name
+    presets = _preset_paths(kind)
+    if text not in presets:
+        known = ", ".join(presets)
+        raise InputError(f"unknown {kind.value} '{text}' (presets: {known}; or give a .toml file)")
+    return read_toml(presets[text]), f"{kind.value} {text}"
+
+
+def load_chemistry(chemistry_id: str) -> Chemistry:
+    catalogue = chemistries()
+    if chemistry_id not in catalogue:
+        raise InputError(f"unknown chemistry '{chemistry_id}' (catalogue: {', '.join(catalogue)})")
+    return catalogue[chemistry_id]
+
+
+def cell_from_dict(data: dict[str, Any], context: str) -> Cell:
+    data = dict(data)
+    fmt = data.get("format")
+    if isinstance(fmt, str):
+        if fmt not in _formats():
+            raise InputError(
+                f"{context}: unknown format '{fmt}' (standard: {', '.join(_formats())}; "
+                "or give a [format] table)"
+            )
+        data["format"] = _formats()[fmt]
+    chemistry = load_chemistry(str(data.get("chemistry", "")))
+    design = construct(CellDesign, data, context)
+    return Cell(design=design, chemistry=chemistry)
+
+
+def load_cell(reference: str | Path) -> Cell:
+    data, context = _resolve(PresetKind.CELL, reference)
+    return cell_from_dict(data, context)
+
+
+def load_mission(reference: str | Path) -> Mission:
+    data, context = _resolve(PresetKind.MISSION, reference)
+    return construct(Mission, data, context)
+
+
+def load_drone(reference: str | Path) -> Drone:
+    data, context = _resolve(PresetKind.DRONE, reference)
+    return construct(Drone, data, context)
+
+
+def list_presets(kind: PresetKind) -> list[PresetInfo]:
+    if kind is PresetKind.CHEMISTRY:
+        return [PresetInfo(kind, c.id, c.name, c.reference) for c in chemistries().values()]
+    found = []
+    for preset_id, path in _preset_paths(kind).items():
+        data = read_toml(path)
+        found.append(
+            PresetInfo(kind, preset_id, data.get("name", preset_id), data.get("description", ""))
+        )
+    return found

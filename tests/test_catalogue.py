@@ -1,0 +1,129 @@
+"""The catalogue against PyBaMM itself: what the TOML says must be what the parameter sets do.
+
+These tests import PyBaMM directly (tests may; product code may not outside the adapter).
+"""
+
+import numpy as np
+import pybamm
+import pytest
+
+from sortie.presets import PresetKind, chemistries, list_presets, load_cell
+from sortie.presets.loader import load_chemistry
+
+PYBAMM_DESIGN_KEYS = {
+    ("positive", "coating_thickness_um"): ("Positive electrode thickness [m]", 1e-6),
+    ("negative", "coating_thickness_um"): ("Negative electrode thickness [m]", 1e-6),
+    ("positive", "porosity"): ("Positive electrode porosity", 1.0),
+    ("negative", "porosity"): ("Negative electrode porosity", 1.0),
+    ("positive", "particle_radius_um"): ("Positive particle radius [m]", 1e-6),
+    ("negative", "particle_radius_um"): ("Negative particle radius [m]", 1e-6),
+    ("separator", "thickness_um"): ("Separator thickness [m]", 1e-6),
+    ("separator", "porosity"): ("Separator porosity", 1.0),
+}
+
+
+def _value(values: pybamm.ParameterValues, key: str) -> float:
+    for candidate in (key, f"Primary: {key}"):
+        if candidate in values:
+            return float(values[candidate])
+    raise KeyError(key)
+
+
+@pytest.mark.parametrize("info", list_presets(PresetKind.CELL), ids=lambda i: i.id)
+def test_preset_design_is_the_parameter_set_design(info):
+    """The mass budget must describe the electrodes PyBaMM simulates."""
+    cell = load_cell(info.id)
+    values = pybamm.ParameterValues(cell.chemistry.parameter_set)
+    values.update(cell.chemistry.parameter_supplement, check_already_exists=False)
+    for (part, field), (key, scale) in PYBAMM_DESIGN_KEYS.items():
+        ours = getattr(getattr(cell.design, part), field) * scale
+        assert ours == pytest.approx(_value(values, key), rel=1e-6), (part, field)
+    for part in ("positive", "negative"):
+        key = f"{part.capitalize()} electrode active material volume fraction"
+        total = sum(
+            float(values[k]) for k in values if k.endswith(key) and "Secondary" in k
+        ) + _value(values, key)
+        ours = getattr(cell.design, part).active_material_volume_fraction
+        assert ours == pytest.approx(total, rel=1e-6), part
+    for side in ("positive", "negative"):
+        key = f"{side.capitalize()} current collector thickness [m]"
+        ours = getattr(cell.design, f"{side}_foil_thickness_um") * 1e-6
+        assert ours == pytest.approx(float(values[key]), rel=1e-6), key
+
+
+def _transport_ratio(values: pybamm.ParameterValues, key: str) -> float:
+    """Property at -10 °C over the property at 25 °C."""
+    import inspect
+
+    for candidate in (key, f"Primary: {key}"):
+        if candidate in values:
+            function = values[candidate]
+            break
+    if not callable(function):
+        return 1.0
+    arity = len(inspect.signature(function).parameters)
+
+    def at(temperature_k: float) -> float:
+        if arity == 2:
+            first = 1000.0 if key.startswith("Electrolyte") else 0.5
+            args = (pybamm.Scalar(first), pybamm.Scalar(temperature_k))
+        elif arity == 3:
+            args = (pybamm.Scalar(0.5), pybamm.Scalar(30000.0), pybamm.Scalar(temperature_k))
+        else:
+            args = (pybamm.Scalar(0.5),) * (arity - 1) + (pybamm.Scalar(temperature_k),)
+        symbol = values.process_symbol(function(*args))
+        return float(np.asarray(symbol.evaluate()).ravel()[0])
+
+    return at(263.15) / at(298.15)
+
+
+@pytest.mark.parametrize("chemistry", list(chemistries().values()), ids=lambda c: c.id)
+def test_temperature_dependence_flag_matches_the_set(chemistry):
+    values = pybamm.ParameterValues(chemistry.parameter_set)
+    ratios = [
+        _transport_ratio(values, key)
+        for key in (
+            "Electrolyte diffusivity [m2.s-1]",
+            "Electrolyte conductivity [S.m-1]",
+            "Negative particle diffusivity [m2.s-1]",
+            "Positive particle diffusivity [m2.s-1]",
+        )
+    ]
+    depends = any(abs(r - 1) > 0.05 for r in ratios)
+    assert depends == chemistry.fidelity.temperature_dependent_transport, ratios
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("chemistry", list(chemistries().values()), ids=lambda c: c.id)
+def test_catalogue_capacity_and_voltage_match_a_c20_discharge(chemistry):
+    """Re-measure what the catalogue states: C/20 areal capacity and mean voltage."""
+    chemistry = load_chemistry(chemistry.id)
+    options = {
+        "thermal": "isothermal",
+        **{
+            k: tuple(tuple(x) if isinstance(x, list) else x for x in v)
+            if isinstance(v, list)
+            else v
+            for k, v in chemistry.model_options.items()
+        },
+    }
+    model = pybamm.lithium_ion.SPMe(options=options)
+    values = pybamm.ParameterValues(chemistry.parameter_set)
+    values.update(chemistry.parameter_supplement, check_already_exists=False)
+    values.set_initial_state(1.0, options=model.options)
+    area_m2 = (
+        values["Electrode height [m]"]
+        * values["Electrode width [m]"]
+        * values["Number of electrodes connected in parallel to make a cell"]
+    )
+    current_a = chemistry.reference_areal_capacity_ah_per_m2 * area_m2 / 20
+    values["Current function [A]"] = current_a
+    simulation = pybamm.Simulation(model, parameter_values=values, solver=pybamm.IDAKLUSolver())
+    solution = simulation.solve([0, 25 * 3600], t_interp=np.linspace(0, 25 * 3600, 400))
+    assert solution.termination == "event: Minimum voltage [V]"
+    capacity_ah = float(solution["Discharge capacity [A.h]"].entries[-1])
+    energy_wh = float(np.trapezoid(solution["Voltage [V]"].entries * current_a, solution.t) / 3600)
+    assert capacity_ah / area_m2 == pytest.approx(
+        chemistry.reference_areal_capacity_ah_per_m2, rel=0.02
+    )
+    assert energy_wh / capacity_ah == pytest.approx(chemistry.nominal_voltage_v, rel=0.02)

@@ -1,0 +1,114 @@
+"""Every preset loads and validates; bad files give one-line messages naming the problem."""
+
+import pytest
+
+from sortie.errors import InputError
+from sortie.presets import (
+    PresetKind,
+    chemistries,
+    list_presets,
+    load_cell,
+    load_drone,
+    load_mission,
+)
+
+REQUIRED_CHEMISTRY_SETS = {
+    "ORegan2022",
+    "Chen2020",
+    "Prada2013",
+    "NCA_Kim2011",
+    "Ai2020",
+    "Mohtat2020",
+    "Ecker2015",
+    "Chen2020_composite",
+    "Chayambuka2022",
+}
+
+
+def test_catalogue_covers_the_required_parameter_sets():
+    assert {c.parameter_set for c in chemistries().values()} >= REQUIRED_CHEMISTRY_SETS
+    for chemistry in chemistries().values():
+        assert chemistry.reference, chemistry.id
+        assert chemistry.fidelity is not None
+
+
+@pytest.mark.parametrize("info", list_presets(PresetKind.CELL), ids=lambda i: i.id)
+def test_every_cell_preset_loads(info):
+    cell = load_cell(info.id)
+    budget = cell.budget
+    assert cell.id == info.id
+    assert 0 < budget.capacity_ah < 100
+    assert 50 < budget.gravimetric_energy_density_wh_per_kg < 400
+    assert 100 < budget.volumetric_energy_density_wh_per_l < 1000
+    assert sum(budget.component_mass_kg.values()) == pytest.approx(budget.mass_kg)
+    assert all(v >= 0 for v in budget.component_mass_kg.values())
+
+
+def test_every_required_chemistry_has_a_cell():
+    used = {load_cell(i.id).chemistry.parameter_set for i in list_presets(PresetKind.CELL)}
+    assert used >= REQUIRED_CHEMISTRY_SETS
+
+
+@pytest.mark.parametrize("info", list_presets(PresetKind.MISSION), ids=lambda i: i.id)
+def test_every_mission_preset_loads(info):
+    mission = load_mission(info.id)
+    assert mission.duration_s > 0
+    assert mission.drone is None or load_drone(mission.drone).id == mission.drone
+
+
+def test_required_missions_exist():
+    ids = {i.id for i in list_presets(PresetKind.MISSION)}
+    assert {
+        "quad-isr-loiter",
+        "fixed-wing-patrol",
+        "fpv-strike-sprint",
+        "vtol-cargo-delivery",
+        "quad-isr-cold",
+    } <= ids
+    assert load_mission("quad-isr-cold").ambient_c == -20
+
+
+@pytest.mark.parametrize("info", list_presets(PresetKind.DRONE), ids=lambda i: i.id)
+def test_every_drone_preset_loads(info):
+    drone = load_drone(info.id)
+    if drone.cell:
+        load_cell(drone.cell)
+
+
+def test_unknown_preset_lists_the_known_ones():
+    with pytest.raises(InputError, match=r"unknown cell 'nope' \(presets: .*lg-m50-21700"):
+        load_cell("nope")
+
+
+def test_malformed_toml(tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text("id = 'x'\nsegments = [\n")
+    with pytest.raises(InputError, match=r"bad\.toml: malformed TOML"):
+        load_mission(bad)
+
+
+def test_bad_values_name_the_field(tmp_path):
+    path = tmp_path / "m.toml"
+    path.write_text(
+        'id="m"\nname="m"\ndescription=""\n'
+        '[[segments]]\nname="a"\nduration_s=-5\npower_w=10\n'
+        '[[segments]]\nname="b"\nduration_s=5\npower_w=-10\n'
+    )
+    with pytest.raises(InputError) as caught:
+        load_mission(path)
+    message = str(caught.value)
+    assert "segments.0.duration_s" in message and "segments.1.power_w" in message
+    assert "\n" not in message
+
+
+def test_unknown_field_is_refused(tmp_path):
+    path = tmp_path / "c.toml"
+    text = (load_cell.__globals__["DATA_DIR"] / "cells" / "lg-m50-21700.toml").read_text()
+    path.write_text(text.replace("[positive]", "[positive]\nporosityy = 0.3"))
+    with pytest.raises(InputError, match="porosityy"):
+        load_cell(path)
+
+
+def test_missing_file_is_a_clear_error(tmp_path):
+    with pytest.raises(InputError, match="cannot read"):
+        load_mission(tmp_path / "missing.toml")

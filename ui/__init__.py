@@ -1,0 +1,1 @@
+"""Streamlit pages, widgets and charts. Only this package and app.py import Streamlit."""
