@@ -8,12 +8,21 @@ import streamlit as st
 
 from ui import catalogue_page, mission_page
 
-st.set_page_config(page_title="Sortie", page_icon="🔋", layout="wide")
+st.set_page_config(page_title="Sortie", page_icon=":material/battery_full:", layout="wide")
 st.navigation(
     [
         st.Page(
-            mission_page.render, title="Fly a mission", icon="✈️", url_path="mission", default=True
+            mission_page.render,
+            title="Fly a mission",
+            icon=":material/flight:",
+            url_path="mission",
+            default=True,
         ),
-        st.Page(catalogue_page.render, title="Cells and presets", icon="🔋", url_path="catalogue"),
+        st.Page(
+            catalogue_page.render,
+            title="Cells and presets",
+            icon=":material/battery_full:",
+            url_path="catalogue",
+        ),
     ]
 ).run()

@@ -61,7 +61,9 @@ def _plain_pybamm_run(model_name: str, mission, cell, pack) -> float:
     return time.perf_counter() - start
 
 
-def worker(model_name: str, mission_id: str, repeats: int, process_start: float) -> dict:
+def worker(
+    model_name: str, mission_id: str, cell_id: str | None, repeats: int, process_start: float
+) -> dict:
     import_start = time.perf_counter()
     from sortie.cells.pack import Pack
     from sortie.models import electrochemistry  # imports PyBaMM
@@ -72,7 +74,7 @@ def worker(model_name: str, mission_id: str, repeats: int, process_start: float)
     import_s = time.perf_counter() - import_start
     mission = load_mission(mission_id)
     drone = load_drone(mission.drone)
-    cell = load_cell(drone.cell)
+    cell = load_cell(cell_id or drone.cell)
     pack = Pack(series_count=drone.series_count, parallel_count=drone.parallel_count)
     settings = SimulationSettings(model=model_name)
 
@@ -95,6 +97,7 @@ def worker(model_name: str, mission_id: str, repeats: int, process_start: float)
     return {
         "model": model_name,
         "mission": mission_id,
+        "cell": cell.id,
         "verdict": first.summary.termination_reason.value,
         "import_s": import_s,
         "first_run_s": first_run_s,
@@ -110,11 +113,16 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--mission", default="quad-isr-loiter")
     parser.add_argument("--models", default="dfn,spme")
+    parser.add_argument("--cell", help="cell preset (default: the mission drone's cell)")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--process-start", type=float, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
-        print(json.dumps(worker(args.worker, args.mission, args.repeats, args.process_start)))
+        print(
+            json.dumps(
+                worker(args.worker, args.mission, args.cell, args.repeats, args.process_start)
+            )
+        )
         return
 
     rows = []
@@ -132,10 +140,15 @@ def main() -> None:
             "--process-start",
             repr(time.time()),
         ]
+        if args.cell:
+            command += ["--cell", args.cell]
         done = subprocess.run(command, capture_output=True, text=True, env=env, check=True)
         rows.append(json.loads(done.stdout.strip().splitlines()[-1]))
 
-    print(f"mission {args.mission}, {os.cpu_count()} cores, repeats {args.repeats}")
+    print(
+        f"mission {args.mission}, cell {rows[0]['cell']}, {os.cpu_count()} cores, "
+        f"repeats {args.repeats}"
+    )
     header = (
         "model",
         "first result [s]",

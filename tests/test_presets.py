@@ -112,3 +112,31 @@ def test_unknown_field_is_refused(tmp_path):
 def test_missing_file_is_a_clear_error(tmp_path):
     with pytest.raises(InputError, match="cannot read"):
         load_mission(tmp_path / "missing.toml")
+
+
+def test_time_series_mission_file(tmp_path):
+    path = tmp_path / "log.toml"
+    path.write_text(
+        'id="log"\nname="log"\ndescription="from a log"\nambient_c=5\n'
+        "[time_series]\ntime_s=[0, 10, 30, 40]\npower_w=[100, 250, 80, 0]\n"
+    )
+    mission = load_mission(path)
+    assert [s.duration_s for s in mission.segments] == [10, 20, 10]
+    assert mission.energy_wh == pytest.approx((1000 + 5000 + 800) / 3600)
+    path.write_text(
+        'id="log"\nname="log"\ndescription=""\n'
+        "[time_series]\ntime_s=[0, 10, 5]\npower_w=[1, 2, 3]\n"
+    )
+    with pytest.raises(InputError, match="increasing"):
+        load_mission(path)
+    path.write_text(
+        'id="log"\nname="log"\ndescription=""\n[time_series]\ntime_s=[0, 10]\npower_w=[-1, 2]\n'
+    )
+    with pytest.raises(InputError, match="power_w"):
+        load_mission(path)
+
+
+def test_fidelity_caveats_reach_the_warnings():
+    cell = load_cell("a123-26650-lfp")
+    assert any("rate capability" in w for w in cell.chemistry.fidelity.warnings)
+    assert any("temperature dependence" in w for w in cell.chemistry.fidelity.warnings)

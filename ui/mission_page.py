@@ -12,6 +12,7 @@ from sortie.presets import PresetKind, list_presets, load_cell, load_drone, load
 from sortie.presets.loader import construct
 from ui.charts import mission_figure
 
+DEFAULT_MISSION = "quad-isr-loiter"
 MODEL_LABELS = {
     ModelKind.DFN: "DFN (full, default for verdicts)",
     ModelKind.SPME: "SPMe (faster)",
@@ -53,8 +54,9 @@ def render() -> None:
 
     left, right = st.columns([1, 2])
     with left:
+        mission_ids = sorted(missions, key=lambda i: i != DEFAULT_MISSION)
         mission_id = st.selectbox(
-            "Mission", list(missions), format_func=lambda i: missions[i].name, key="mission"
+            "Mission", mission_ids, format_func=lambda i: missions[i].name, key="mission"
         )
         mission = load_mission(mission_id)
         st.caption(mission.description)
@@ -77,7 +79,7 @@ def render() -> None:
             drone.parallel_count if drone else 2,
             key=f"p-{mission_id}",
         )
-        model = st.selectbox("Model", list(ModelKind), format_func=MODEL_LABELS.get, key="model")
+        model = st.selectbox("Model", list(MODEL_LABELS), format_func=MODEL_LABELS.get, key="model")
         override = st.checkbox(f"Override ambient ({mission.ambient_c:g} °C)", key="override")
         ambient_c = (
             st.slider("Ambient [°C]", -30, 50, int(mission.ambient_c), key="ambient")
@@ -115,14 +117,16 @@ def render() -> None:
 def _verdict(summary: dict) -> None:
     if summary["mission_completed"]:
         st.success(
-            f"## ✅ Mission completed with {100 * summary['final_state_of_charge']:.0f} % "
-            "state of charge left"
+            f"## Mission completed with {100 * summary['final_state_of_charge']:.0f} % "
+            "state of charge left",
+            icon=":material/check_circle:",
         )
     else:
         st.error(
-            f"## ❌ Not completed: {summary['termination_reason']} in "
+            f"## Not completed: {summary['termination_reason']} in "
             f"'{summary['final_segment']}' after {_minutes(summary['endurance_s'])} of "
-            f"{_minutes(summary['mission_duration_s'])}\n\n{summary['termination_message']}"
+            f"{_minutes(summary['mission_duration_s'])}\n\n{summary['termination_message']}",
+            icon=":material/cancel:",
         )
 
 
@@ -133,14 +137,12 @@ def _figures(summary: dict) -> None:
     columns[2].metric("Peak cell temperature", f"{summary['max_cell_temperature_c']:.1f} °C")
     columns[3].metric("Energy delivered", f"{summary['energy_delivered_wh']:.0f} Wh")
     columns = st.columns(4)
-    columns[0].metric(
-        "Pack",
-        f"{summary['series_count']}S{summary['parallel_count']}P",
-        f"{summary['pack_mass_kg']:.2f} kg, {summary['pack_energy_wh']:.0f} Wh",
-        delta_color="off",
-    )
-    columns[1].metric("Cell capacity", f"{summary['capacity_ah']:.2f} Ah")
+    pack = f"{summary['series_count']}S{summary['parallel_count']}P"
+    columns[0].metric(f"Pack {pack} mass", f"{summary['pack_mass_kg']:.2f} kg")
+    columns[1].metric("Pack energy", f"{summary['pack_energy_wh']:.0f} Wh")
     columns[2].metric(
         "Cell energy density", f"{summary['gravimetric_energy_density_wh_per_kg']:.0f} Wh/kg"
     )
-    columns[3].metric("Volumetric", f"{summary['volumetric_energy_density_wh_per_l']:.0f} Wh/L")
+    columns[3].metric(
+        "Cell volumetric density", f"{summary['volumetric_energy_density_wh_per_l']:.0f} Wh/L"
+    )

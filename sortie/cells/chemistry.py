@@ -51,6 +51,7 @@ class Fidelity:
     mass_data: Provenance
     scaled_from_lab_cell: bool = False
     notes: str = ""
+    caveats: tuple[str, ...] = ()
 
     @property
     def warnings(self) -> tuple[str, ...]:
@@ -62,6 +63,7 @@ class Fidelity:
             found.append("thermal data supplied from the literature, not from the parameter set")
         if self.scaled_from_lab_cell:
             found.append("scaled from a lab cell to a commercial format")
+        found.extend(self.caveats)
         return tuple(found)
 
 

@@ -21,7 +21,7 @@ from sortie.cells.chemistry import Chemistry
 from sortie.cells.design import CellDesign
 from sortie.errors import InputError, describe_validation_error
 from sortie.models.drone import Drone
-from sortie.models.mission import Mission
+from sortie.models.mission import Mission, segments_from_samples
 
 DATA_DIR = Path(__file__).parent / "data"
 MAX_FILE_BYTES = 1_000_000
@@ -131,9 +131,28 @@ def load_cell(reference: str | Path) -> Cell:
     return cell_from_dict(data, context)
 
 
+def mission_from_dict(data: dict[str, Any], context: str) -> Mission:
+    """A mission from ``[[segments]]`` or from a ``[time_series]`` table of ``time_s`` and
+    ``power_w`` sample lists."""
+    data = dict(data)
+    series = data.pop("time_series", None)
+    if series is not None:
+        if "segments" in data:
+            raise InputError(f"{context}: give either [[segments]] or [time_series], not both")
+        if not isinstance(series, dict) or set(series) != {"time_s", "power_w"}:
+            raise InputError(f"{context}: [time_series] needs exactly time_s and power_w lists")
+        try:
+            data["segments"] = segments_from_samples(series["time_s"], series["power_w"])
+        except ValidationError as error:
+            raise InputError(describe_validation_error(error, f"{context} time_series")) from None
+        except (TypeError, ValueError) as error:
+            raise InputError(f"{context}: time_series: {error}") from None
+    return construct(Mission, data, context)
+
+
 def load_mission(reference: str | Path) -> Mission:
     data, context = _resolve(PresetKind.MISSION, reference)
-    return construct(Mission, data, context)
+    return mission_from_dict(data, context)
 
 
 def load_drone(reference: str | Path) -> Drone:
