@@ -193,3 +193,18 @@ def test_solver_failure_is_reported_never_completed(single_cell):
     # DFN flies the same profile to a proper verdict.
     dfn = simulate_mission(cell, single_cell, mission).summary
     assert dfn.termination_reason is not TerminationReason.SOLVER_FAILURE
+
+
+def test_ambient_above_the_limit_is_an_input_error_not_a_power_verdict(m50, single_cell):
+    from sortie.errors import InputError
+
+    with pytest.raises(InputError, match="at or above the temperature limit"):
+        simulate_mission(
+            m50,
+            single_cell,
+            constant_mission((60, 5.0)),
+            SimulationSettings(
+                ambient_c=65,
+                max_temperature_c=60,
+            ),
+        )

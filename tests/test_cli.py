@@ -181,3 +181,23 @@ def test_user_cell_file_runs(tmp_path):
     done = sortie("run", "--mission", "quad-isr-loiter", "--cell", path, "--model", "spm", "--json")
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["cell_id"] == "mine"
+
+
+def test_pybamm_warnings_do_not_leak_to_the_terminal():
+    # Chayambuka2022 extrapolates an OCP while its initial state is set: that belongs in the
+    # summary's warnings, not on stderr.
+    done = sortie(
+        "run",
+        "--mission",
+        "quad-isr-loiter",
+        "--cell",
+        "sodium-ion-18650",
+        "--parallel",
+        "6",
+        "--model",
+        "spm",
+        "--json",
+    )
+    assert done.returncode == 0
+    assert done.stderr == ""
+    assert any("extrapolat" in w for w in json.loads(done.stdout)["warnings"])

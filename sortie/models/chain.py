@@ -13,7 +13,7 @@ import pandas as pd
 
 from sortie.cells.cell import Cell
 from sortie.cells.pack import Pack
-from sortie.errors import InfeasiblePowerError
+from sortie.errors import InfeasiblePowerError, InputError
 from sortie.models.mission import Mission
 from sortie.models.result import MissionResult, MissionSummary, TerminationReason
 from sortie.models.settings import ModelKind, SimulationSettings
@@ -88,6 +88,11 @@ def simulate_mission(
     budget = cell.budget
     _check_power(cell, pack, mission)
     ambients_c = mission.segment_ambients_c(settings.ambient_c)
+    if ambients_c[0] >= settings.max_temperature_c:
+        raise InputError(
+            f"the cells start at the ambient {ambients_c[0]:g} °C, at or above the temperature "
+            f"limit {settings.max_temperature_c:g} °C: raise the limit or lower the ambient"
+        )
     spec = ec.ModelSpec(
         parameter_set=cell.chemistry.parameter_set,
         model=settings.model.value,
@@ -136,7 +141,10 @@ def _solver_failure_message(raw: str, time_s: np.ndarray, model: ModelKind) -> s
 
 
 def _first_line(text: str) -> str:
-    return text.strip().splitlines()[0][:200] if text.strip() else "no message"
+    """First line of a PyBaMM message, without its dump of every input value."""
+    if not text.strip():
+        return "no message"
+    return text.strip().splitlines()[0].split(" with inputs")[0][:200]
 
 
 def _result(cell, pack, mission, settings, ambients_c, output) -> MissionResult:

@@ -161,6 +161,7 @@ def _piecewise_constant(prefix: str, start_times_s: Sequence[float], t: pybamm.S
 class _Built:
     simulation: pybamm.Simulation
     lock: threading.Lock
+    build_warnings: tuple[str, ...]
 
 
 _build_lock = threading.Lock()
@@ -229,11 +230,17 @@ def _build(spec: ModelSpec) -> _Built:
         on_failure="warn",
         options={"num_threads": 1},
     )
-    simulation = pybamm.Simulation(
-        model, parameter_values=_parameter_values(spec, model.options), solver=solver
+    # Setting the initial state solves an electrode-SOH model, which may warn (e.g. OCP
+    # extrapolation): keep those with the result instead of printing them.
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        simulation = pybamm.Simulation(
+            model, parameter_values=_parameter_values(spec, model.options), solver=solver
+        )
+        simulation.build()
+    return _Built(
+        simulation=simulation, lock=threading.Lock(), build_warnings=_warning_texts(caught)
     )
-    simulation.build()
-    return _Built(simulation=simulation, lock=threading.Lock())
 
 
 @functools.lru_cache(maxsize=64)
