@@ -11,7 +11,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import ConfigDict, Field, model_validator
+from pydantic import ConfigDict, Field
 from pydantic.dataclasses import dataclass
 
 from sortie.cells.materials import ALUMINIUM_DENSITY_KG_PER_M3, COPPER_DENSITY_KG_PER_M3
@@ -84,15 +84,9 @@ class Chemistry:
     negative_active_density_kg_per_m3: Positive
     electrolyte_density_kg_per_m3: Positive
     specific_heat_j_per_kg_k: Annotated[float, Field(gt=300, lt=3000)]
+    fidelity: Fidelity
     positive_foil: FoilMetal = FoilMetal.ALUMINIUM
     negative_foil: FoilMetal = FoilMetal.COPPER
-    fidelity: Fidelity = None  # type: ignore[assignment]  # required, checked below
     model_options: dict[str, Any] = Field(default_factory=dict)
     parameter_supplement: dict[str, float] = Field(default_factory=dict)
     sources: dict[str, str] = Field(default_factory=dict)
-
-    @model_validator(mode="after")
-    def _check(self) -> Chemistry:
-        if self.fidelity is None:
-            raise ValueError("fidelity flags are required")
-        return self

@@ -172,10 +172,10 @@ class CellDesign:
     name: str
     description: str
     chemistry: str
-    format: CellFormat = Field(discriminator="kind")
-    positive: ElectrodeDesign = None  # type: ignore[assignment]
-    negative: ElectrodeDesign = None  # type: ignore[assignment]
-    separator: SeparatorDesign = None  # type: ignore[assignment]
+    format: Annotated[CellFormat, Field(discriminator="kind")]
+    positive: ElectrodeDesign
+    negative: ElectrodeDesign
+    separator: SeparatorDesign
     positive_foil_thickness_um: Annotated[float, Field(gt=1, lt=100)] = 15.0
     negative_foil_thickness_um: Annotated[float, Field(gt=1, lt=100)] = 10.0
     electrode_area_m2: Annotated[float, Field(gt=0, lt=100)] | None = None
@@ -186,9 +186,6 @@ class CellDesign:
 
     @model_validator(mode="after")
     def _check(self) -> CellDesign:
-        for name in ("positive", "negative", "separator"):
-            if getattr(self, name) is None:
-                raise ValueError(f"{name} is required")
         if self.electrode_area_m2 is None and not isinstance(self.format, CylindricalFormat):
             raise ValueError("electrode_area_m2 is required for pouch cells")
         stack_volume = self.electrode_area_m2_resolved * self.pair_thickness_m
