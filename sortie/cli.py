@@ -1,4 +1,4 @@
-"""The ``sortie`` command line: list presets and fly missions.
+"""The ``sortie`` command line: list presets, fly missions, ask endurance questions.
 
 Every user error ends in one line on stderr (``sortie: error: ...``) and exit status 2; a
 mission that is flown but not completed is a result, not an error (exit 0; with
@@ -13,10 +13,15 @@ import math
 import os
 import sys
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
+from sortie.cells.cell import Cell
 from sortie.cells.pack import Pack
 from sortie.errors import InputError, SortieError
+from sortie.models.drone import Drone
+from sortie.models.flight_plan import FlightPlan, as_mission, phase_powers, phase_table
+from sortie.models.mission import FlightPhase, Mission
 from sortie.models.result import MissionResult
 from sortie.models.settings import ModelKind, SimulationSettings
 from sortie.presets.loader import (
@@ -26,17 +31,45 @@ from sortie.presets.loader import (
     load_cell,
     load_drone,
     load_mission,
+    parse_override,
 )
 
 EXIT_OK = 0
 EXIT_INCOMPLETE = 1
 EXIT_USAGE = 2
 EXIT_INTERNAL = 3
+OVERRIDE_TARGETS = ("drone", "mission", "cell")
 
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str):  # one line, no usage dump
         raise InputError(message)
+
+
+def _add_simulation_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--model", choices=[m.value for m in ModelKind], default="dfn")
+    parser.add_argument("--ambient-c", type=float, help="fly every segment at this ambient [°C]")
+    parser.add_argument(
+        "--max-temperature-c", type=float, default=60.0, help="stop at this cell temperature"
+    )
+    parser.add_argument(
+        "--heat-transfer-coefficient",
+        type=float,
+        help="cell surface heat transfer coefficient [W/(m2 K)] (default 10)",
+    )
+    parser.add_argument("--initial-soc", type=float, default=1.0, help="0..1 (default 1)")
+    parser.add_argument("--series", type=int, help="cells in series (default: the drone's)")
+    parser.add_argument("--parallel", type=int, help="cells in parallel (default: the drone's)")
+    parser.add_argument(
+        "--set",
+        dest="overrides",
+        action="append",
+        default=[],
+        metavar="TARGET.FIELD=VALUE",
+        help="override a drone, mission or cell field, e.g. drone.payload_kg=1.2 or "
+        "mission.phases.2.duration_s=900 (repeatable)",
+    )
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -53,71 +86,72 @@ def build_parser() -> argparse.ArgumentParser:
     listing.add_argument("--json", action="store_true", help="print JSON")
 
     run = commands.add_parser("run", help="fly a mission on a cell")
+    run.add_argument(
+        "--mission", required=True, help="mission preset id, .toml file or .csv flight log"
+    )
+    run.add_argument(
+        "--bin-s", type=float, default=10.0, help="flight-log averaging bin [s] (default 10)"
+    )
     run.add_argument("--cell", help="cell preset id or .toml file (default: the drone's cell)")
-    run.add_argument("--mission", required=True, help="mission preset id or .toml file")
     run.add_argument("--drone", help="drone preset id or .toml file (default: the mission's)")
-    run.add_argument("--series", type=int, help="cells in series (default: the drone's)")
-    run.add_argument("--parallel", type=int, help="cells in parallel (default: the drone's)")
-    run.add_argument("--model", choices=[m.value for m in ModelKind], default=ModelKind.DFN.value)
-    run.add_argument("--ambient-c", type=float, help="fly every segment at this ambient [°C]")
-    run.add_argument(
-        "--max-temperature-c", type=float, default=60.0, help="stop at this cell temperature"
-    )
-    run.add_argument(
-        "--heat-transfer-coefficient",
-        type=float,
-        help="cell surface heat transfer coefficient [W/(m2 K)] (default 10)",
-    )
-    run.add_argument("--initial-soc", type=float, default=1.0, help="initial state of charge, 0..1")
-    run.add_argument("--json", action="store_true", help="print the summary as one JSON object")
+    _add_simulation_options(run)
     run.add_argument("--csv", type=Path, help="write the time series to this CSV file")
-    run.add_argument(
-        "--fail-on-incomplete",
-        action="store_true",
-        help="exit 1 when the mission is not completed",
+    run.add_argument("--fail-on-incomplete", action="store_true", help="exit 1 when not completed")
+
+    endurance = commands.add_parser(
+        "endurance", help="how long can it hover/loiter; which pack size flies longest"
     )
+    endurance.add_argument("--drone", required=True, help="drone preset id or .toml file")
+    endurance.add_argument(
+        "--cell", help="cell preset or file; several comma-separated with --sweep-parallel"
+    )
+    endurance.add_argument(
+        "--phase",
+        choices=[FlightPhase.HOVER.value, FlightPhase.LOITER.value],
+        default=FlightPhase.HOVER.value,
+    )
+    endurance.add_argument("--speed-m-per-s", type=float, help="loiter airspeed (default cruise)")
+    endurance.add_argument("--ground-altitude-m", type=float, default=0.0)
+    endurance.add_argument("--reserve", type=float, default=0.2, help="land with this SOC, 0..0.9")
+    endurance.add_argument(
+        "--sweep-parallel", metavar="FIRST:LAST", help="sweep the parallel count, e.g. 1:12"
+    )
+    _add_simulation_options(endurance)
     return parser
 
 
-def _list(kind: str | None, as_json: bool) -> int:
-    kinds = (
-        [PresetKind(kind)]
-        if kind
-        else [
-            PresetKind.CELL,
-            PresetKind.DRONE,
-            PresetKind.MISSION,
-            PresetKind.CHEMISTRY,
-        ]
+@dataclass(frozen=True)
+class _Setup:
+    cells: list[Cell]
+    drone: Drone | None
+    pack: Pack
+    settings: SimulationSettings
+    mission: Mission | FlightPlan | None
+
+
+def _overrides(texts: list[str]) -> dict[str, dict]:
+    grouped: dict[str, dict] = {target: {} for target in OVERRIDE_TARGETS}
+    for text in texts:
+        target, path, value = parse_override(text)
+        if target not in grouped:
+            raise InputError(f"--set {text!r}: target must be one of {', '.join(OVERRIDE_TARGETS)}")
+        grouped[target][path] = value
+    return grouped
+
+
+def _setup(args: argparse.Namespace, mission_ref: str | None) -> _Setup:
+    overrides = _overrides(args.overrides)
+    mission = (
+        load_mission(mission_ref, overrides["mission"], getattr(args, "bin_s", 10.0))
+        if mission_ref
+        else None
     )
-    entries = [info for k in kinds for info in list_presets(k)]
-    if as_json:
-        print(
-            json.dumps(
-                [
-                    {"kind": e.kind.value, "id": e.id, "name": e.name, "description": e.description}
-                    for e in entries
-                ],
-                indent=2,
-                ensure_ascii=False,
-            )
-        )
-        return EXIT_OK
-    for k in kinds:
-        print(f"{k.value}s:")
-        for e in (e for e in entries if e.kind is k):
-            print(f"  {e.id:30s} {e.description or e.name}")
-    return EXIT_OK
-
-
-def _run(args: argparse.Namespace) -> int:
-    mission = load_mission(args.mission)
-    drone_ref = args.drone or mission.drone
-    drone = load_drone(drone_ref) if drone_ref else None
-    cell_ref = args.cell or (drone.cell if drone else None)
-    if not cell_ref:
-        raise InputError("no cell given: use --cell (the mission names no drone with a cell)")
-    cell = load_cell(cell_ref)
+    drone_ref = args.drone or (mission.drone if mission else None)
+    drone = load_drone(drone_ref, overrides["drone"]) if drone_ref else None
+    cell_refs = (args.cell or (drone.cell if drone else "") or "").split(",")
+    if not cell_refs[0]:
+        raise InputError("no cell given: use --cell (the drone names no cell)")
+    cells = [load_cell(ref.strip(), overrides["cell"]) for ref in cell_refs]
     series = args.series if args.series is not None else (drone.series_count if drone else None)
     parallel = (
         args.parallel if args.parallel is not None else (drone.parallel_count if drone else None)
@@ -136,18 +170,142 @@ def _run(args: argparse.Namespace) -> int:
     if args.heat_transfer_coefficient is not None:
         settings_data["heat_transfer_coefficient_w_per_m2_k"] = args.heat_transfer_coefficient
     settings = construct(SimulationSettings, settings_data, "settings")
+    return _Setup(cells, drone, pack, settings, mission)
 
+
+def _list(kind: str | None, as_json: bool) -> int:
+    kinds = (
+        [PresetKind(kind)]
+        if kind
+        else [PresetKind.CELL, PresetKind.DRONE, PresetKind.MISSION, PresetKind.CHEMISTRY]
+    )
+    entries = [info for k in kinds for info in list_presets(k)]
+    if as_json:
+        rows = [
+            {"kind": e.kind.value, "id": e.id, "name": e.name, "description": e.description}
+            for e in entries
+        ]
+        print(json.dumps(rows, indent=2, ensure_ascii=False))
+        return EXIT_OK
+    for k in kinds:
+        print(f"{k.value}s:")
+        for e in (e for e in entries if e.kind is k):
+            print(f"  {e.id:30s} {e.description or e.name}")
+    return EXIT_OK
+
+
+def _run(args: argparse.Namespace) -> int:
     from sortie.models.chain import simulate_mission
 
-    result = simulate_mission(cell, pack, mission, settings)
+    setup = _setup(args, args.mission)
+    if len(setup.cells) != 1:
+        raise InputError("run takes one --cell")
+    cell = setup.cells[0]
+    assert setup.mission is not None
+    pack_mass_kg = setup.pack.mass_kg(cell.budget)
+    mission = as_mission(setup.mission, setup.drone, pack_mass_kg)
+    result = simulate_mission(cell, setup.pack, mission, setup.settings)
+    phases = None
+    if isinstance(setup.mission, FlightPlan):
+        assert setup.drone is not None
+        phases = phase_table(phase_powers(setup.mission, setup.drone, pack_mass_kg))
     if args.csv:
-        _write_csv(result, args.csv)
+        try:
+            result.timeseries.to_csv(args.csv, float_format="%.8g")
+        except OSError as error:
+            raise InputError(f"cannot write {args.csv}: {error.strerror}") from None
     if args.json:
-        print(json.dumps(_json_ready(result.summary.to_dict()), ensure_ascii=False))
+        data = _json_ready(result.summary.to_dict())
+        if phases is not None:
+            data["phases"] = phases.to_dict(orient="records")
+        print(json.dumps(data, ensure_ascii=False))
     else:
+        if phases is not None:
+            print(format_phases(phases))
         print(format_summary(result))
     if args.fail_on_incomplete and not result.mission_completed:
         return EXIT_INCOMPLETE
+    return EXIT_OK
+
+
+def _parse_range(text: str) -> range:
+    first, separator, last = text.partition(":")
+    try:
+        start, stop = int(first), int(last) if separator else int(first)
+    except ValueError:
+        raise InputError(f"--sweep-parallel {text!r}: expected FIRST:LAST, e.g. 1:12") from None
+    if not 1 <= start <= stop <= 100:
+        raise InputError(f"--sweep-parallel {text!r}: need 1 <= FIRST <= LAST <= 100")
+    return range(start, stop + 1)
+
+
+def _endurance(args: argparse.Namespace) -> int:
+    from sortie.studies.endurance import StationSpec, pack_size_sweep, station_endurance
+
+    setup = _setup(args, None)
+    assert setup.drone is not None
+    if not 0 <= args.reserve <= 0.9:
+        raise InputError(f"--reserve {args.reserve:g}: must be within 0..0.9")
+    station = StationSpec(
+        phase=FlightPhase(args.phase),
+        speed_m_per_s=args.speed_m_per_s,
+        ground_altitude_m=args.ground_altitude_m,
+        ambient_c=args.ambient_c if args.ambient_c is not None else 15.0,
+        reserve_state_of_charge=args.reserve,
+    )
+    if args.sweep_parallel:
+
+        def progress(done: int, total: int, label: str) -> None:
+            if sys.stderr.isatty():
+                print(f"\r{done}/{total} {label:40s}", end="", file=sys.stderr, flush=True)
+
+        sweep = pack_size_sweep(
+            setup.drone,
+            setup.cells,
+            _parse_range(args.sweep_parallel),
+            station,
+            setup.settings,
+            setup.pack.series_count,
+            progress,
+        )
+        if sys.stderr.isatty():
+            print(file=sys.stderr)
+        best = {cell.id: sweep.best(cell.id) for cell in setup.cells}
+        if args.json:
+            table = sweep.table.astype(object).where(sweep.table.notna(), None)
+            print(
+                json.dumps(
+                    {
+                        "points": table.to_dict(orient="records"),
+                        "best": {
+                            k: {
+                                "parallel_count": int(v["parallel_count"]),
+                                "endurance_s": float(v["endurance_s"]),
+                            }
+                            for k, v in best.items()
+                        },
+                    }
+                )
+            )
+        else:
+            print(format_sweep(sweep.table, best))
+        return EXIT_OK
+    point = station_endurance(setup.drone, setup.cells[0], setup.pack, station, setup.settings)
+    if args.json:
+        print(json.dumps(_json_ready(point.row())))
+    else:
+        print(
+            f"{args.phase} endurance {format_minutes(point.endurance_s)} until the "
+            f"{point.limited_by}"
+            + (
+                f" ({100 * args.reserve:.0f} % state of charge)"
+                if point.limited_by == "reserve"
+                else ""
+            )
+            + f"\npack {point.series_count}S{point.parallel_count}P {point.cell_id}: "
+            f"{point.pack_mass_kg:.2f} kg, take-off mass {point.take_off_mass_kg:.2f} kg, "
+            f"{point.pack_power_w:.0f} W on station"
+        )
     return EXIT_OK
 
 
@@ -158,35 +316,68 @@ def _json_ready(data: dict) -> dict:
     }
 
 
-def _write_csv(result: MissionResult, path: Path) -> None:
-    try:
-        result.timeseries.to_csv(path, float_format="%.6g")
-    except OSError as error:
-        raise InputError(f"cannot write {path}: {error.strerror}") from None
-
-
 def format_minutes(seconds: float) -> str:
+    if not math.isfinite(seconds):
+        return "-"
     minutes, secs = divmod(round(seconds), 60)
     return f"{minutes:d} min {secs:02d} s"
+
+
+def format_phases(phases) -> str:
+    lines = ["phase                    time     mass   speed   climb   pack power"]
+    for row in phases.itertuples():
+        lines.append(
+            f"{row.phase[:22]:22s} {row.duration_s:7.0f} s {row.mass_kg:6.2f} kg "
+            f"{row.speed_m_per_s:5.1f} m/s {row.climb_rate_m_per_s:+5.1f} m/s "
+            f"{row.pack_power_w:7.0f} W"
+        )
+    return "\n".join(lines)
+
+
+def format_sweep(table, best) -> str:
+    lines = ["cell                      pack    mass     take-off  power    endurance"]
+    for row in table.itertuples():
+        mark = ""
+        if best[row.cell_id]["parallel_count"] == row.parallel_count:
+            mark = "  <- longest"
+        if row.limited_by == "too heavy":
+            power, outcome = "     -", "above the maximum take-off mass"
+        else:
+            power = f"{row.pack_power_w:4.0f} W"
+            outcome = f"{format_minutes(row.endurance_s):>13s} ({row.limited_by})"
+        pack = f"{row.series_count}S{row.parallel_count}P"
+        lines.append(
+            f"{row.cell_id[:24]:24s} {pack:7s} {row.pack_mass_kg:6.2f} kg "
+            f"{row.take_off_mass_kg:6.2f} kg {power:>6s} {outcome}{mark}"
+        )
+    return "\n".join(lines)
 
 
 def format_summary(result: MissionResult) -> str:
     """Human-readable summary (what `sortie run` prints without --json)."""
     s = result.summary
     verdict = (
-        f"MISSION COMPLETED with {100 * s.final_state_of_charge:.0f} % state of charge left"
+        f"MISSION COMPLETED, landed with {100 * s.final_state_of_charge:.0f} % state of charge"
         if s.mission_completed
         else f"MISSION NOT COMPLETED: {s.termination_reason.value} in '{s.final_segment}' "
         f"after {format_minutes(s.endurance_s)} of {format_minutes(s.mission_duration_s)}"
+    )
+    reserve = (
+        f" (reserve {100 * s.reserve_state_of_charge:.0f} %: "
+        f"{'met' if s.reserve_met else 'NOT met'})"
+        if s.reserve_state_of_charge > 0
+        else ""
     )
     lines = [
         verdict,
         f"  why it ended          {s.termination_message}",
         f"  endurance             {format_minutes(s.endurance_s)} ({s.endurance_s:.0f} s)",
-        f"  min cell voltage      {s.min_cell_voltage_v:.3f} V",
+        f"  hardest phase         {s.hardest_segment} (highest cell current)",
+        f"  min cell voltage      {s.min_cell_voltage_v:.3f} V "
+        f"(pack {s.min_cell_voltage_v * s.series_count:.1f} V)",
         f"  max cell temperature  {s.max_cell_temperature_c:.1f} °C",
         f"  energy delivered      {s.energy_delivered_wh:.1f} Wh",
-        f"  final state of charge {100 * s.final_state_of_charge:.1f} %",
+        f"  final state of charge {100 * s.final_state_of_charge:.1f} %{reserve}",
         f"pack  {s.series_count}S{s.parallel_count}P  {s.pack_mass_kg:.3f} kg  "
         f"{s.pack_energy_wh:.0f} Wh",
         f"cell  {s.cell_id}: {s.capacity_ah:.2f} Ah  {s.energy_wh:.1f} Wh  {s.mass_g:.1f} g  "
@@ -203,6 +394,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = build_parser().parse_args(argv)
         if args.command == "list":
             return _list(args.kind, args.json)
+        if args.command == "endurance":
+            return _endurance(args)
         return _run(args)
     except SortieError as error:
         print(f"sortie: error: {error}", file=sys.stderr)

@@ -162,17 +162,22 @@ def test_every_preset_cell_flies_a_short_mission(info, single_cell):
 @pytest.mark.slow
 @pytest.mark.parametrize("info", list_presets(PresetKind.MISSION), ids=lambda i: i.id)
 def test_every_preset_mission_flies_on_its_drone(info):
+    from sortie.models.flight_plan import as_mission
     from sortie.presets import load_drone
 
-    mission = load_mission(info.id)
-    drone = load_drone(mission.drone)
+    plan = load_mission(info.id)
+    drone = load_drone(plan.drone)
+    cell = load_cell(drone.cell)
     pack = Pack(series_count=drone.series_count, parallel_count=drone.parallel_count)
-    result = simulate_mission(load_cell(drone.cell), pack, mission)
+    mission = as_mission(plan, drone, pack.mass_kg(cell.budget))
+    result = simulate_mission(cell, pack, mission)
     summary = result.summary
     assert summary.endurance_s > 0
-    if summary.mission_completed:
+    if summary.termination_reason is TerminationReason.END_OF_PROFILE:
         assert summary.energy_delivered_wh == pytest.approx(mission.energy_wh, rel=5e-3)
+        assert summary.mission_completed == summary.reserve_met
     else:
+        assert not summary.mission_completed
         assert summary.endurance_s < mission.duration_s
 
 

@@ -76,7 +76,8 @@ def test_run_json_has_the_summary_fields_and_csv_the_series(tmp_path):
     assert summary["mission_completed"] is True
     assert summary["termination_reason"] == "end of profile"
     assert summary["series_count"] == 6 and summary["parallel_count"] == 2
-    assert summary["endurance_s"] == pytest.approx(1680)
+    assert summary["endurance_s"] == pytest.approx(sum(p["duration_s"] for p in summary["phases"]))
+    assert summary["reserve_met"] is True and summary["reserve_state_of_charge"] == 0.2
     series = pd.read_csv(csv, index_col="time_s")
     for column in (
         "pack_power_w",
@@ -86,7 +87,7 @@ def test_run_json_has_the_summary_fields_and_csv_the_series(tmp_path):
         "state_of_charge",
     ):
         assert column in series.columns
-    assert series.index[-1] == pytest.approx(1680)
+    assert series.index[-1] == pytest.approx(summary["endurance_s"])
     assert series["ambient_temperature_c"].eq(25).all()
 
 

@@ -50,10 +50,17 @@ def test_every_required_chemistry_has_a_cell():
 
 
 @pytest.mark.parametrize("info", list_presets(PresetKind.MISSION), ids=lambda i: i.id)
-def test_every_mission_preset_loads(info):
-    mission = load_mission(info.id)
+def test_every_mission_preset_loads_and_compiles_for_its_drone(info):
+    from sortie.cells.pack import Pack
+    from sortie.models.flight_plan import as_mission
+
+    plan = load_mission(info.id)
+    drone = load_drone(plan.drone)
+    cell = load_cell(drone.cell)
+    pack = Pack(series_count=drone.series_count, parallel_count=drone.parallel_count)
+    mission = as_mission(plan, drone, pack.mass_kg(cell.budget))
     assert mission.duration_s > 0
-    assert mission.drone is None or load_drone(mission.drone).id == mission.drone
+    assert 0 < mission.energy_wh < pack.energy_wh(cell.budget)
 
 
 def test_required_missions_exist():

@@ -45,17 +45,15 @@ def render() -> None:
             for what, source in chemistry.sources.items():
                 st.caption(f"{what}: {source}")
     st.subheader("Missions")
-    missions = [load_mission(p.id) for p in list_presets(PresetKind.MISSION)]
     st.dataframe(
         pd.DataFrame(
             {
                 "mission": m.name,
-                "duration [min]": round(m.duration_s / 60, 1),
-                "energy [Wh]": round(m.energy_wh),
+                "description": m.description,
                 "ambient [°C]": m.ambient_c,
                 "drone": m.drone,
             }
-            for m in missions
+            for m in (load_mission(p.id) for p in list_presets(PresetKind.MISSION))
         ),
         hide_index=True,
         use_container_width=True,

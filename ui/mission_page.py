@@ -7,6 +7,7 @@ import streamlit as st
 
 from sortie.cells.pack import Pack
 from sortie.errors import SortieError
+from sortie.models.flight_plan import as_mission
 from sortie.models.settings import ModelKind, SimulationSettings
 from sortie.presets import PresetKind, list_presets, load_cell, load_drone, load_mission
 from sortie.presets.loader import construct
@@ -39,7 +40,11 @@ def fly(
         "settings",
     )
     pack = construct(Pack, {"series_count": series, "parallel_count": parallel}, "pack")
-    result = simulate_mission(load_cell(cell_id), pack, load_mission(mission_id), settings)
+    cell = load_cell(cell_id)
+    plan = load_mission(mission_id)
+    drone = load_drone(plan.drone) if plan.drone else None
+    mission = as_mission(plan, drone, pack.mass_kg(cell.budget))
+    result = simulate_mission(cell, pack, mission, settings)
     return result.timeseries, result.summary.to_dict()
 
 
@@ -108,6 +113,7 @@ def render() -> None:
             st.error(str(error))
             return
         _verdict(summary)
+        st.caption(f"Hardest phase (highest cell current): {summary['hardest_segment']}")
         _figures(summary)
         st.plotly_chart(mission_figure(series_df, max_temperature_c), use_container_width=True)
         for warning in summary["warnings"]:
@@ -117,8 +123,8 @@ def render() -> None:
 def _verdict(summary: dict) -> None:
     if summary["mission_completed"]:
         st.success(
-            f"## Mission completed with {100 * summary['final_state_of_charge']:.0f} % "
-            "state of charge left",
+            f"## Mission completed, landed with {100 * summary['final_state_of_charge']:.0f} % "
+            "state of charge",
             icon=":material/check_circle:",
         )
     else:

@@ -147,6 +147,14 @@ def _first_line(text: str) -> str:
     return text.strip().splitlines()[0].split(" with inputs")[0][:200]
 
 
+def _hardest_segment(frame: pd.DataFrame, mission: Mission) -> str:
+    """The segment with the highest peak cell current: the most demanding C-rate. (The lowest
+    voltage mostly falls at the end of a long discharge and says less about the phase.)"""
+    if frame.empty:
+        return mission.segments[0].name
+    return str(frame["segment"].iloc[int(np.argmax(frame["cell_current_a"].to_numpy()))])
+
+
 def _result(cell, pack, mission, settings, ambients_c, output) -> MissionResult:
     budget = cell.budget
     n_cells = pack.cell_count
@@ -185,6 +193,14 @@ def _result(cell, pack, mission, settings, ambients_c, output) -> MissionResult:
     if reason is TerminationReason.SOLVER_FAILURE:
         message = _solver_failure_message(output.message, time, settings.model)
     energy_cell_wh = float(output.discharge_energy_wh[-1]) if ran else 0.0
+    final_soc = float(soc[-1]) if ran else settings.initial_state_of_charge
+    reserve_met = final_soc >= mission.reserve_state_of_charge - 1e-9
+    completed = reason is TerminationReason.END_OF_PROFILE and reserve_met
+    if reason is TerminationReason.END_OF_PROFILE and not reserve_met:
+        message = (
+            f"flew the whole profile but landed with {100 * final_soc:.0f} % state of charge, "
+            f"below the {100 * mission.reserve_state_of_charge:.0f} % reserve"
+        )
     summary = MissionSummary(
         cell_id=cell.id,
         chemistry_id=cell.chemistry.id,
@@ -192,15 +208,18 @@ def _result(cell, pack, mission, settings, ambients_c, output) -> MissionResult:
         model=settings.model.value,
         endurance_s=float(time[-1]) if ran else 0.0,
         mission_duration_s=mission.duration_s,
-        mission_completed=reason is TerminationReason.END_OF_PROFILE,
+        mission_completed=completed,
         termination_reason=reason,
         termination_message=message,
         final_segment=mission.segments[end_index].name,
         final_phase=mission.segments[end_index].phase.value,
+        hardest_segment=_hardest_segment(frame, mission),
+        reserve_state_of_charge=mission.reserve_state_of_charge,
+        reserve_met=reserve_met,
         min_cell_voltage_v=float(output.voltage_v.min()) if ran else float("nan"),
         max_cell_temperature_c=float(frame["cell_temperature_c"].max()) if ran else float("nan"),
         energy_delivered_wh=energy_cell_wh * n_cells,
-        final_state_of_charge=float(soc[-1]) if ran else settings.initial_state_of_charge,
+        final_state_of_charge=final_soc,
         series_count=pack.series_count,
         parallel_count=pack.parallel_count,
         pack_mass_kg=pack.mass_kg(budget),

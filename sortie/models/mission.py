@@ -34,6 +34,7 @@ class FlightPhase(StrEnum):
     LOITER = "loiter"
     HOVER = "hover"
     DASH = "dash"
+    TRANSITION = "transition"
     PAYLOAD_RELEASE = "payload release"
     RETURN = "return"
     DESCENT = "descent"
@@ -54,7 +55,11 @@ class Segment:
 
 @dataclass(config=STRICT)
 class Mission:
-    """An ordered list of segments flown from a fully soaked start at the first ambient."""
+    """An ordered list of segments flown from a fully soaked start at the first ambient.
+
+    ``reserve_state_of_charge`` is the landing reserve rule: the mission only counts as
+    completed when the pack lands with at least this state of charge (0 = no rule).
+    """
 
     id: str
     name: str
@@ -62,6 +67,7 @@ class Mission:
     segments: tuple[Segment, ...]
     ambient_c: Annotated[float, Field(ge=-60, le=80)] = 25.0
     drone: str | None = None
+    reserve_state_of_charge: Annotated[float, Field(ge=0, le=0.9)] = 0.0
     sources: dict[str, str] = Field(default_factory=dict)
 
     @model_validator(mode="after")

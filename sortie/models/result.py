@@ -50,6 +50,9 @@ class MissionSummary:
     termination_message: str
     final_segment: str
     final_phase: str
+    hardest_segment: str
+    reserve_state_of_charge: float
+    reserve_met: bool
     min_cell_voltage_v: float
     max_cell_temperature_c: float
     energy_delivered_wh: float

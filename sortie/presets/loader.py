@@ -21,6 +21,9 @@ from sortie.cells.chemistry import Chemistry
 from sortie.cells.design import CellDesign
 from sortie.errors import InputError, describe_validation_error
 from sortie.models.drone import Drone
+from sortie.models.flight_log import DEFAULT_BIN_S, log_to_mission
+from sortie.models.flight_log_csv import read_flight_log
+from sortie.models.flight_plan import FlightPlan
 from sortie.models.mission import Mission, segments_from_samples
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -104,6 +107,53 @@ def _resolve(kind: PresetKind, reference: str | Path) -> tuple[dict[str, Any], s
     return read_toml(presets[text]), f"{kind.value} {text}"
 
 
+Overrides = dict[str, Any]
+
+
+def parse_override(text: str) -> tuple[str, str, Any]:
+    """``"drone.payload_kg=1.2"`` -> ``("drone", "payload_kg", 1.2)``. The value is read as a
+    TOML value (number, boolean, quoted string, array); anything else is a plain string."""
+    target_path, separator, raw = text.partition("=")
+    target, dot, path = target_path.strip().partition(".")
+    if not separator or not dot or not path or not raw.strip():
+        raise InputError(f"--set {text!r}: expected TARGET.FIELD=VALUE, e.g. drone.payload_kg=1.2")
+    try:
+        value = tomllib.loads(f"value = {raw.strip()}")["value"]
+    except tomllib.TOMLDecodeError:
+        value = raw.strip()
+    return target, path, value
+
+
+def apply_overrides(data: dict[str, Any], overrides: Overrides, context: str) -> dict[str, Any]:
+    """A copy of ``data`` with each dotted path set (``phases.2.duration_s``: list index 2).
+    Missing tables are created; unknown field names are caught by validation afterwards."""
+    import copy
+
+    result = copy.deepcopy(data)
+    for path, value in overrides.items():
+        keys = path.split(".")
+        node: Any = result
+        for depth, key in enumerate(keys):
+            last = depth == len(keys) - 1
+            if isinstance(node, list):
+                if not key.isdigit() or int(key) >= len(node):
+                    raise InputError(
+                        f"{context}: --set {path}: '{key}' is not an index below {len(node)}"
+                    )
+                if last:
+                    node[int(key)] = value
+                else:
+                    node = node[int(key)]
+            elif isinstance(node, dict):
+                if last:
+                    node[key] = value
+                else:
+                    node = node.setdefault(key, {})
+            else:
+                raise InputError(f"{context}: --set {path}: '{keys[depth - 1]}' is a value")
+    return result
+
+
 def load_chemistry(chemistry_id: str) -> Chemistry:
     catalogue = chemistries()
     if chemistry_id not in catalogue:
@@ -126,15 +176,19 @@ def cell_from_dict(data: dict[str, Any], context: str) -> Cell:
     return Cell(design=design, chemistry=chemistry)
 
 
-def load_cell(reference: str | Path) -> Cell:
+def load_cell(reference: str | Path, overrides: Overrides | None = None) -> Cell:
     data, context = _resolve(PresetKind.CELL, reference)
-    return cell_from_dict(data, context)
+    return cell_from_dict(apply_overrides(data, overrides or {}, context), context)
 
 
-def mission_from_dict(data: dict[str, Any], context: str) -> Mission:
-    """A mission from ``[[segments]]`` or from a ``[time_series]`` table of ``time_s`` and
-    ``power_w`` sample lists."""
+def mission_from_dict(data: dict[str, Any], context: str) -> Mission | FlightPlan:
+    """A flight plan from ``[[phases]]``, or a power mission from ``[[segments]]`` or from a
+    ``[time_series]`` table of ``time_s`` and ``power_w`` sample lists."""
     data = dict(data)
+    if "phases" in data:
+        if "segments" in data or "time_series" in data:
+            raise InputError(f"{context}: give [[phases]] or power segments, not both")
+        return construct(FlightPlan, data, context)
     series = data.pop("time_series", None)
     if series is not None:
         if "segments" in data:
@@ -150,14 +204,26 @@ def mission_from_dict(data: dict[str, Any], context: str) -> Mission:
     return construct(Mission, data, context)
 
 
-def load_mission(reference: str | Path) -> Mission:
+def load_mission(
+    reference: str | Path, overrides: Overrides | None = None, bin_s: float = DEFAULT_BIN_S
+) -> Mission | FlightPlan:
+    """A preset id, a mission ``.toml`` file, or a ``.csv`` flight log (bin-averaged into
+    ``bin_s`` segments, energy kept)."""
+    if str(reference).lower().endswith(".csv"):
+        path = Path(reference)
+        if overrides:
+            raise InputError(f"{path.name}: --set mission.* does not apply to a flight log")
+        log = read_flight_log(path)
+        return log_to_mission(
+            log, mission_id=path.stem, name=f"flight log {path.name}", bin_s=bin_s
+        )
     data, context = _resolve(PresetKind.MISSION, reference)
-    return mission_from_dict(data, context)
+    return mission_from_dict(apply_overrides(data, overrides or {}, context), context)
 
 
-def load_drone(reference: str | Path) -> Drone:
+def load_drone(reference: str | Path, overrides: Overrides | None = None) -> Drone:
     data, context = _resolve(PresetKind.DRONE, reference)
-    return construct(Drone, data, context)
+    return construct(Drone, apply_overrides(data, overrides or {}, context), context)
 
 
 def list_presets(kind: PresetKind) -> list[PresetInfo]:

@@ -1,0 +1,172 @@
+"""Power an aircraft needs: momentum theory for rotors, a drag polar for wings.
+
+All functions are pure and return power in watts. "Ideal" powers are before rotor/propeller
+losses; shaft power divides by the figure of merit (rotors) or propeller efficiency (wings);
+electrical power further divides by motor x ESC efficiency and adds avionics and payload.
+
+References: J. G. Leishman, Principles of Helicopter Aerodynamics, 2nd ed., Cambridge (2006),
+ch. 2-5 (momentum theory, climb and descent, forward flight); J. D. Anderson, Aircraft
+Performance and Design, McGraw-Hill (1999), ch. 5 (drag polar, power required, endurance).
+"""
+
+from __future__ import annotations
+
+import math
+
+from sortie.models.atmosphere import STANDARD_GRAVITY_M_PER_S2
+
+# Leishman (2006) eq. 2.136: empirical induced velocity in the descent region
+# -2 <= Vc/vh <= 0, where momentum theory has no valid solution (vortex ring state).
+_DESCENT_FIT = (1.0, -1.125, -1.372, -1.718, -0.655)
+
+
+def weight_n(mass_kg: float) -> float:
+    return mass_kg * STANDARD_GRAVITY_M_PER_S2
+
+
+def rotor_disc_area_m2(rotor_count: int, rotor_diameter_m: float) -> float:
+    """Total disc area of ``rotor_count`` rotors (coaxial pairs count twice: a documented
+    simplification, coaxial losses belong in the figure of merit)."""
+    return rotor_count * math.pi * rotor_diameter_m**2 / 4
+
+
+def hover_induced_velocity_m_per_s(
+    thrust_n: float, air_density_kg_per_m3: float, rotor_disc_area_m2: float
+) -> float:
+    """v_h = sqrt(T / (2 rho A))."""
+    return math.sqrt(thrust_n / (2 * air_density_kg_per_m3 * rotor_disc_area_m2))
+
+
+def ideal_hover_power_w(
+    thrust_n: float, air_density_kg_per_m3: float, rotor_disc_area_m2: float
+) -> float:
+    """P = T^1.5 / sqrt(2 rho A). A 2 kg quad on four 10-inch rotors at sea level: 123.3 W."""
+    return thrust_n**1.5 / math.sqrt(2 * air_density_kg_per_m3 * rotor_disc_area_m2)
+
+
+def ideal_axial_power_w(
+    thrust_n: float,
+    climb_rate_m_per_s: float,
+    air_density_kg_per_m3: float,
+    rotor_disc_area_m2: float,
+) -> float:
+    """Ideal power in vertical flight; climb rate positive up, negative in descent.
+
+    Climb: P = T (Vc/2 + sqrt((Vc/2)^2 + vh^2)). Descent down to -2 vh uses Leishman's
+    empirical induced-velocity fit; faster descents (windmill brake state) are refused.
+    Never negative: rotors do not regenerate here.
+    """
+    vh = hover_induced_velocity_m_per_s(thrust_n, air_density_kg_per_m3, rotor_disc_area_m2)
+    if climb_rate_m_per_s >= 0:
+        half = climb_rate_m_per_s / 2
+        return thrust_n * (half + math.sqrt(half**2 + vh**2))
+    ratio = climb_rate_m_per_s / vh
+    if ratio < -2:
+        raise ValueError(
+            f"descent at {-climb_rate_m_per_s:.1f} m/s is faster than 2 x the hover induced "
+            f"velocity ({2 * vh:.1f} m/s): not modelled (windmill brake state)"
+        )
+    induced = vh * sum(k * ratio**i for i, k in enumerate(_DESCENT_FIT))
+    return max(0.0, thrust_n * (climb_rate_m_per_s + induced))
+
+
+def forward_induced_velocity_m_per_s(
+    thrust_n: float,
+    airspeed_m_per_s: float,
+    air_density_kg_per_m3: float,
+    rotor_disc_area_m2: float,
+) -> float:
+    """Glauert's level-flight induced velocity: v = vh^2 / sqrt(V^2 + v^2), small disc tilt.
+    Solved in v^2 (a quadratic), exact."""
+    vh = hover_induced_velocity_m_per_s(thrust_n, air_density_kg_per_m3, rotor_disc_area_m2)
+    v_sq = airspeed_m_per_s**2
+    return math.sqrt((-v_sq + math.sqrt(v_sq**2 + 4 * vh**4)) / 2)
+
+
+def multirotor_forward_shaft_power_w(
+    mass_kg: float,
+    airspeed_m_per_s: float,
+    climb_rate_m_per_s: float,
+    air_density_kg_per_m3: float,
+    rotor_disc_area_m2: float,
+    figure_of_merit: float,
+    flat_plate_area_m2: float,
+) -> float:
+    """Shaft power of a multirotor in forward flight (also hover at V = 0).
+
+    Induced power (Glauert) divided by the figure of merit, plus parasitic power
+    D V = 1/2 rho V^3 f, plus the climb term W Vc. Thrust balances weight and drag.
+    Gives a best-endurance speed where falling induced and rising parasitic power meet.
+    """
+    weight = weight_n(mass_kg)
+    drag_n = 0.5 * air_density_kg_per_m3 * airspeed_m_per_s**2 * flat_plate_area_m2
+    thrust = math.hypot(weight, drag_n)
+    if airspeed_m_per_s == 0:
+        induced_w = ideal_axial_power_w(
+            thrust, climb_rate_m_per_s, air_density_kg_per_m3, rotor_disc_area_m2
+        )
+        return induced_w / figure_of_merit
+    induced = forward_induced_velocity_m_per_s(
+        thrust, airspeed_m_per_s, air_density_kg_per_m3, rotor_disc_area_m2
+    )
+    climb_w = weight * max(climb_rate_m_per_s, 0.0)
+    return thrust * induced / figure_of_merit + drag_n * airspeed_m_per_s + climb_w
+
+
+def fixed_wing_shaft_power_w(
+    mass_kg: float,
+    airspeed_m_per_s: float,
+    climb_rate_m_per_s: float,
+    air_density_kg_per_m3: float,
+    wing_area_m2: float,
+    aspect_ratio: float,
+    oswald_efficiency: float,
+    zero_lift_drag_coefficient: float,
+    propeller_efficiency: float,
+) -> float:
+    """Shaft power of a fixed wing: (D V + W Vc) / eta_prop, drag polar
+    C_D = C_D0 + C_L^2 / (pi e AR), lift = weight (small climb angles)."""
+    weight = weight_n(mass_kg)
+    dynamic_pressure = 0.5 * air_density_kg_per_m3 * airspeed_m_per_s**2
+    lift_coefficient = weight / (dynamic_pressure * wing_area_m2)
+    drag_coefficient = zero_lift_drag_coefficient + lift_coefficient**2 / (
+        math.pi * oswald_efficiency * aspect_ratio
+    )
+    drag_n = dynamic_pressure * wing_area_m2 * drag_coefficient
+    return (drag_n * airspeed_m_per_s + weight * climb_rate_m_per_s) / propeller_efficiency
+
+
+def stall_speed_m_per_s(
+    mass_kg: float, air_density_kg_per_m3: float, wing_area_m2: float, max_lift_coefficient: float
+) -> float:
+    return math.sqrt(
+        2 * weight_n(mass_kg) / (air_density_kg_per_m3 * wing_area_m2 * max_lift_coefficient)
+    )
+
+
+def fixed_wing_best_endurance_speed_m_per_s(
+    mass_kg: float,
+    air_density_kg_per_m3: float,
+    wing_area_m2: float,
+    aspect_ratio: float,
+    oswald_efficiency: float,
+    zero_lift_drag_coefficient: float,
+) -> float:
+    """Minimum-power speed: C_L = sqrt(3 C_D0 pi e AR) (Anderson 1999, sec. 5.14)."""
+    lift_coefficient = math.sqrt(
+        3 * zero_lift_drag_coefficient * math.pi * oswald_efficiency * aspect_ratio
+    )
+    return math.sqrt(
+        2 * weight_n(mass_kg) / (air_density_kg_per_m3 * wing_area_m2 * lift_coefficient)
+    )
+
+
+def electrical_power_w(
+    shaft_power_w: float,
+    motor_efficiency: float,
+    esc_efficiency: float,
+    avionics_power_w: float,
+    payload_power_w: float,
+) -> float:
+    """Pack power: shaft / (motor x ESC) + avionics + payload."""
+    return shaft_power_w / (motor_efficiency * esc_efficiency) + avionics_power_w + payload_power_w

@@ -1,0 +1,317 @@
+"""Flight plans: what the aircraft does, turned into pack power over time.
+
+A plan is a list of phases (take-off and climb, transit at a speed over a distance, hover or
+loiter on station, dash, payload release, return, descent and landing). Compiling it for a
+drone and a pack gives a :class:`~sortie.models.mission.Mission` of constant-power segments.
+The pack's mass is part of the aircraft's mass, so a bigger pack costs power; a payload
+release lightens the aircraft for the phases after it. Air density follows the altitude of
+each phase (ISA pressure, air temperature falling 6.5 K/km above the ground's ambient).
+Still air: ground speed equals airspeed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass as plain_dataclass
+from typing import Annotated
+
+import pandas as pd
+from pydantic import Field, model_validator
+from pydantic.dataclasses import dataclass
+
+from sortie.cells.chemistry import STRICT
+from sortie.errors import InputError
+from sortie.models import flight_physics as fp
+from sortie.models.atmosphere import LAPSE_RATE_K_PER_M, air_density_kg_per_m3
+from sortie.models.drone import AirframeKind, Drone
+from sortie.models.mission import FlightPhase, Mission, Segment
+
+# Phases flown on the lift rotors of a VTOL (everything else is wing-borne). Transition is
+# counted as hover: conservative, transition power peaks are close to hover power.
+_VTOL_ROTOR_PHASES = {
+    FlightPhase.GROUND,
+    FlightPhase.TAKEOFF,
+    FlightPhase.HOVER,
+    FlightPhase.PAYLOAD_RELEASE,
+    FlightPhase.LANDING,
+    FlightPhase.TRANSITION,
+}
+# Phases that cover ground: without a given speed they are flown at the cruise speed.
+_TRANSLATING_PHASES = {
+    FlightPhase.TRANSIT,
+    FlightPhase.CRUISE,
+    FlightPhase.RETURN,
+    FlightPhase.DASH,
+}
+# A fixed wing must fly at least this multiple of its stall speed (FAR 25.107-style margin).
+STALL_MARGIN = 1.2
+
+
+@dataclass(config=STRICT)
+class Phase:
+    """One phase. Its duration comes from exactly one of: ``duration_s``,
+    ``distance_m`` / ``speed_m_per_s``, or ``altitude_change_m`` / ``climb_rate_m_per_s``.
+
+    ``speed_m_per_s`` is the airspeed (None: the drone's cruise speed for translating phases
+    of winged aircraft, 0 for a multirotor's hover). ``climb_rate_m_per_s`` is positive up.
+    ``payload_drop_kg`` leaves the aircraft at the end of the phase.
+    """
+
+    name: str
+    phase: FlightPhase
+    duration_s: Annotated[float, Field(gt=0, le=7 * 24 * 3600)] | None = None
+    distance_m: Annotated[float, Field(gt=0, le=1e7)] | None = None
+    speed_m_per_s: Annotated[float, Field(ge=0, le=150)] | None = None
+    climb_rate_m_per_s: Annotated[float, Field(ge=-30, le=30)] = 0.0
+    altitude_change_m: Annotated[float, Field(ge=-10000, le=10000)] | None = None
+    payload_drop_kg: Annotated[float, Field(ge=0, le=5000)] = 0.0
+    ambient_c: Annotated[float, Field(ge=-60, le=80)] | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> Phase:
+        ways = [
+            self.duration_s is not None,
+            self.distance_m is not None,
+            self.altitude_change_m is not None,
+        ]
+        if sum(ways) != 1:
+            raise ValueError(
+                "give exactly one of duration_s, distance_m (with a speed) or "
+                "altitude_change_m (with climb_rate_m_per_s)"
+            )
+        if self.distance_m is not None and self.speed_m_per_s == 0:
+            raise ValueError("distance_m needs a speed_m_per_s above 0")
+        if self.altitude_change_m is not None:
+            if self.climb_rate_m_per_s == 0:
+                raise ValueError("altitude_change_m needs a climb_rate_m_per_s")
+            if (self.altitude_change_m > 0) != (self.climb_rate_m_per_s > 0):
+                raise ValueError("altitude_change_m and climb_rate_m_per_s differ in sign")
+        return self
+
+
+@dataclass(config=STRICT)
+class FlightPlan:
+    """A mission described as flight: phases plus where and how it is flown.
+
+    ``reserve_state_of_charge``: the landing reserve rule (land with at least this state of
+    charge, 0..0.9); ``ground_altitude_m`` above sea level; ``ambient_c`` on the ground.
+    """
+
+    id: str
+    name: str
+    description: str
+    phases: tuple[Phase, ...]
+    drone: str | None = None
+    ambient_c: Annotated[float, Field(ge=-60, le=80)] = 15.0
+    ground_altitude_m: Annotated[float, Field(ge=-400, le=6000)] = 0.0
+    reserve_state_of_charge: Annotated[float, Field(ge=0, le=0.9)] = 0.2
+    sources: dict[str, str] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _check(self) -> FlightPlan:
+        if not self.phases:
+            raise ValueError("a flight plan needs at least one phase")
+        return self
+
+
+@plain_dataclass(frozen=True)
+class PhasePower:
+    """How one phase was flown and what it costs."""
+
+    name: str
+    phase: FlightPhase
+    duration_s: float
+    mass_kg: float
+    altitude_m: float
+    air_density_kg_per_m3: float
+    speed_m_per_s: float
+    climb_rate_m_per_s: float
+    shaft_power_w: float
+    pack_power_w: float
+    ambient_c: float
+
+
+class FlightPlanError(InputError):
+    """A phase cannot be flown by this aircraft (names the phase)."""
+
+
+def _duration_s(phase: Phase, speed_m_per_s: float) -> float:
+    if phase.duration_s is not None:
+        return phase.duration_s
+    if phase.distance_m is not None:
+        return phase.distance_m / speed_m_per_s
+    assert phase.altitude_change_m is not None
+    return phase.altitude_change_m / phase.climb_rate_m_per_s
+
+
+def _uses_wing(drone: Drone, phase: FlightPhase) -> bool:
+    if drone.kind is AirframeKind.FIXED_WING:
+        return True
+    return drone.kind is AirframeKind.VTOL and phase not in _VTOL_ROTOR_PHASES
+
+
+def _speed_m_per_s(drone: Drone, phase: Phase, on_wing: bool) -> float:
+    """Given speed; else cruise speed on the wing or when covering a distance; else 0."""
+    if phase.speed_m_per_s is not None:
+        return phase.speed_m_per_s
+    if on_wing or phase.distance_m is not None or phase.phase in _TRANSLATING_PHASES:
+        if drone.cruise_speed_m_per_s is None:
+            raise FlightPlanError(
+                f"phase '{phase.name}': give speed_m_per_s (the drone has no cruise speed)"
+            )
+        return drone.cruise_speed_m_per_s
+    return 0.0
+
+
+def _shaft_power_w(
+    drone: Drone, phase: Phase, on_wing: bool, mass_kg: float, density: float, speed: float
+) -> float:
+    if on_wing:
+        wing = drone.wing
+        assert wing is not None
+        stall = fp.stall_speed_m_per_s(
+            mass_kg, density, wing.wing_area_m2, wing.max_lift_coefficient
+        )
+        if speed < STALL_MARGIN * stall:
+            raise FlightPlanError(
+                f"phase '{phase.name}': {speed:.1f} m/s is below {STALL_MARGIN} x the stall "
+                f"speed ({stall:.1f} m/s at {mass_kg:.2f} kg)"
+            )
+        power = fp.fixed_wing_shaft_power_w(
+            mass_kg,
+            speed,
+            phase.climb_rate_m_per_s,
+            density,
+            wing.wing_area_m2,
+            wing.aspect_ratio,
+            wing.oswald_efficiency,
+            wing.zero_lift_drag_coefficient,
+            wing.propeller_efficiency,
+        )
+        return max(power, 0.0)  # a steep glide needs no thrust; no regeneration
+    rotors = drone.rotors
+    assert rotors is not None
+    area = fp.rotor_disc_area_m2(rotors.rotor_count, rotors.rotor_diameter_m)
+    try:
+        return fp.multirotor_forward_shaft_power_w(
+            mass_kg,
+            speed,
+            phase.climb_rate_m_per_s,
+            density,
+            area,
+            rotors.figure_of_merit,
+            rotors.flat_plate_area_m2,
+        )
+    except ValueError as error:
+        raise FlightPlanError(f"phase '{phase.name}': {error}") from None
+
+
+def phase_powers(plan: FlightPlan, drone: Drone, pack_mass_kg: float) -> list[PhasePower]:
+    """Fly ``plan`` on ``drone`` carrying a pack of ``pack_mass_kg``; one row per phase."""
+    if drone.kind is AirframeKind.FIXED_WING:
+        for phase in plan.phases:
+            if phase.phase in (FlightPhase.HOVER, FlightPhase.TRANSITION):
+                raise FlightPlanError(f"phase '{phase.name}': a fixed wing cannot hover")
+    mass_kg = drone.take_off_mass_kg(pack_mass_kg)
+    if drone.max_takeoff_mass_kg is not None and mass_kg > drone.max_takeoff_mass_kg:
+        raise FlightPlanError(
+            f"take-off mass {mass_kg:.2f} kg exceeds the drone's maximum "
+            f"{drone.max_takeoff_mass_kg:.2f} kg"
+        )
+    payload_kg = drone.payload_kg
+    altitude_m = plan.ground_altitude_m
+    rows = []
+    for phase in plan.phases:
+        on_wing = _uses_wing(drone, phase.phase)
+        speed = _speed_m_per_s(drone, phase, on_wing)
+        duration = _duration_s(phase, speed)
+        mean_altitude = altitude_m + phase.climb_rate_m_per_s * duration / 2
+        ambient_c = plan.ambient_c if phase.ambient_c is None else phase.ambient_c
+        air_c = ambient_c - LAPSE_RATE_K_PER_M * (mean_altitude - plan.ground_altitude_m)
+        try:
+            density = air_density_kg_per_m3(mean_altitude, air_c)
+        except ValueError as error:
+            raise FlightPlanError(f"phase '{phase.name}': {error}") from None
+        shaft = _shaft_power_w(drone, phase, on_wing, mass_kg, density, speed)
+        pack_power = fp.electrical_power_w(
+            shaft,
+            drone.motor_efficiency,
+            drone.esc_efficiency,
+            drone.avionics_power_w,
+            drone.payload_power_w if payload_kg > 0 else 0.0,
+        )
+        rows.append(
+            PhasePower(
+                name=phase.name,
+                phase=phase.phase,
+                duration_s=duration,
+                mass_kg=mass_kg,
+                altitude_m=mean_altitude,
+                air_density_kg_per_m3=density,
+                speed_m_per_s=speed,
+                climb_rate_m_per_s=phase.climb_rate_m_per_s,
+                shaft_power_w=shaft,
+                pack_power_w=pack_power,
+                ambient_c=ambient_c,
+            )
+        )
+        altitude_m += phase.climb_rate_m_per_s * duration
+        if phase.payload_drop_kg > payload_kg + 1e-9:
+            raise FlightPlanError(
+                f"phase '{phase.name}': drops {phase.payload_drop_kg:g} kg but carries "
+                f"{payload_kg:g} kg of payload"
+            )
+        payload_kg -= phase.payload_drop_kg
+        mass_kg -= phase.payload_drop_kg
+    return rows
+
+
+def compile_plan(plan: FlightPlan, drone: Drone, pack_mass_kg: float) -> Mission:
+    """The plan as constant-power segments (pack power at the terminals)."""
+    segments = tuple(
+        Segment(
+            name=row.name,
+            duration_s=row.duration_s,
+            power_w=row.pack_power_w,
+            phase=row.phase,
+            ambient_c=row.ambient_c,
+        )
+        for row in phase_powers(plan, drone, pack_mass_kg)
+    )
+    return Mission(
+        id=plan.id,
+        name=plan.name,
+        description=plan.description,
+        segments=segments,
+        ambient_c=plan.ambient_c,
+        drone=drone.id,
+        reserve_state_of_charge=plan.reserve_state_of_charge,
+        sources=plan.sources,
+    )
+
+
+def phase_table(rows: list[PhasePower]) -> pd.DataFrame:
+    """The per-phase breakdown as a DataFrame (for the CLI and the UI)."""
+    return pd.DataFrame(
+        {
+            "phase": [r.name for r in rows],
+            "kind": [r.phase.value for r in rows],
+            "duration_s": [r.duration_s for r in rows],
+            "mass_kg": [r.mass_kg for r in rows],
+            "altitude_m": [r.altitude_m for r in rows],
+            "air_density_kg_per_m3": [r.air_density_kg_per_m3 for r in rows],
+            "speed_m_per_s": [r.speed_m_per_s for r in rows],
+            "climb_rate_m_per_s": [r.climb_rate_m_per_s for r in rows],
+            "shaft_power_w": [r.shaft_power_w for r in rows],
+            "pack_power_w": [r.pack_power_w for r in rows],
+        }
+    )
+
+
+def as_mission(mission: Mission | FlightPlan, drone: Drone | None, pack_mass_kg: float) -> Mission:
+    """The engine's input: a segment mission as it is, a flight plan compiled for ``drone``
+    carrying ``pack_mass_kg``."""
+    if isinstance(mission, Mission):
+        return mission
+    if drone is None:
+        raise InputError(f"flight plan '{mission.id}' needs a drone to turn phases into power")
+    return compile_plan(mission, drone, pack_mass_kg)

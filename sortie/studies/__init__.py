@@ -1,0 +1,1 @@
+"""Studies: questions answered by flying many missions through the model chain."""
