@@ -22,9 +22,7 @@ def describe_validation_error(error: ValidationError, context: str) -> str:
     (e.g. ``segments.2.power_w``)."""
     parts = []
     for item in error.errors():
-        location = ".".join(str(part) for part in item["loc"]) or "value"
-        message = item["msg"]
-        if message.startswith("Value error, "):
-            message = message[len("Value error, ") :]
-        parts.append(f"{location}: {message}")
+        location = ".".join(str(part) for part in item["loc"])
+        message = item["msg"].removeprefix("Value error, ")
+        parts.append(f"{location}: {message}" if location else message)
     return f"{context}: " + "; ".join(parts)

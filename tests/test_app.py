@@ -23,6 +23,7 @@ def test_mission_page_renders_and_flies():
     verdicts = [e.value for e in at.success] + [e.value for e in at.error]
     assert any("Mission completed" in v for v in verdicts), verdicts
     assert any(m.label == "Endurance" and m.value == "28.1 min" for m in at.metric)
+    assert len(at.expander) == 1 and "Flight phases" in at.expander[0].label
 
 
 def test_mission_page_shows_failure_verdict():

@@ -202,3 +202,109 @@ def test_pybamm_warnings_do_not_leak_to_the_terminal():
     assert done.returncode == 0
     assert done.stderr == ""
     assert any("extrapolat" in w for w in json.loads(done.stdout)["warnings"])
+
+
+def test_set_overrides_reach_the_physics():
+    base = json.loads(
+        sortie("run", "--mission", "quad-isr-loiter", "--model", "spm", "--json").stdout
+    )
+    heavier = sortie(
+        "run",
+        "--mission",
+        "quad-isr-loiter",
+        "--model",
+        "spm",
+        "--json",
+        "--set",
+        "drone.payload_kg=1.2",
+        "--set",
+        "mission.phases.2.duration_s=600",
+    )
+    assert heavier.returncode == 0, heavier.stderr
+    data = json.loads(heavier.stdout)
+    hover = {p["phase"]: p for p in data["phases"]}["hover on station"]
+    base_hover = {p["phase"]: p for p in base["phases"]}["hover on station"]
+    assert hover["duration_s"] == 600
+    assert hover["mass_kg"] == pytest.approx(base_hover["mass_kg"] + 0.95)
+    assert hover["pack_power_w"] > base_hover["pack_power_w"]
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["--set", "drone.payload_kg"], "TARGET.FIELD=VALUE"),
+        (["--set", "plane.payload_kg=1"], "target must be one of"),
+        (["--set", "drone.payload_kg=-1"], "payload_kg"),
+        (["--set", "drone.wingspan=3"], "wingspan"),
+        (["--set", "mission.phases.9.duration_s=5"], "not an index"),
+    ],
+)
+def test_bad_overrides(args, expected):
+    done = sortie("run", "--mission", "quad-isr-loiter", "--model", "spm", *args)
+    assert done.returncode == 2
+    assert expected in done.stderr and done.stderr.count("\n") == 1
+
+
+def test_endurance_question_json():
+    done = sortie(
+        "endurance", "--drone", "isr-quad", "--model", "spme", "--reserve", "0.25", "--json"
+    )
+    assert done.returncode == 0, done.stderr
+    point = json.loads(done.stdout)
+    assert point["limited_by"] == "reserve"
+    assert 15 * 60 < point["endurance_s"] < 60 * 60
+    assert point["parallel_count"] == 2
+
+
+def test_pack_size_sweep_marks_the_best():
+    done = sortie("endurance", "--drone", "isr-quad", "--model", "spm", "--sweep-parallel", "2:4")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.count("<- longest") == 1
+    as_json = json.loads(
+        sortie(
+            "endurance",
+            "--drone",
+            "isr-quad",
+            "--model",
+            "spm",
+            "--sweep-parallel",
+            "2:4",
+            "--json",
+        ).stdout
+    )
+    best = as_json["best"]["lg-m50-21700"]
+    longest = max(p["endurance_s"] for p in as_json["points"])
+    assert best["endurance_s"] == pytest.approx(longest)
+
+
+def test_flight_log_mission(tmp_path):
+    log = tmp_path / "flight.csv"
+    rows = ["time [s],power [W]"] + [
+        f"{t},{250 + (400 if 60 <= t < 70 else 0)}" for t in range(0, 301)
+    ]
+    log.write_text("\n".join(rows) + "\n")
+    done = sortie(
+        "run",
+        "--mission",
+        str(log),
+        "--cell",
+        "lg-m50-21700",
+        "--series",
+        "6",
+        "--parallel",
+        "2",
+        "--model",
+        "spm",
+        "--json",
+    )
+    assert done.returncode == 0, done.stderr
+    summary = json.loads(done.stdout)
+    assert summary["mission_completed"] is True
+    assert summary["hardest_segment"] == "log 60-70 s"
+    # Trapezoid of the log: 250 W x 300 s + 400 W x 10 s (+/- half-second ramps) = 79000 J.
+    assert summary["energy_delivered_wh"] == pytest.approx(79_000 / 3600, rel=0.01)
+    log.write_text("time [s],power [W]\n0,100\n10,-50\n20,100\n")
+    bad = sortie(
+        "run", "--mission", str(log), "--cell", "lg-m50-21700", "--series", "6", "--parallel", "2"
+    )
+    assert bad.returncode == 2 and "row 2" in bad.stderr and "negative power" in bad.stderr

@@ -7,7 +7,7 @@ import streamlit as st
 
 from sortie.cells.pack import Pack
 from sortie.errors import SortieError
-from sortie.models.flight_plan import as_mission
+from sortie.models.flight_plan import FlightPlan, as_mission, phase_powers, phase_table
 from sortie.models.settings import ModelKind, SimulationSettings
 from sortie.presets import PresetKind, list_presets, load_cell, load_drone, load_mission
 from sortie.presets.loader import construct
@@ -43,9 +43,13 @@ def fly(
     cell = load_cell(cell_id)
     plan = load_mission(mission_id)
     drone = load_drone(plan.drone) if plan.drone else None
-    mission = as_mission(plan, drone, pack.mass_kg(cell.budget))
+    pack_mass_kg = pack.mass_kg(cell.budget)
+    mission = as_mission(plan, drone, pack_mass_kg)
     result = simulate_mission(cell, pack, mission, settings)
-    return result.timeseries, result.summary.to_dict()
+    summary = result.summary.to_dict()
+    if isinstance(plan, FlightPlan) and drone is not None:
+        summary["phases"] = phase_table(phase_powers(plan, drone, pack_mass_kg))
+    return result.timeseries, summary
 
 
 def _minutes(seconds: float) -> str:
@@ -116,6 +120,9 @@ def render() -> None:
         st.caption(f"Hardest phase (highest cell current): {summary['hardest_segment']}")
         _figures(summary)
         st.plotly_chart(mission_figure(series_df, max_temperature_c), use_container_width=True)
+        if "phases" in summary:
+            with st.expander("Flight phases: mass, speed and pack power"):
+                st.dataframe(_phase_display(summary["phases"]), hide_index=True)
         for warning in summary["warnings"]:
             st.warning(warning)
 
@@ -151,4 +158,18 @@ def _figures(summary: dict) -> None:
     )
     columns[3].metric(
         "Cell volumetric density", f"{summary['volumetric_energy_density_wh_per_l']:.0f} Wh/L"
+    )
+
+
+def _phase_display(phases: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "Phase": phases["phase"],
+            "Duration [s]": phases["duration_s"].round(0),
+            "Mass [kg]": phases["mass_kg"].round(2),
+            "Altitude [m]": phases["altitude_m"].round(0),
+            "Speed [m/s]": phases["speed_m_per_s"].round(1),
+            "Climb [m/s]": phases["climb_rate_m_per_s"].round(1),
+            "Pack power [W]": phases["pack_power_w"].round(0),
+        }
     )

@@ -37,7 +37,7 @@ def isa_pressure_pa(altitude_m: float) -> float:
 def air_density_kg_per_m3(altitude_m: float, air_temperature_c: float | None = None) -> float:
     """Density at ``altitude_m`` (ISA pressure) and ``air_temperature_c`` (ISA if None).
 
-    Sea level ISA: 1.2250 kg/m3; 2000 m ISA: 1.0066 kg/m3.
+    Sea level ISA: 1.2250 kg/m3; 2000 m ISA: 1.0065 kg/m3.
     """
     temperature_c = (
         isa_temperature_c(altitude_m) if air_temperature_c is None else air_temperature_c

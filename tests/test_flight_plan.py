@@ -1,0 +1,195 @@
+"""Flight plans turned into power: mass feedback, payload release, altitude, clear errors."""
+
+import dataclasses
+import re
+
+import pytest
+
+from sortie.errors import InputError
+from sortie.models.drone import AirframeKind, Drone, RotorSet, Wing
+from sortie.models.flight_plan import (
+    FlightPlan,
+    FlightPlanError,
+    Phase,
+    compile_plan,
+    phase_powers,
+)
+from sortie.models.mission import FlightPhase
+from sortie.presets import load_drone, load_mission
+
+QUAD = Drone(
+    id="quad",
+    name="quad",
+    description="",
+    kind=AirframeKind.MULTIROTOR,
+    series_count=6,
+    parallel_count=2,
+    airframe_mass_kg=1.5,
+    payload_kg=0.5,
+    cruise_speed_m_per_s=10.0,
+    rotors=RotorSet(rotor_count=4, rotor_diameter_m=0.33),
+)
+
+
+def plan(*phases: Phase, **kwargs) -> FlightPlan:
+    return FlightPlan(id="p", name="p", description="", phases=phases, **kwargs)
+
+
+HOVER = Phase(name="hover", phase=FlightPhase.HOVER, duration_s=600)
+
+
+def test_heavier_pack_costs_hover_power():
+    light = phase_powers(plan(HOVER), QUAD, 0.5)[0]
+    heavy = phase_powers(plan(HOVER), QUAD, 1.5)[0]
+    assert heavy.mass_kg == pytest.approx(light.mass_kg + 1.0)
+    # Induced power ~ m^1.5: (3.5 / 2.5)^1.5 = 1.657 on the shaft.
+    assert heavy.shaft_power_w / light.shaft_power_w == pytest.approx((3.5 / 2.5) ** 1.5)
+    assert heavy.pack_power_w > light.pack_power_w
+
+
+def test_durations_from_distance_and_climb():
+    rows = phase_powers(
+        plan(
+            Phase(name="up", phase=FlightPhase.CLIMB, altitude_change_m=90, climb_rate_m_per_s=3),
+            Phase(name="out", phase=FlightPhase.TRANSIT, distance_m=1500),
+            Phase(
+                name="down",
+                phase=FlightPhase.DESCENT,
+                altitude_change_m=-90,
+                climb_rate_m_per_s=-1.5,
+            ),
+        ),
+        QUAD,
+        0.9,
+    )
+    assert [r.duration_s for r in rows] == pytest.approx([30, 150, 60])
+    assert rows[1].speed_m_per_s == 10.0  # the drone's cruise speed
+    assert rows[1].altitude_m == pytest.approx(90)
+    assert rows[0].pack_power_w > rows[2].pack_power_w
+
+
+def test_payload_release_lightens_the_later_phases():
+    rows = phase_powers(
+        plan(
+            Phase(
+                name="drop", phase=FlightPhase.PAYLOAD_RELEASE, duration_s=30, payload_drop_kg=0.5
+            ),
+            Phase(name="after", phase=FlightPhase.HOVER, duration_s=30),
+        ),
+        QUAD,
+        0.9,
+    )
+    assert rows[1].mass_kg == pytest.approx(rows[0].mass_kg - 0.5)
+    assert rows[1].pack_power_w < rows[0].pack_power_w
+    with pytest.raises(FlightPlanError, match=r"carries 0\.5 kg"):
+        phase_powers(plan(dataclasses.replace(HOVER, payload_drop_kg=2.0)), QUAD, 0.9)
+
+
+def test_altitude_thins_the_air():
+    low = phase_powers(plan(HOVER, ground_altitude_m=0, ambient_c=15), QUAD, 0.9)[0]
+    high = phase_powers(plan(HOVER, ground_altitude_m=2000, ambient_c=2), QUAD, 0.9)[0]
+    assert high.shaft_power_w / low.shaft_power_w == pytest.approx(1.103, abs=0.005)
+
+
+def test_compiled_mission_carries_powers_and_reserve():
+    flight = plan(
+        HOVER,
+        Phase(name="back", phase=FlightPhase.RETURN, distance_m=1000),
+        reserve_state_of_charge=0.25,
+    )
+    mission = compile_plan(flight, QUAD, 0.9)
+    rows = phase_powers(flight, QUAD, 0.9)
+    assert [s.power_w for s in mission.segments] == [r.pack_power_w for r in rows]
+    assert mission.reserve_state_of_charge == 0.25
+    assert mission.duration_s == pytest.approx(700)
+
+
+def test_mtow_is_enforced():
+    heavy = dataclasses.replace(QUAD, max_takeoff_mass_kg=2.5)
+    with pytest.raises(FlightPlanError, match="exceeds the drone's maximum"):
+        phase_powers(plan(HOVER), heavy, 0.9)
+
+
+WING = Drone(
+    id="wing",
+    name="wing",
+    description="",
+    kind=AirframeKind.FIXED_WING,
+    series_count=6,
+    parallel_count=4,
+    airframe_mass_kg=4.0,
+    cruise_speed_m_per_s=20.0,
+    wing=Wing(wing_area_m2=1.0, aspect_ratio=10.0),
+)
+
+
+def test_fixed_wing_cannot_hover_or_fly_below_stall():
+    with pytest.raises(FlightPlanError, match="cannot hover"):
+        phase_powers(plan(HOVER), WING, 2.0)
+    slow = Phase(name="slow", phase=FlightPhase.LOITER, duration_s=60, speed_m_per_s=8.0)
+    with pytest.raises(FlightPlanError, match="stall"):
+        phase_powers(plan(slow), WING, 2.0)
+    cruise = phase_powers(plan(dataclasses.replace(slow, speed_m_per_s=None)), WING, 2.0)[0]
+    assert cruise.speed_m_per_s == 20.0
+    glide = Phase(
+        name="glide", phase=FlightPhase.DESCENT, altitude_change_m=-100, climb_rate_m_per_s=-3.0
+    )
+    assert phase_powers(plan(glide), WING, 2.0)[0].shaft_power_w == 0.0
+
+
+def test_vtol_hovers_on_rotors_and_cruises_on_the_wing():
+    vtol = load_drone("vtol-cargo")
+    rows = phase_powers(load_mission("vtol-cargo-delivery"), vtol, 3.6)
+    by_name = {r.name: r for r in rows}
+    assert by_name["hover and drop"].pack_power_w > 2.5 * by_name["cruise out"].pack_power_w
+    assert by_name["cruise back"].mass_kg == pytest.approx(by_name["cruise out"].mass_kg - 2.0)
+
+
+@pytest.mark.parametrize(
+    ("phase", "message"),
+    [
+        (dict(duration_s=60, distance_m=100), "exactly one of"),
+        (dict(), "exactly one of"),
+        (dict(altitude_change_m=50), "needs a climb_rate"),
+        (dict(altitude_change_m=50, climb_rate_m_per_s=-1), "differ in sign"),
+        (dict(duration_s=-5), "duration_s"),
+    ],
+)
+def test_bad_phases_are_named(phase, message):
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError, match=message):
+        Phase(name="x", phase=FlightPhase.HOVER, **phase)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('kind = "multirotor"', "needs a [rotors] table"),
+        ('kind = "blimp"', "kind"),
+        (
+            'kind = "fixed wing"\ncruise_speed_m_per_s = 20.0\n[wing]\nwing_area_m2 = -1.0\n'
+            "aspect_ratio = 8.0",
+            "wing.wing_area_m2",
+        ),
+    ],
+)
+def test_bad_drone_files_give_clear_messages(tmp_path, text, message):
+    path = tmp_path / "drone.toml"
+    path.write_text(
+        'id = "d"\nname = "d"\ndescription = ""\nseries_count = 6\nparallel_count = 1\n'
+        f"airframe_mass_kg = 1.0\n{text}\n"
+    )
+    with pytest.raises(InputError, match=re.escape(message)) as caught:
+        load_drone(path)
+    assert "\n" not in str(caught.value)
+
+
+def test_bad_flight_plan_file(tmp_path):
+    path = tmp_path / "plan.toml"
+    path.write_text(
+        'id = "p"\nname = "p"\ndescription = ""\n[[phases]]\nname = "a"\nphase = "hover"\n'
+        "duration_s = 60\ndistance_m = 10\n"
+    )
+    with pytest.raises(InputError, match=r"phases\.0.*exactly one of"):
+        load_mission(path)
