@@ -129,8 +129,8 @@ def test_fixed_wing_cannot_hover_or_fly_below_stall():
     slow = Phase(name="slow", phase=FlightPhase.LOITER, duration_s=60, speed_m_per_s=8.0)
     with pytest.raises(FlightPlanError, match="stall"):
         phase_powers(plan(slow), WING, 2.0)
-    cruise = phase_powers(plan(dataclasses.replace(slow, speed_m_per_s=None)), WING, 2.0)[0]
-    assert cruise.speed_m_per_s == 20.0
+    transit = Phase(name="transit", phase=FlightPhase.TRANSIT, duration_s=60)
+    assert phase_powers(plan(transit), WING, 2.0)[0].speed_m_per_s == 20.0  # cruise speed
     glide = Phase(
         name="glide", phase=FlightPhase.DESCENT, altitude_change_m=-100, climb_rate_m_per_s=-3.0
     )
@@ -193,3 +193,24 @@ def test_bad_flight_plan_file(tmp_path):
     )
     with pytest.raises(InputError, match=r"phases\.0.*exactly one of"):
         load_mission(path)
+
+
+def test_loiter_flies_at_the_best_endurance_speed():
+    from sortie.models import flight_physics as fp
+
+    loiter = Phase(name="loiter", phase=FlightPhase.LOITER, duration_s=600)
+    quad_loiter = phase_powers(plan(loiter), QUAD, 0.9)[0]
+    quad_hover = phase_powers(plan(HOVER), QUAD, 0.9)[0]
+    assert 5 < quad_loiter.speed_m_per_s < 20
+    assert quad_loiter.pack_power_w < quad_hover.pack_power_w
+    for offset in (-1.0, 1.0):
+        nearby = phase_powers(
+            plan(dataclasses.replace(loiter, speed_m_per_s=quad_loiter.speed_m_per_s + offset)),
+            QUAD,
+            0.9,
+        )[0]
+        assert nearby.shaft_power_w > quad_loiter.shaft_power_w
+    # A heavily loaded wing would stall at its minimum-power speed: the stall margin wins.
+    wing_loiter = phase_powers(plan(loiter), WING, 2.0)[0]
+    stall = fp.stall_speed_m_per_s(6.0, wing_loiter.air_density_kg_per_m3, 1.0, 1.2)
+    assert wing_loiter.speed_m_per_s >= 1.2 * stall - 1e-9

@@ -113,6 +113,34 @@ def multirotor_forward_shaft_power_w(
     return thrust * induced / figure_of_merit + drag_n * airspeed_m_per_s + climb_w
 
 
+def multirotor_best_endurance_speed_m_per_s(
+    mass_kg: float,
+    air_density_kg_per_m3: float,
+    rotor_disc_area_m2: float,
+    figure_of_merit: float,
+    flat_plate_area_m2: float,
+    max_speed_m_per_s: float = 40.0,
+) -> float:
+    """Airspeed of minimum shaft power in level flight (bounded search, 0..max)."""
+    from scipy.optimize import minimize_scalar
+
+    def power(speed: float) -> float:
+        return multirotor_forward_shaft_power_w(
+            mass_kg,
+            speed,
+            0.0,
+            air_density_kg_per_m3,
+            rotor_disc_area_m2,
+            figure_of_merit,
+            flat_plate_area_m2,
+        )
+
+    found = minimize_scalar(
+        power, bounds=(0.0, max_speed_m_per_s), method="bounded", options={"xatol": 1e-3}
+    )
+    return float(found.x)
+
+
 def fixed_wing_shaft_power_w(
     mass_kg: float,
     airspeed_m_per_s: float,

@@ -149,10 +149,43 @@ def _uses_wing(drone: Drone, phase: FlightPhase) -> bool:
     return drone.kind is AirframeKind.VTOL and phase not in _VTOL_ROTOR_PHASES
 
 
-def _speed_m_per_s(drone: Drone, phase: Phase, on_wing: bool) -> float:
-    """Given speed; else cruise speed on the wing or when covering a distance; else 0."""
+def _loiter_speed_m_per_s(drone: Drone, on_wing: bool, mass_kg: float, density: float) -> float:
+    """Best-endurance (minimum power) speed; on a wing never below the stall margin."""
+    if on_wing:
+        wing = drone.wing
+        assert wing is not None
+        best = fp.fixed_wing_best_endurance_speed_m_per_s(
+            mass_kg,
+            density,
+            wing.wing_area_m2,
+            wing.aspect_ratio,
+            wing.oswald_efficiency,
+            wing.zero_lift_drag_coefficient,
+        )
+        stall = fp.stall_speed_m_per_s(
+            mass_kg, density, wing.wing_area_m2, wing.max_lift_coefficient
+        )
+        return max(best, STALL_MARGIN * stall)
+    rotors = drone.rotors
+    assert rotors is not None
+    return fp.multirotor_best_endurance_speed_m_per_s(
+        mass_kg,
+        density,
+        fp.rotor_disc_area_m2(rotors.rotor_count, rotors.rotor_diameter_m),
+        rotors.figure_of_merit,
+        rotors.flat_plate_area_m2,
+    )
+
+
+def _speed_m_per_s(
+    drone: Drone, phase: Phase, on_wing: bool, mass_kg: float, density: float
+) -> float:
+    """Given speed; loiter at the best-endurance speed; cruise speed on the wing or when
+    covering a distance; else 0 (hover)."""
     if phase.speed_m_per_s is not None:
         return phase.speed_m_per_s
+    if phase.phase is FlightPhase.LOITER and phase.distance_m is None:
+        return _loiter_speed_m_per_s(drone, on_wing, mass_kg, density)
     if on_wing or phase.distance_m is not None or phase.phase in _TRANSLATING_PHASES:
         if drone.cruise_speed_m_per_s is None:
             raise FlightPlanError(
@@ -205,6 +238,14 @@ def _shaft_power_w(
         raise FlightPlanError(f"phase '{phase.name}': {error}") from None
 
 
+def _density(phase: Phase, altitude_m: float, ground_altitude_m: float, ambient_c: float) -> float:
+    air_c = ambient_c - LAPSE_RATE_K_PER_M * (altitude_m - ground_altitude_m)
+    try:
+        return air_density_kg_per_m3(altitude_m, air_c)
+    except ValueError as error:
+        raise FlightPlanError(f"phase '{phase.name}': {error}") from None
+
+
 def phase_powers(plan: FlightPlan, drone: Drone, pack_mass_kg: float) -> list[PhasePower]:
     """Fly ``plan`` on ``drone`` carrying a pack of ``pack_mass_kg``; one row per phase."""
     if drone.kind is AirframeKind.FIXED_WING:
@@ -222,15 +263,14 @@ def phase_powers(plan: FlightPlan, drone: Drone, pack_mass_kg: float) -> list[Ph
     rows = []
     for phase in plan.phases:
         on_wing = _uses_wing(drone, phase.phase)
-        speed = _speed_m_per_s(drone, phase, on_wing)
+        ambient_c = plan.ambient_c if phase.ambient_c is None else phase.ambient_c
+        # The loiter speed needs the density and the density the (mean) altitude; the start
+        # altitude is close enough to pick the speed, the mean altitude then sets the power.
+        start_density = _density(phase, altitude_m, plan.ground_altitude_m, ambient_c)
+        speed = _speed_m_per_s(drone, phase, on_wing, mass_kg, start_density)
         duration = _duration_s(phase, speed)
         mean_altitude = altitude_m + phase.climb_rate_m_per_s * duration / 2
-        ambient_c = plan.ambient_c if phase.ambient_c is None else phase.ambient_c
-        air_c = ambient_c - LAPSE_RATE_K_PER_M * (mean_altitude - plan.ground_altitude_m)
-        try:
-            density = air_density_kg_per_m3(mean_altitude, air_c)
-        except ValueError as error:
-            raise FlightPlanError(f"phase '{phase.name}': {error}") from None
+        density = _density(phase, mean_altitude, plan.ground_altitude_m, ambient_c)
         shaft = _shaft_power_w(drone, phase, on_wing, mass_kg, density, speed)
         pack_power = fp.electrical_power_w(
             shaft,
