@@ -81,8 +81,15 @@ def test_cylindrical_budget_by_hand():
     # Real LG M50: 5.0 Ah, ~68-69 g. The first estimate must land in the range of real 21700s.
     assert 64 < budget.mass_g < 72
     assert budget.volume_ml == pytest.approx(math.pi / 4 * 2.11**2 * 7.015, rel=1e-9)
-    assert budget.capacity_ah == pytest.approx(48.79 * 0.1027)
-    assert budget.energy_wh == pytest.approx(48.79 * 0.1027 * 3.684)
+    # Capacity from geometry: F c_max eps L (y_empty - y_full) / 3600
+    # = 96485.33 x 51765 x 0.665 x 75.6e-6 x (0.9573 - 0.2526) / 3600 = 49.152 Ah/m2, x 0.1027 m2.
+    assert budget.positive_areal_capacity_ah_per_m2 == pytest.approx(49.152, abs=1e-3)
+    assert budget.capacity_ah == pytest.approx(5.048, abs=1e-3)
+    assert budget.energy_wh == pytest.approx(5.048 * 3.684, abs=5e-3)
+    # N/P: graphite-SiOx 96485.33 x 29583 x 0.75 x 85.2e-6 / 3600 = 50.664 Ah/m2 -> 1.031.
+    assert budget.np_ratio == pytest.approx(50.664 / 49.152, rel=1e-4)
+    assert budget.areal_capacity_mah_per_cm2 == pytest.approx(4.915, abs=1e-3)
+    assert budget.warnings == ()
     assert budget.gravimetric_energy_density_wh_per_kg == pytest.approx(
         budget.energy_wh / budget.mass_kg
     )
@@ -95,9 +102,24 @@ def test_pouch_budget_by_hand():
     # = 5.3438 g, + 2.0 g tabs.
     assert budget.component_mass_kg["casing"] == pytest.approx(7.3438e-3, rel=1e-4)
     assert budget.volume_ml == pytest.approx(10.0 * 10.6 * 0.75)
+    # 22 double-coated cathodes x 2 x 101 x 85 mm = 0.37774 m2.
+    assert budget.electrode_area_m2 == pytest.approx(0.37774)
+    # Stack: 44 pairs x 162.5 um = 7.15 mm inside 7.5 - 2 x 0.153 mm.
+    assert cell.design.stack_thickness_mm == pytest.approx(7.15)
     # 44 layers x 0.171 Ah = 7.5 Ah rated (Kokam SLPB 75106100).
     assert budget.capacity_ah == pytest.approx(7.5, rel=0.01)
     assert 140 < budget.mass_g < 175
+
+
+def test_jelly_roll_length_and_turns():
+    design = m50_design()
+    # Sheet length = area / (2 x roll height) = 0.1027 / (2 x 0.065) = 0.790 m (Chen 2020: the
+    # set's 1.58 m "width" counts both sides).
+    assert design.jelly_roll_length_m == pytest.approx(0.790, abs=1e-3)
+    # Archimedean spiral from the 0.5 mm mandrel radius, 2 pairs (373.6 um) per turn: the
+    # outer radius 0.5 + 24.6 x 0.3736 = 9.7 mm stays inside the 10.3 mm can radius.
+    assert design.winding_turns == pytest.approx(24.6, abs=0.1)
+    assert 0.5 + design.winding_turns * 0.3736 < 10.3
 
 
 def test_fill_factor_rederived_from_m50_teardown():
@@ -157,7 +179,7 @@ def test_pouch_needs_an_area():
         pouch_foil_areal_mass_kg_per_m2=0.22,
         tab_mass_g=1,
     )
-    with pytest.raises(ValidationError, match="electrode_area_m2 is required"):
+    with pytest.raises(ValidationError, match="needs cathode_layer_count"):
         m50_design(format=pouch, electrode_area_m2=None)
 
 
@@ -169,3 +191,69 @@ def test_pack_mass_and_energy():
     assert pack.energy_wh(cell.budget) == pytest.approx(12 * cell.budget.energy_wh)
     with pytest.raises(ValidationError):
         Pack(series_count=0, parallel_count=1)
+
+
+def test_pouch_layers_that_do_not_fit_are_refused():
+    import dataclasses
+
+    cell = load_cell("kokam-slpb75106100")
+    with pytest.raises(ValidationError, match="stack"):
+        dataclasses.replace(cell.design, cathode_layer_count=24)
+    with pytest.raises(ValidationError, match="do not fit"):
+        dataclasses.replace(cell.design, electrode_length_mm=120.0)
+
+
+def test_thicker_positive_more_capacity_per_area_fewer_turns():
+    import dataclasses
+
+    chemistry = load_chemistry("nmc811-gr-siox-oregan2022")
+    base = m50_design(electrode_area_m2=None)
+    thick = m50_design(
+        electrode_area_m2=None,
+        positive=dataclasses.replace(base.positive, coating_thickness_um=90.0),
+    )
+    base_budget, thick_budget = cell_budget(base, chemistry), cell_budget(thick, chemistry)
+    assert (
+        thick_budget.positive_areal_capacity_ah_per_m2
+        > base_budget.positive_areal_capacity_ah_per_m2
+    )
+    assert thick.winding_turns < base.winding_turns
+    assert thick.jelly_roll_length_m < base.jelly_roll_length_m
+    # A thicker positive against the same negative: N/P falls below 1 and is flagged.
+    assert thick_budget.np_ratio < 1 and "plating" in thick_budget.warnings[0]
+
+
+def test_more_porosity_less_capacity():
+    import dataclasses
+
+    chemistry = load_chemistry("nmc811-gr-siox-oregan2022")
+    base = m50_design()
+    porous = m50_design(
+        positive=dataclasses.replace(
+            base.positive, porosity=0.4, active_material_volume_fraction=0.6
+        )
+    )
+    assert cell_budget(porous, chemistry).capacity_ah < cell_budget(base, chemistry).capacity_ah
+
+
+def test_prismatic_format():
+    from sortie.cells.design import PrismaticFormat
+
+    can = PrismaticFormat(
+        name="PHEV2",
+        length_mm=148.0,
+        width_mm=91.0,
+        thickness_mm=26.5,
+        can_wall_thickness_mm=0.8,
+        headspace_mm=8.0,
+        header_mass_g=30.0,
+    )
+    # Inner volume (148 - 1.6) x (91 - 0.8 - 8) x (26.5 - 1.6) mm3 = 299 551 mm3.
+    assert can.roll_volume_m3 == pytest.approx(146.4 * 82.2 * 24.9e-9)
+    # Aluminium shell: outer 356 902 mm3 - inner (146.4 x 89.4 x 24.9) = 31 007 mm3 x 2.7 g/cm3
+    # = 83.7 g, + 30 g header.
+    assert can.casing_mass_kg == pytest.approx((356_902 - 146.4 * 89.4 * 24.9) * 2.7e-6 + 0.03)
+    design = m50_design(format=can, electrode_area_m2=None)
+    assert design.electrode_area_m2_resolved == pytest.approx(
+        0.888 * can.roll_volume_m3 / design.pair_thickness_m
+    )

@@ -30,6 +30,7 @@ def test_catalogue_covers_the_required_parameter_sets():
     for chemistry in chemistries().values():
         assert chemistry.reference, chemistry.id
         assert chemistry.fidelity is not None
+    assert chemistry.positive_stoichiometry_at_empty > chemistry.positive_stoichiometry_at_full
 
 
 @pytest.mark.parametrize("info", list_presets(PresetKind.CELL), ids=lambda i: i.id)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict, Field, model_validator
 from pydantic.dataclasses import dataclass
 
 from sortie.cells.materials import ALUMINIUM_DENSITY_KG_PER_M3, COPPER_DENSITY_KG_PER_M3
@@ -69,8 +69,13 @@ class Fidelity:
 
 @dataclass(config=STRICT)
 class Chemistry:
-    """A catalogue entry. Densities in kg/m3; voltages in V; areal capacity in A h per m2 of
-    electrode-pair area (the PyBaMM "Electrode width x height" convention)."""
+    """A catalogue entry. Densities in kg/m3; voltages in V; concentrations in mol/m3.
+
+    Stoichiometries are the positive electrode's lithium (or sodium) filling at 100 % and 0 %
+    state of charge; capacity follows from them and the design (see :mod:`sortie.cells.budget`).
+    A two-phase negative electrode (graphite + silicon) names its secondary phase's maximum
+    concentration and density.
+    """
 
     id: str
     name: str
@@ -79,7 +84,10 @@ class Chemistry:
     positive_material: str
     negative_material: str
     nominal_voltage_v: Annotated[float, Field(gt=0.5, lt=5.0)]
-    reference_areal_capacity_ah_per_m2: Positive
+    positive_max_concentration_mol_per_m3: Positive
+    positive_stoichiometry_at_full: Annotated[float, Field(ge=0, lt=1)]
+    positive_stoichiometry_at_empty: Annotated[float, Field(gt=0, le=1)]
+    negative_max_concentration_mol_per_m3: Positive
     positive_active_density_kg_per_m3: Positive
     negative_active_density_kg_per_m3: Positive
     electrolyte_density_kg_per_m3: Positive
@@ -87,6 +95,24 @@ class Chemistry:
     fidelity: Fidelity
     positive_foil: FoilMetal = FoilMetal.ALUMINIUM
     negative_foil: FoilMetal = FoilMetal.COPPER
+    negative_secondary_max_concentration_mol_per_m3: Positive | None = None
+    negative_secondary_active_density_kg_per_m3: Positive | None = None
     model_options: dict[str, Any] = Field(default_factory=dict)
     parameter_supplement: dict[str, float] = Field(default_factory=dict)
     sources: dict[str, str] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _check(self) -> Chemistry:
+        if self.positive_stoichiometry_at_empty <= self.positive_stoichiometry_at_full:
+            raise ValueError("positive_stoichiometry_at_empty must exceed ..._at_full")
+        secondary = (
+            self.negative_secondary_max_concentration_mol_per_m3,
+            self.negative_secondary_active_density_kg_per_m3,
+        )
+        if (secondary[0] is None) != (secondary[1] is None):
+            raise ValueError("a secondary negative phase needs both its concentration and density")
+        return self
+
+    @property
+    def has_secondary_negative_phase(self) -> bool:
+        return self.negative_secondary_max_concentration_mol_per_m3 is not None

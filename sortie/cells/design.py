@@ -2,8 +2,11 @@
 
 Lengths in the name's unit (um for coatings and foils, mm for the format). The electrode area
 is the PyBaMM electrode-pair area: a double-coated sheet of length L and width W counts as
-2 L W. Either it is given (from a parameter set) or it follows from the format: a wound
-cylindrical cell fills its can, so ``area = fill * roll volume / pair thickness``.
+2 L W. It follows from the format unless given (a BPX file, a teardown):
+- wound cells (cylindrical, prismatic) fill their can: ``area = fill * roll volume / pair
+  thickness``, so a thicker coating in a fixed 21700 can means a shorter jelly roll;
+- stacked pouch cells: ``area = 2 * cathode layers * electrode length * width`` (each
+  double-coated cathode faces two anodes).
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from pydantic import Field, model_validator
 from pydantic.dataclasses import dataclass
 
 from sortie.cells.chemistry import STRICT
-from sortie.cells.materials import CAN_STEEL_DENSITY_KG_PER_M3
+from sortie.cells.materials import ALUMINIUM_DENSITY_KG_PER_M3, CAN_STEEL_DENSITY_KG_PER_M3
 
 Positive = Annotated[float, Field(gt=0)]
 Fraction = Annotated[float, Field(gt=0, lt=1)]
@@ -24,35 +27,46 @@ Fraction = Annotated[float, Field(gt=0, lt=1)]
 # Packing efficiency of a wound jelly roll: the share of the free can volume that is electrode
 # stack. 0.888 follows from the LG M50 teardown of Chen et al. 2020 (J. Electrochem. Soc. 167,
 # 080534: 0.1027 m2 of 186.8 um pair thickness in a 21700 can with 0.25 mm wall, 1 mm
-# mandrel hole and 65 mm roll height). `jelly_roll_fill_factor_m50()` in the tests re-derives it.
+# mandrel hole and 65 mm roll height). tests/test_design.py re-derives it.
 DEFAULT_JELLY_ROLL_FILL_FACTOR = 0.888
 
 
 class FormatKind(StrEnum):
     CYLINDRICAL = "cylindrical"
     POUCH = "pouch"
+    PRISMATIC = "prismatic"
 
 
 @dataclass(config=STRICT)
 class ElectrodeDesign:
     """One coating. ``porosity + active_material_volume_fraction <= 1``; the rest is binder and
-    conductive carbon."""
+    conductive carbon. ``secondary_active_material_volume_fraction`` is the part of the active
+    fraction that is a second phase (silicon in a graphite anode), 0 for one-phase electrodes."""
 
     coating_thickness_um: Annotated[float, Field(gt=1, lt=1000)]
     porosity: Fraction
     active_material_volume_fraction: Fraction
     particle_radius_um: Annotated[float, Field(gt=0.005, lt=100)]
+    secondary_active_material_volume_fraction: Annotated[float, Field(ge=0, lt=1)] = 0.0
 
     @model_validator(mode="after")
     def _check_fractions(self) -> ElectrodeDesign:
         total = self.porosity + self.active_material_volume_fraction
         if total > 1.0 + 1e-9:
             raise ValueError(f"porosity + active_material_volume_fraction = {total:.3f} is above 1")
+        if self.secondary_active_material_volume_fraction >= self.active_material_volume_fraction:
+            raise ValueError(
+                "secondary_active_material_volume_fraction must be below the active fraction"
+            )
         return self
 
     @property
     def inactive_volume_fraction(self) -> float:
         return max(0.0, 1.0 - self.porosity - self.active_material_volume_fraction)
+
+    @property
+    def primary_active_material_volume_fraction(self) -> float:
+        return self.active_material_volume_fraction - self.secondary_active_material_volume_fraction
 
 
 @dataclass(config=STRICT)
@@ -64,7 +78,7 @@ class SeparatorDesign:
 @dataclass(config=STRICT)
 class CylindricalFormat:
     """Steel can. ``headspace_mm`` is the height above and below the roll (cap assembly,
-    insulators, bottom); ``cap_assembly_mass_g`` is the header (cap, vent, CID/PTC, gasket)."""
+    insulators); ``cap_assembly_mass_g`` is the header (cap, vent, CID/PTC, gasket)."""
 
     name: str
     diameter_mm: Annotated[float, Field(gt=5, lt=100)]
@@ -99,15 +113,15 @@ class CylindricalFormat:
         return (self.height_mm - self.headspace_mm - self.can_bottom_thickness_mm) * 1e-3
 
     @property
+    def inner_radius_m(self) -> float:
+        return (self.diameter_mm / 2 - self.can_wall_thickness_mm) * 1e-3
+
+    @property
     def roll_volume_m3(self) -> float:
         """Free volume for the jelly roll: inside the wall, outside the mandrel."""
-        inner_d = (self.diameter_mm - 2 * self.can_wall_thickness_mm) * 1e-3
-        return (
-            math.pi
-            / 4
-            * (inner_d**2 - (self.mandrel_diameter_mm * 1e-3) ** 2)
-            * (self.roll_height_m)
-        )
+        inner_d = 2 * self.inner_radius_m
+        mandrel_d = self.mandrel_diameter_mm * 1e-3
+        return math.pi / 4 * (inner_d**2 - mandrel_d**2) * self.roll_height_m
 
     @property
     def casing_mass_kg(self) -> float:
@@ -117,6 +131,63 @@ class CylindricalFormat:
         side = math.pi / 4 * (d**2 - (d - 2 * wall) ** 2) * h
         base = math.pi / 4 * (d - 2 * wall) ** 2 * bottom
         return (side + base) * CAN_STEEL_DENSITY_KG_PER_M3 + self.cap_assembly_mass_g * 1e-3
+
+
+@dataclass(config=STRICT)
+class PrismaticFormat:
+    """Aluminium can with a flat wound jelly roll. ``headspace_mm`` is the height taken by
+    the lid, terminals and insulation above the roll."""
+
+    name: str
+    length_mm: Annotated[float, Field(gt=5, lt=1000)]  # along the winding axis
+    width_mm: Annotated[float, Field(gt=5, lt=1000)]
+    thickness_mm: Annotated[float, Field(gt=1, lt=200)]
+    can_wall_thickness_mm: Annotated[float, Field(gt=0.1, lt=5)]
+    headspace_mm: Annotated[float, Field(ge=0, lt=100)]
+    header_mass_g: Annotated[float, Field(ge=0, lt=2000)]
+    kind: Literal[FormatKind.PRISMATIC] = FormatKind.PRISMATIC
+
+    @model_validator(mode="after")
+    def _check(self) -> PrismaticFormat:
+        if 2 * self.can_wall_thickness_mm >= self.thickness_mm:
+            raise ValueError("can_wall_thickness_mm leaves no room inside the can")
+        if self.headspace_mm + self.can_wall_thickness_mm >= self.width_mm:
+            raise ValueError("headspace_mm leaves no room for the jelly roll")
+        return self
+
+    @property
+    def volume_m3(self) -> float:
+        return self.length_mm * self.width_mm * self.thickness_mm * 1e-9
+
+    @property
+    def surface_area_m2(self) -> float:
+        length, w, t = self.length_mm * 1e-3, self.width_mm * 1e-3, self.thickness_mm * 1e-3
+        return 2 * (length * w + length * t + w * t)
+
+    @property
+    def roll_volume_m3(self) -> float:
+        wall = self.can_wall_thickness_mm
+        inner = (
+            (self.length_mm - 2 * wall)
+            * (self.width_mm - wall - self.headspace_mm)
+            * (self.thickness_mm - 2 * wall)
+        )
+        return inner * 1e-9
+
+    @property
+    def roll_height_m(self) -> float:
+        return (self.length_mm - 2 * self.can_wall_thickness_mm) * 1e-3
+
+    @property
+    def casing_mass_kg(self) -> float:
+        """A closed aluminium box of the wall thickness plus the header (lid, terminals)."""
+        wall_volume = self.volume_m3 - (
+            (self.length_mm - 2 * self.can_wall_thickness_mm)
+            * (self.width_mm - 2 * self.can_wall_thickness_mm)
+            * (self.thickness_mm - 2 * self.can_wall_thickness_mm)
+            * 1e-9
+        )
+        return wall_volume * ALUMINIUM_DENSITY_KG_PER_M3 + self.header_mass_g * 1e-3
 
 
 @dataclass(config=STRICT)
@@ -130,6 +201,7 @@ class PouchFormat:
     thickness_mm: Annotated[float, Field(gt=0.1, lt=100)]
     pouch_foil_areal_mass_kg_per_m2: Annotated[float, Field(gt=0, lt=2)]
     tab_mass_g: Annotated[float, Field(ge=0, lt=200)]
+    pouch_foil_thickness_mm: Annotated[float, Field(gt=0, lt=1)] = 0.153
     kind: Literal[FormatKind.POUCH] = FormatKind.POUCH
 
     @property
@@ -147,7 +219,7 @@ class PouchFormat:
         return self.surface_area_m2 * self.pouch_foil_areal_mass_kg_per_m2 + self.tab_mass_g * 1e-3
 
 
-CellFormat = CylindricalFormat | PouchFormat
+CellFormat = CylindricalFormat | PrismaticFormat | PouchFormat
 
 
 @dataclass(config=STRICT)
@@ -164,7 +236,8 @@ class ReferenceData:
 class CellDesign:
     """A cell as built: chemistry id, electrodes, separator, foils and format.
 
-    ``electrode_area_m2`` None means "fill the format" (cylindrical only).
+    ``electrode_area_m2`` None: the area follows from the format (wound: fill the can;
+    pouch: ``cathode_layer_count`` layers of ``electrode_length_mm`` x ``electrode_width_mm``).
     ``electrolyte_excess_fraction`` is extra electrolyte as a share of the pore volume.
     """
 
@@ -179,22 +252,56 @@ class CellDesign:
     positive_foil_thickness_um: Annotated[float, Field(gt=1, lt=100)] = 15.0
     negative_foil_thickness_um: Annotated[float, Field(gt=1, lt=100)] = 10.0
     electrode_area_m2: Annotated[float, Field(gt=0, lt=100)] | None = None
+    cathode_layer_count: Annotated[int, Field(ge=1, le=500)] | None = None
+    electrode_length_mm: Annotated[float, Field(gt=1, lt=1000)] | None = None
+    electrode_width_mm: Annotated[float, Field(gt=1, lt=1000)] | None = None
     jelly_roll_fill_factor: Annotated[float, Field(gt=0.3, le=1)] = DEFAULT_JELLY_ROLL_FILL_FACTOR
     electrolyte_excess_fraction: Annotated[float, Field(ge=0, lt=2)] = 0.1
     reference_data: ReferenceData | None = None
+    template_of: str | None = None
     sources: dict[str, str] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _check(self) -> CellDesign:
-        if self.electrode_area_m2 is None and not isinstance(self.format, CylindricalFormat):
-            raise ValueError("electrode_area_m2 is required for pouch cells")
+        stacked = (self.cathode_layer_count, self.electrode_length_mm, self.electrode_width_mm)
+        if any(v is not None for v in stacked) and any(v is None for v in stacked):
+            raise ValueError(
+                "a stacked cell needs cathode_layer_count, electrode_length_mm and "
+                "electrode_width_mm together"
+            )
+        if isinstance(self.format, PouchFormat):
+            self._check_pouch_stack()
+        elif self.electrode_area_m2 is None and self.cathode_layer_count is not None:
+            raise ValueError("layer counts are for pouch cells; wound cells fill their can")
         stack_volume = self.electrode_area_m2_resolved * self.pair_thickness_m
-        if stack_volume > self.format.volume_m3:
+        free = getattr(self.format, "roll_volume_m3", self.format.volume_m3)
+        if stack_volume > free * (1 + 1e-9):
             raise ValueError(
                 f"the electrode stack ({stack_volume * 1e6:.1f} ml) does not fit in the "
-                f"{self.format.name} format ({self.format.volume_m3 * 1e6:.1f} ml)"
+                f"{self.format.name} format ({free * 1e6:.1f} ml free)"
             )
         return self
+
+    def _check_pouch_stack(self) -> None:
+        assert isinstance(self.format, PouchFormat)
+        if self.electrode_area_m2 is None and self.cathode_layer_count is None:
+            raise ValueError("a pouch cell needs cathode_layer_count (or electrode_area_m2)")
+        if self.cathode_layer_count is None:
+            return
+        assert self.electrode_length_mm is not None and self.electrode_width_mm is not None
+        electrode = sorted((self.electrode_length_mm, self.electrode_width_mm))
+        body = sorted((self.format.length_mm, self.format.width_mm))
+        if electrode[0] > body[0] or electrode[1] > body[1]:
+            raise ValueError(
+                f"electrodes of {self.electrode_length_mm:g} x {self.electrode_width_mm:g} mm "
+                f"do not fit the {self.format.length_mm:g} x {self.format.width_mm:g} mm pouch"
+            )
+        available_mm = self.format.thickness_mm - 2 * self.format.pouch_foil_thickness_mm
+        if self.stack_thickness_mm > available_mm * (1 + 1e-9):
+            raise ValueError(
+                f"{self.cathode_layer_count} layers make a {self.stack_thickness_mm:.2f} mm "
+                f"stack; the pouch has {available_mm:.2f} mm inside"
+            )
 
     @property
     def pair_thickness_m(self) -> float:
@@ -208,8 +315,45 @@ class CellDesign:
         )
 
     @property
+    def stack_thickness_mm(self) -> float:
+        """Pouch stack: two pairs per double-coated cathode layer."""
+        layers = self.cathode_layer_count or 0
+        return 2 * layers * self.pair_thickness_m * 1e3
+
+    @property
     def electrode_area_m2_resolved(self) -> float:
         if self.electrode_area_m2 is not None:
             return self.electrode_area_m2
-        assert isinstance(self.format, CylindricalFormat)
-        return self.jelly_roll_fill_factor * self.format.roll_volume_m3 / self.pair_thickness_m
+        if self.cathode_layer_count is not None:
+            assert self.electrode_length_mm is not None and self.electrode_width_mm is not None
+            return (
+                2
+                * self.cathode_layer_count
+                * self.electrode_length_mm
+                * self.electrode_width_mm
+                * 1e-6
+            )
+        wound = self.format
+        assert isinstance(wound, CylindricalFormat | PrismaticFormat)
+        return self.jelly_roll_fill_factor * wound.roll_volume_m3 / self.pair_thickness_m
+
+    @property
+    def jelly_roll_length_m(self) -> float | None:
+        """Length of the wound positive electrode sheet (double-coated), None if stacked."""
+        if not isinstance(self.format, CylindricalFormat | PrismaticFormat):
+            return None
+        return self.electrode_area_m2_resolved / (2 * self.format.roll_height_m)
+
+    @property
+    def winding_turns(self) -> float | None:
+        """Turns of a cylindrical jelly roll (each turn holds two pairs)."""
+        if not isinstance(self.format, CylindricalFormat):
+            return None
+        length = self.jelly_roll_length_m
+        assert length is not None
+        # Archimedean spiral: length = pi * turns * (r_in + r_out); r_out - r_in = 2 t turns.
+        r_in = self.format.mandrel_diameter_mm * 1e-3 / 2
+        pitch = 2 * self.pair_thickness_m
+        # pi * n * (2 r_in + pitch * n) = length  ->  quadratic in n
+        a, b, c = math.pi * pitch, 2 * math.pi * r_in, -length
+        return (-b + math.sqrt(b * b - 4 * a * c)) / (2 * a)

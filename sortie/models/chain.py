@@ -48,6 +48,31 @@ def _termination(raw: str) -> TerminationReason:
     return TerminationReason.SOLVER_FAILURE
 
 
+def design_inputs(cell: Cell):
+    """The cell's design in the adapter's (PyBaMM's) units."""
+    from sortie.models import electrochemistry as ec
+
+    design, um = cell.design, 1e-6
+    negative = design.negative
+    secondary = negative.secondary_active_material_volume_fraction
+    return ec.DesignInputs(
+        positive_thickness_m=design.positive.coating_thickness_um * um,
+        negative_thickness_m=negative.coating_thickness_um * um,
+        separator_thickness_m=design.separator.thickness_um * um,
+        positive_porosity=design.positive.porosity,
+        negative_porosity=negative.porosity,
+        separator_porosity=design.separator.porosity,
+        positive_active_material_volume_fraction=design.positive.active_material_volume_fraction,
+        negative_active_material_volume_fraction=negative.active_material_volume_fraction
+        - secondary,
+        negative_secondary_active_material_volume_fraction=secondary,
+        positive_particle_radius_m=design.positive.particle_radius_um * um,
+        negative_particle_radius_m=negative.particle_radius_um * um,
+        electrode_area_m2=cell.budget.electrode_area_m2,
+        nominal_capacity_ah=cell.budget.capacity_ah,
+    )
+
+
 def _check_power(cell: Cell, pack: Pack, mission: Mission) -> None:
     limit_w = MAX_POWER_TO_ENERGY_PER_HOUR * cell.budget.energy_wh
     for segment in mission.segments:
@@ -63,6 +88,7 @@ def _check_power(cell: Cell, pack: Pack, mission: Mission) -> None:
 
 def _warnings(cell: Cell, settings: SimulationSettings, solver_warnings: tuple[str, ...]):
     found = [f"{cell.chemistry.name}: {w}" for w in cell.chemistry.fidelity.warnings]
+    found.extend(f"{cell.name}: {w}" for w in cell.budget.warnings)
     if settings.model is ModelKind.SPM:
         found.append("SPM underestimates self-heating (~40 % at 2C): use DFN for thermal verdicts")
     found.extend(w for w in solver_warnings if "extrapolat" in w.lower() or "partial" in w)
@@ -98,8 +124,6 @@ def simulate_mission(
         model=settings.model.value,
         model_options=ec.to_hashable_options(cell.chemistry.model_options),
         parameter_supplement=tuple(sorted(cell.chemistry.parameter_supplement.items())),
-        electrode_area_m2=budget.electrode_area_m2,
-        nominal_capacity_ah=budget.capacity_ah,
         initial_state_of_charge=settings.initial_state_of_charge,
         segment_start_times_s=mission.start_times_s,
     )
@@ -112,6 +136,7 @@ def simulate_mission(
         cell_volume_m3=budget.volume_m3,
         cooling_area_m2=cell.design.format.surface_area_m2,
         volumetric_heat_capacity_j_per_m3_k=cell.heat_capacity_j_per_k / budget.volume_m3,
+        design=design_inputs(cell),
     )
     try:
         output = ec.run(spec, inputs, time_grid_s(mission, settings.output_points))
