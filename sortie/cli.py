@@ -25,6 +25,7 @@ from sortie.models.mission import FlightPhase, Mission
 from sortie.models.result import MissionResult
 from sortie.models.settings import ModelKind, SimulationSettings
 from sortie.presets.loader import (
+    CELL_FIELD_ALIASES,
     PresetKind,
     construct,
     list_presets,
@@ -117,6 +118,30 @@ def build_parser() -> argparse.ArgumentParser:
         "--sweep-parallel", metavar="FIRST:LAST", help="sweep the parallel count, e.g. 1:12"
     )
     _add_simulation_options(endurance)
+
+    cell = commands.add_parser("cell", help="cell designs: show a budget, rate it")
+    cell_commands = cell.add_subparsers(dest="cell_command", required=True, parser_class=_Parser)
+    show = cell_commands.add_parser("show", help="design, mass budget and energy density")
+    show.add_argument("cell", help="cell preset id or .toml file")
+    show.add_argument(
+        "--set",
+        dest="overrides",
+        action="append",
+        default=[],
+        metavar="FIELD=VALUE",
+        help="change a design field, e.g. positive_electrode_thickness_um=90 (repeatable)",
+    )
+    show.add_argument("--capacity-ah", type=float, help="scale the design to this capacity")
+    show.add_argument(
+        "--rate",
+        type=float,
+        action="append",
+        default=[],
+        metavar="C",
+        help="also simulate a constant-power discharge at this C-rate (repeatable)",
+    )
+    show.add_argument("--model", choices=[m.value for m in ModelKind], default="dfn")
+    show.add_argument("--json", action="store_true", help="print one JSON object")
     return parser
 
 
@@ -130,8 +155,12 @@ class _Setup:
 
 
 def _overrides(texts: list[str]) -> dict[str, dict]:
+    """``drone.x=1``, ``mission.x=1``, ``cell.x=1``; a cell alias may go without ``cell.``."""
     grouped: dict[str, dict] = {target: {} for target in OVERRIDE_TARGETS}
     for text in texts:
+        field_name, separator, _ = text.partition("=")
+        if separator and field_name.strip() in CELL_FIELD_ALIASES:
+            text = f"cell.{text.strip()}"
         target, path, value = parse_override(text)
         if target not in grouped:
             raise InputError(f"--set {text!r}: target must be one of {', '.join(OVERRIDE_TARGETS)}")
@@ -309,6 +338,125 @@ def _endurance(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cell_show(args: argparse.Namespace) -> int:
+    import dataclasses
+
+    from sortie.cells.matching import CapacityMatchError, match_capacity
+
+    overrides: dict = {}
+    for text in args.overrides:
+        target, path, value = parse_override(text if "." in text.split("=")[0] else f"cell.{text}")
+        if target != "cell":
+            raise InputError(f"--set {text!r}: only cell fields here")
+        overrides[path] = value
+    cell = load_cell(args.cell, overrides)
+    if args.capacity_ah is not None:
+        try:
+            design = match_capacity(cell.design, cell.chemistry, args.capacity_ah)
+        except CapacityMatchError as error:
+            raise InputError(str(error)) from None
+        cell = dataclasses.replace(cell, design=design)
+    report = cell_report(cell)
+    if args.rate:
+        from sortie.studies.cell_rating import discharge_at_rate
+
+        settings = SimulationSettings(model=ModelKind(args.model), ambient_c=25.0)
+        report["rated"] = [
+            dataclasses.asdict(discharge_at_rate(cell, rate, settings)) for rate in args.rate
+        ]
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False))
+    else:
+        print(format_cell_report(report))
+    return EXIT_OK
+
+
+def cell_report(cell: Cell) -> dict:
+    """Everything `sortie cell show` prints, as JSON-ready data."""
+    design, budget = cell.design, cell.budget
+    electrodes = {}
+    for side in ("positive", "negative"):
+        electrode = getattr(design, side)
+        electrodes[side] = {
+            **dataclasses_asdict(electrode),
+            "loading_mg_per_cm2": 100 * getattr(budget, f"{side}_loading_kg_per_m2"),
+            "areal_capacity_mah_per_cm2": 0.1 * getattr(budget, f"{side}_areal_capacity_ah_per_m2"),
+        }
+    return {
+        "id": cell.id,
+        "name": cell.name,
+        "chemistry": cell.chemistry.id,
+        "parameter_set": cell.chemistry.parameter_set,
+        "format": dataclasses_asdict(design.format),
+        "electrodes": electrodes,
+        "separator": dataclasses_asdict(design.separator),
+        "electrode_area_m2": budget.electrode_area_m2,
+        "jelly_roll_length_m": design.jelly_roll_length_m,
+        "winding_turns": design.winding_turns,
+        "cathode_layer_count": design.cathode_layer_count,
+        "np_ratio": budget.np_ratio,
+        "capacity_ah": budget.capacity_ah,
+        "energy_wh": budget.energy_wh,
+        "mass_g": budget.mass_g,
+        "volume_ml": budget.volume_ml,
+        "gravimetric_energy_density_wh_per_kg": budget.gravimetric_energy_density_wh_per_kg,
+        "volumetric_energy_density_wh_per_l": budget.volumetric_energy_density_wh_per_l,
+        "mass_breakdown_g": {k: 1e3 * v for k, v in budget.component_mass_kg.items()},
+        "warnings": [*budget.warnings, *cell.chemistry.fidelity.warnings],
+    }
+
+
+def dataclasses_asdict(value) -> dict:
+    import dataclasses
+
+    data = dataclasses.asdict(value)
+    return {k: (v.value if hasattr(v, "value") else v) for k, v in data.items()}
+
+
+def format_cell_report(report: dict) -> str:
+    lines = [
+        f"{report['name']} ({report['id']})",
+        f"  chemistry   {report['chemistry']} (PyBaMM {report['parameter_set']})",
+        f"  format      {report['format']['name']} ({report['format']['kind']})",
+    ]
+    for side in ("positive", "negative"):
+        e = report["electrodes"][side]
+        lines.append(
+            f"  {side:9s}   {e['coating_thickness_um']:.1f} um, porosity {e['porosity']:.3f}, "
+            f"active {e['active_material_volume_fraction']:.3f}, particles "
+            f"{e['particle_radius_um']:.2f} um, {e['loading_mg_per_cm2']:.1f} mg/cm2, "
+            f"{e['areal_capacity_mah_per_cm2']:.2f} mAh/cm2"
+        )
+    geometry = f"  area        {report['electrode_area_m2']:.4f} m2"
+    if report["jelly_roll_length_m"]:
+        geometry += f", jelly roll {1e3 * report['jelly_roll_length_m']:.0f} mm"
+    if report["winding_turns"]:
+        geometry += f", {report['winding_turns']:.1f} turns"
+    if report["cathode_layer_count"]:
+        geometry += f", {report['cathode_layer_count']} cathode layers"
+    lines += [
+        geometry + f", N/P {report['np_ratio']:.2f}",
+        f"  capacity    {report['capacity_ah']:.3f} Ah, energy {report['energy_wh']:.2f} Wh "
+        "(C/20 mean voltage)",
+        f"  mass        {report['mass_g']:.1f} g, volume {report['volume_ml']:.2f} ml: "
+        f"{report['gravimetric_energy_density_wh_per_kg']:.0f} Wh/kg, "
+        f"{report['volumetric_energy_density_wh_per_l']:.0f} Wh/l",
+        "  mass budget",
+    ]
+    total = report["mass_g"]
+    for component, grams in report["mass_breakdown_g"].items():
+        lines.append(f"    {component:26s} {grams:7.2f} g  {100 * grams / total:5.1f} %")
+    for rated in report.get("rated", []):
+        lines.append(
+            f"  at {rated['c_rate']:g}C   {rated['energy_wh']:.2f} Wh, "
+            f"{rated['gravimetric_energy_density_wh_per_kg']:.0f} Wh/kg, "
+            f"{rated['duration_s'] / 60:.1f} min, peak {rated['max_temperature_c']:.1f} °C "
+            f"({rated['ended_by']})"
+        )
+    lines.extend(f"warning: {w}" for w in report["warnings"])
+    return "\n".join(lines)
+
+
 def _json_ready(data: dict) -> dict:
     # JSON has no NaN; a run that never started has no voltage or temperature.
     return {
@@ -396,6 +544,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _list(args.kind, args.json)
         if args.command == "endurance":
             return _endurance(args)
+        if args.command == "cell":
+            return _cell_show(args)
         return _run(args)
     except SortieError as error:
         print(f"sortie: error: {error}", file=sys.stderr)

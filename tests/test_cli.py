@@ -308,3 +308,41 @@ def test_flight_log_mission(tmp_path):
         "run", "--mission", str(log), "--cell", "lg-m50-21700", "--series", "6", "--parallel", "2"
     )
     assert bad.returncode == 2 and "row 2" in bad.stderr and "negative power" in bad.stderr
+
+
+def test_cell_show_json_and_overrides():
+    done = sortie("cell", "show", "lg-m50-21700", "--json")
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert report["capacity_ah"] == pytest.approx(5.048, abs=0.01)
+    assert sum(report["mass_breakdown_g"].values()) == pytest.approx(report["mass_g"])
+    thick = json.loads(
+        sortie(
+            "cell", "show", "lg-m50-21700", "--json", "--set", "positive_electrode_thickness_um=90"
+        ).stdout
+    )
+    assert thick["electrodes"]["positive"]["coating_thickness_um"] == 90
+    assert thick["winding_turns"] < report["winding_turns"]
+    assert thick["np_ratio"] < 1 and any("plating" in w for w in thick["warnings"])
+    rated = json.loads(
+        sortie("cell", "show", "lg-m50-21700", "--json", "--rate", "0.5", "--model", "spm").stdout
+    )["rated"][0]
+    assert rated["c_rate"] == 0.5 and rated["ended_by"] == "voltage cut-off"
+    assert 0.8 * report["energy_wh"] < rated["energy_wh"] < report["energy_wh"]
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["--set", "positive_electrode_porosity=1.4"], "porosity"),
+        (["--set", "negative_electrode_thickness_um=-3"], "coating_thickness_um"),
+        (["--set", "positive_electrode_thickness_um=300"], "stack"),
+        (["--capacity-ah", "9"], "of the 21700 can"),
+        (["--set", "positive_active_material_volume_fraction=0.9"], "above 1"),
+    ],
+)
+def test_bad_designs_name_the_field(args, expected):
+    cell = "kokam-slpb75106100" if expected == "stack" else "lg-m50-21700"
+    done = sortie("cell", "show", cell, *args)
+    assert done.returncode == 2
+    assert expected in done.stderr and done.stderr.count("\n") == 1

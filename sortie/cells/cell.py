@@ -21,6 +21,14 @@ class Cell:
                 f"cell {self.design.id} names chemistry {self.design.chemistry!r}, "
                 f"but {self.chemistry.id!r} was given"
             )
+        if (
+            self.design.negative.secondary_active_material_volume_fraction > 0
+            and not self.chemistry.has_secondary_negative_phase
+        ):
+            raise ValueError(
+                f"{self.chemistry.id} has one negative phase: "
+                "negative.secondary_active_material_volume_fraction must be 0"
+            )
 
     @property
     def id(self) -> str:

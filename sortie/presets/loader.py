@@ -161,8 +161,70 @@ def load_chemistry(chemistry_id: str) -> Chemistry:
     return catalogue[chemistry_id]
 
 
+# Flat names for the fields a cell designer changes (``--set positive_electrode_thickness_um=90``).
+CELL_FIELD_ALIASES = {
+    "positive_electrode_thickness_um": "positive.coating_thickness_um",
+    "negative_electrode_thickness_um": "negative.coating_thickness_um",
+    "positive_electrode_porosity": "positive.porosity",
+    "negative_electrode_porosity": "negative.porosity",
+    "positive_active_material_volume_fraction": "positive.active_material_volume_fraction",
+    "negative_active_material_volume_fraction": "negative.active_material_volume_fraction",
+    "negative_silicon_volume_fraction": "negative.secondary_active_material_volume_fraction",
+    "positive_particle_radius_um": "positive.particle_radius_um",
+    "negative_particle_radius_um": "negative.particle_radius_um",
+    "separator_thickness_um": "separator.thickness_um",
+    "separator_porosity": "separator.porosity",
+}
+
+
+def resolve_cell_overrides(data: dict[str, Any], overrides: Overrides) -> Overrides:
+    """Aliases to dotted paths. Changing an electrode's porosity alone keeps its binder and
+    carbon fraction, so the active fraction gives way (more porosity, less active material)."""
+    resolved: Overrides = {}
+    for key, value in overrides.items():
+        path = CELL_FIELD_ALIASES.get(key, key)
+        resolved[path] = value
+        side, _, name = path.partition(".")
+        fraction_path = f"{side}.active_material_volume_fraction"
+        if (
+            name == "porosity"
+            and side in ("positive", "negative")
+            and fraction_path not in {CELL_FIELD_ALIASES.get(k, k) for k in overrides}
+        ):
+            electrode = data.get(side, {})
+            try:
+                inactive = (
+                    1.0 - electrode["porosity"] - electrode["active_material_volume_fraction"]
+                )
+                resolved[fraction_path] = 1.0 - float(value) - max(inactive, 0.0)
+            except (KeyError, TypeError, ValueError):
+                pass  # validation names what is missing
+    return resolved
+
+
+def _with_template(data: dict[str, Any], context: str) -> dict[str, Any]:
+    """A template cell: ``template_of`` names a preset, ``[changes]`` holds dotted paths or
+    aliases applied to it; the template's own id, name and description replace the base's."""
+    base_id = data.get("template_of")
+    if base_id is None:
+        return data
+    if base_id not in _preset_paths(PresetKind.CELL):
+        raise InputError(f"{context}: template_of '{base_id}' is not a cell preset")
+    base = read_toml(_preset_paths(PresetKind.CELL)[base_id])
+    base.pop("reference_data", None)
+    changes = data.get("changes", {})
+    if not isinstance(changes, dict):
+        raise InputError(f"{context}: [changes] must be a table of field = value")
+    merged = apply_overrides(base, resolve_cell_overrides(base, changes), context)
+    for key, value in data.items():
+        if key != "changes":
+            merged[key] = value
+    merged["sources"] = {**base.get("sources", {}), **data.get("sources", {})}
+    return merged
+
+
 def cell_from_dict(data: dict[str, Any], context: str) -> Cell:
-    data = dict(data)
+    data = _with_template(dict(data), context)
     fmt = data.get("format")
     if isinstance(fmt, str):
         if fmt not in _formats():
@@ -173,12 +235,20 @@ def cell_from_dict(data: dict[str, Any], context: str) -> Cell:
         data["format"] = _formats()[fmt]
     chemistry = load_chemistry(str(data.get("chemistry", "")))
     design = construct(CellDesign, data, context)
-    return Cell(design=design, chemistry=chemistry)
+    try:
+        return Cell(design=design, chemistry=chemistry)
+    except ValueError as error:
+        raise InputError(f"{context}: {error}") from None
 
 
 def load_cell(reference: str | Path, overrides: Overrides | None = None) -> Cell:
+    """A preset or file; ``overrides`` take dotted paths or the flat aliases of
+    :data:`CELL_FIELD_ALIASES` (applied after any template)."""
     data, context = _resolve(PresetKind.CELL, reference)
-    return cell_from_dict(apply_overrides(data, overrides or {}, context), context)
+    data = _with_template(data, context)
+    return cell_from_dict(
+        apply_overrides(data, resolve_cell_overrides(data, overrides or {}), context), context
+    )
 
 
 def mission_from_dict(data: dict[str, Any], context: str) -> Mission | FlightPlan:

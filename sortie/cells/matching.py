@@ -1,0 +1,48 @@
+"""Capacity matching: scale a design to the capacity of the cell an integrator actually buys.
+
+Stacked pouch cells change their layer count; wound cells (cylindrical, prismatic) change how
+much of the can the jelly roll fills; a design with a fixed electrode area scales that area.
+The electrodes themselves are not touched, so loadings, N/P and rate behaviour stay.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from sortie.cells.budget import cell_budget
+from sortie.cells.chemistry import Chemistry
+from sortie.cells.design import CellDesign
+
+
+class CapacityMatchError(ValueError):
+    """The target cannot be reached within the format."""
+
+
+def match_capacity(design: CellDesign, chemistry: Chemistry, target_ah: float) -> CellDesign:
+    """A copy of ``design`` whose capacity is ``target_ah`` (pouch: the nearest whole layer
+    count). Raises :class:`CapacityMatchError` when it does not fit the format."""
+    if target_ah <= 0:
+        raise CapacityMatchError("the target capacity must be positive")
+    current_ah = cell_budget(design, chemistry).capacity_ah
+    ratio = target_ah / current_ah
+    note = f"matched to {target_ah:g} Ah (was {current_ah:.3f} Ah)"
+    sources = {**design.sources, "capacity matching": note}
+    try:
+        if design.electrode_area_m2 is not None:
+            return dataclasses.replace(
+                design, electrode_area_m2=design.electrode_area_m2 * ratio, sources=sources
+            )
+        if design.cathode_layer_count is not None:
+            layers = max(1, round(design.cathode_layer_count * ratio))
+            return dataclasses.replace(design, cathode_layer_count=layers, sources=sources)
+        fill = design.jelly_roll_fill_factor * ratio
+        if fill > 1.0:
+            raise CapacityMatchError(
+                f"{target_ah:g} Ah needs {fill:.0%} of the {design.format.name} can for this "
+                "electrode design: use thicker electrodes or a larger format"
+            )
+        return dataclasses.replace(design, jelly_roll_fill_factor=fill, sources=sources)
+    except ValueError as error:  # the matched design is validated again (stack fits, ...)
+        if isinstance(error, CapacityMatchError):
+            raise
+        raise CapacityMatchError(f"{target_ah:g} Ah does not fit: {error}") from None
