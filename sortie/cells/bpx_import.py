@@ -137,6 +137,12 @@ class BpxCell:
     ``cell_mass_kg`` is BPX's lumped thermal "Density [kg.m-3]" times "Volume [m3]": it is only
     as good as that density (a thermal lump, sometimes a placeholder). ``warnings`` holds the
     ``bpx`` package's own warnings (e.g. the OCP window does not match the cut-offs) and ours.
+
+    :attr:`bpx` is the file as read (a v0.x file converted to v1.x) without the "User-defined"
+    "description" text, which PyBaMM cannot take. PyBaMM 26.10's BPX import also needs the
+    BPX-optional Cell "Volume [m3]" and "External surface area [m2]" (KeyError otherwise;
+    ``None`` here when absent) and, for thermal models, "Density [kg.m-3]" and "Specific heat
+    capacity [J.K-1.kg-1]". "Reference temperature [K]" is required at import for that reason.
     """
 
     source: str
@@ -166,7 +172,7 @@ class BpxCell:
     cell_mass_kg: float | None
     external_surface_area_m2: float | None
     specific_heat_j_per_kg_k: float | None
-    reference_temperature_k: float | None
+    reference_temperature_k: float
     warnings: tuple[str, ...] = ()
 
     @property
@@ -234,6 +240,7 @@ def read_bpx_bytes(data: bytes, source: str, *, timeout_s: float | None = None) 
     :class:`BpxError` for anything else, including a crashed or killed child.
     """
     limit_s = PARSE_TIMEOUT_S if timeout_s is None else timeout_s
+    source = _one_line(source, MAX_TITLE_CHARS)
     if len(data) > MAX_BPX_BYTES:
         raise BpxError(_too_large_message(source, len(data)))
     if not data.strip():
@@ -376,7 +383,7 @@ def _segment(text: str, node: ast.AST) -> str:
 def _check_document(document: dict[str, Any]) -> None:
     """Check every string of the document as a formula, except metadata.
 
-    Metadata is the Header and the "description" entries of "User-defined" (the ``bpx``
+    Metadata is the Header and the "description" entry of "User-defined" (the ``bpx``
     package and PyBaMM keep those as plain text). Also rejects non-finite numbers, unexpected
     types and nesting deeper than :data:`MAX_DOCUMENT_DEPTH`.
     """
@@ -411,7 +418,7 @@ def _leaves(value: Any, path: tuple[str, ...]) -> Iterator[tuple[tuple[str, ...]
 def _is_metadata(path: tuple[str, ...]) -> bool:
     if path[:1] == ("Header",):
         return True
-    return path[:2] == ("Parameterisation", "User-defined") and path[-1] == "description"
+    return path == ("Parameterisation", "User-defined", "description")
 
 
 def _path_text(path: tuple[str, ...]) -> str:
@@ -570,6 +577,10 @@ def _parse_and_validate(data: bytes) -> tuple[dict[str, Any], list[str]]:
             f"is a {model_type!r} parameter set; Sortie needs a full parameterisation "
             f"(Header Model {' or '.join(SUPPORTED_MODELS)})"
         )
+    # PyBaMM turns "User-defined" entries into parameters and fails on this text.
+    user_defined = document["Parameterisation"].get("User-defined")
+    if isinstance(user_defined, dict):
+        user_defined.pop("description", None)
     return document, caught_warnings
 
 
@@ -658,7 +669,7 @@ def _cell_from_document(document: dict[str, Any], source: str, bpx_warnings: lis
         specific_heat_j_per_kg_k=_optional_positive(
             cell, "Specific heat capacity [J.K-1.kg-1]", "Cell"
         ),
-        reference_temperature_k=_optional_positive(cell, "Reference temperature [K]", "Cell"),
+        reference_temperature_k=_positive(cell, "Reference temperature [K]", "Cell"),
         warnings=(*bpx_warnings, *cell_warnings),
     )
 
