@@ -58,3 +58,23 @@ def test_impossible_pack_is_a_plain_message():
     at.button[0].click().run()
     assert not at.exception
     assert any("per cell" in e.value for e in at.error)
+
+
+def _cell_page():
+    from ui import cell_page
+
+    cell_page.render()
+
+
+def test_cell_page_shows_budget_and_reacts_to_design_changes():
+    at = AppTest.from_function(_cell_page, default_timeout=TIMEOUT_S).run()
+    assert not at.exception
+    at.selectbox(key="design-cell").select("lg-m50-21700").run()
+    capacity = next(m.value for m in at.metric if m.label == "Capacity")
+    assert capacity == "5.05 Ah"
+    at.number_input(key="lg-m50-21700-positive_electrode_thickness_um").set_value(60.0).run()
+    assert not at.exception
+    thinner = next(m.value for m in at.metric if m.label == "Capacity")
+    assert thinner != capacity
+    at.number_input(key="lg-m50-21700-target").set_value(9.0).run()
+    assert any("can" in e.value for e in at.error)  # 9 Ah does not fit: a plain message

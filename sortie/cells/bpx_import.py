@@ -550,8 +550,14 @@ def _parse_and_validate(data: bytes) -> tuple[dict[str, Any], list[str]]:
         warnings.simplefilter("always")
         try:
             if bpx.is_legacy_bpx(document):
+                old_version = document["Header"]["BPX"]
                 document = bpx.convert_v0_to_v1(document)
                 _check_document(document)
+                caught_warnings.append(
+                    f"BPX {old_version} file converted to the v1 layout by the bpx package "
+                    "(approximate: initial state of charge set to 1, temperatures taken from "
+                    "those given)"
+                )
             # Validation mutates the dict it is given; keep ours as read.
             model = bpx.parse_bpx_obj(copy.deepcopy(document), convert_legacy=False)
         except ValidationError as error:
@@ -561,7 +567,9 @@ def _parse_and_validate(data: bytes) -> tuple[dict[str, Any], list[str]]:
         except ValueError as error:
             raise BpxError(f"not a valid BPX file: {_one_line(str(error))}") from None
         except ArithmeticError as error:
-            raise BpxError(f"a formula cannot be evaluated ({error})") from None
+            raise BpxError(
+                f"an OCP formula cannot be evaluated at its stoichiometry limits ({error})"
+            ) from None
     for item in caught:
         text = _one_line(str(item.message), 300)
         if (
