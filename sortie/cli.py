@@ -437,7 +437,7 @@ def format_cell_report(report: dict) -> str:
     lines += [
         geometry + f", N/P {report['np_ratio']:.2f}",
         f"  capacity    {report['capacity_ah']:.3f} Ah, energy {report['energy_wh']:.2f} Wh "
-        "(C/20 mean voltage)",
+        "(at the nominal voltage)",
         f"  mass        {report['mass_g']:.1f} g, volume {report['volume_ml']:.2f} ml: "
         f"{report['gravimetric_energy_density_wh_per_kg']:.0f} Wh/kg, "
         f"{report['volumetric_energy_density_wh_per_l']:.0f} Wh/l",

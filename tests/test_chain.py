@@ -213,3 +213,17 @@ def test_ambient_above_the_limit_is_an_input_error_not_a_power_verdict(m50, sing
                 max_temperature_c=60,
             ),
         )
+
+
+def test_every_sample_balances_power_and_carries_its_segment(m50):
+    # Power control: at every output sample V x I equals the power of the segment it is
+    # labelled with, including the samples on both sides of each step.
+    mission = constant_mission((100, 60.0), (50, 150.0), (100, 30.0))
+    series = simulate_mission(m50, Pack(series_count=2, parallel_count=1), mission).timeseries
+    product = series["cell_voltage_v"] * series["cell_current_a"]
+    assert product.to_numpy() == pytest.approx(series["cell_power_w"].to_numpy(), rel=2e-3)
+    assert series.loc[100.0, "segment"] == "segment 1"
+    assert series.loc[100.001, "segment"] == "segment 2"
+    assert series["cell_current_a"].idxmax() > 100 and series["cell_current_a"].idxmax() <= 150
+    summary = simulate_mission(m50, Pack(series_count=2, parallel_count=1), mission).summary
+    assert summary.hardest_segment == "segment 2"

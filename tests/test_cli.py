@@ -346,3 +346,41 @@ def test_bad_designs_name_the_field(args, expected):
     done = sortie("cell", "show", cell, *args)
     assert done.returncode == 2
     assert expected in done.stderr and done.stderr.count("\n") == 1
+
+
+DATA = Path(__file__).parent / "data"
+
+
+def test_bpx_cell_flies_a_mission_and_a_forbidden_formula_is_refused(tmp_path):
+    done = sortie("run", "--mission", "quad-isr-loiter", "--cell",
+                  str(DATA / "bpx_valid_nmc_pouch.json"), "--series", "6", "--parallel", "2",
+                  "--model", "spme", "--json")
+    assert done.returncode == 0, done.stderr
+    summary = json.loads(done.stdout)
+    assert summary["cell_id"].startswith("bpx-")
+    assert summary["capacity_ah"] == pytest.approx(13.19, abs=0.05)
+    assert summary["termination_reason"] == "end of profile"
+    assert any("BPX carries no material densities" in w for w in summary["warnings"])
+    # exit(7) in an OCP: refused with one line naming the field; nothing ran (exit code 2,
+    # not 7), and an __import__ payload leaves no trace.
+    refused = sortie("cell", "show", str(DATA / "bpx_unsafe_exit.json"))
+    assert refused.returncode == 2
+    assert "Negative electrode.OCP [V]: name 'exit' is not allowed" in refused.stderr
+    marker = tmp_path / "pwned"
+    document = json.loads((DATA / "bpx_valid_nmc_pouch.json").read_text())
+    document["Parameterisation"]["Positive electrode"]["OCP [V]"] = (
+        f"__import__('os').system('touch {marker}')"
+    )
+    evil = tmp_path / "evil.json"
+    evil.write_text(json.dumps(document))
+    refused = sortie("run", "--mission", "quad-isr-loiter", "--cell", str(evil))
+    assert refused.returncode == 2 and "not allowed" in refused.stderr
+    assert not marker.exists()
+
+
+def test_bpx_design_can_be_changed():
+    base = json.loads(sortie("cell", "show", str(DATA / "bpx_valid_nmc_pouch.json"),
+                             "--json").stdout)
+    thicker = json.loads(sortie("cell", "show", str(DATA / "bpx_valid_nmc_pouch.json"),
+                                "--set", "positive_electrode_thickness_um=60", "--json").stdout)
+    assert thicker["capacity_ah"] > base["capacity_ah"]

@@ -11,8 +11,9 @@ def test_times_energy_and_segment_lookup():
     assert mission.duration_s == 210
     assert mission.start_times_s == (0.0, 60.0, 180.0)
     assert mission.energy_wh == pytest.approx((6000 + 24000 + 1500) / 3600)
-    # A boundary belongs to the segment that starts there.
-    assert list(mission.segment_index_at(np.array([0, 59.9, 60, 179, 180, 210]))) == [
+    # A step time belongs to the segment that ends there (the solver's left-hand value).
+    assert list(mission.segment_index_at(np.array([0, 59.9, 60, 60.001, 180, 180.5, 210]))) == [
+        0,
         0,
         0,
         1,

@@ -99,6 +99,8 @@ class Chemistry:
     negative_secondary_active_density_kg_per_m3: Positive | None = None
     model_options: dict[str, Any] = Field(default_factory=dict)
     parameter_supplement: dict[str, float] = Field(default_factory=dict)
+    # A user's cell: the checked BPX document (JSON text) replaces a named parameter set.
+    bpx_json: str | None = Field(default=None, repr=False)
     sources: dict[str, str] = Field(default_factory=dict)
 
     @model_validator(mode="after")

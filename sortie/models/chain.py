@@ -28,10 +28,17 @@ def celsius_to_kelvin(temperature_c: float) -> float:
     return temperature_c + KELVIN_OFFSET
 
 
+# Output just after each step, so a step shows as a vertical edge in plots and in the CSV.
+STEP_SAMPLE_OFFSET_S = 1e-3
+
+
 def time_grid_s(mission: Mission, output_points: int) -> np.ndarray:
-    """Evenly spaced output times plus every segment start (so steps show sharply)."""
+    """Evenly spaced output times plus each step time (the end of the segment before) and a
+    sample just after it (the start of the segment after)."""
     uniform = np.linspace(0.0, mission.duration_s, output_points)
-    return np.union1d(uniform, np.asarray(mission.start_times_s))
+    starts = np.asarray(mission.start_times_s)
+    after = starts[1:] + STEP_SAMPLE_OFFSET_S
+    return np.union1d(uniform, np.concatenate([starts, after[after < mission.duration_s]]))
 
 
 def _termination(raw: str) -> TerminationReason:
@@ -126,6 +133,7 @@ def simulate_mission(
         parameter_supplement=tuple(sorted(cell.chemistry.parameter_supplement.items())),
         initial_state_of_charge=settings.initial_state_of_charge,
         segment_start_times_s=mission.start_times_s,
+        bpx_json=cell.chemistry.bpx_json,
     )
     inputs = ec.RunInputs(
         cell_power_w=tuple(s.power_w / pack.cell_count for s in mission.segments),

@@ -25,7 +25,9 @@ Recipe and pitfalls: see ``shared/DESIGN.md``. Two facts checked while writing t
 from __future__ import annotations
 
 import functools
+import json
 import os
+import tempfile
 import threading
 import warnings
 from collections.abc import Sequence
@@ -73,6 +75,8 @@ class ModelSpec:
     parameter_supplement: tuple[tuple[str, float], ...]
     initial_state_of_charge: float
     segment_start_times_s: tuple[float, ...]
+    # A checked BPX document (sortie.cells.bpx_import) instead of a named parameter set.
+    bpx_json: str | None = None
 
 
 @dataclass(frozen=True)
@@ -232,9 +236,12 @@ def _parameter_values(
 ) -> tuple[pybamm.ParameterValues, dict[str, str]]:
     """Parameter values for ``spec`` (``options``: the built model's full options), and the
     names of its design parameters."""
-    if spec.parameter_set not in pybamm.parameter_sets:
+    if spec.bpx_json is not None:
+        values = _bpx_parameter_values(spec.bpx_json)
+    elif spec.parameter_set in pybamm.parameter_sets:
+        values = pybamm.ParameterValues(spec.parameter_set)
+    else:
         raise ParameterError(f"unknown PyBaMM parameter set {spec.parameter_set!r}")
-    values = pybamm.ParameterValues(spec.parameter_set)
     known = _known_parameter_names()
     supplement = dict(spec.parameter_supplement)
     unknown = sorted(k for k in supplement if k not in known and k not in values)
@@ -274,6 +281,29 @@ def _parameter_values(
         check_already_exists=False,
     )
     return values, design_keys
+
+
+_bpx_scratch: tempfile.TemporaryDirectory | None = None
+
+
+def _bpx_parameter_values(bpx_json: str) -> pybamm.ParameterValues:
+    """PyBaMM values of a BPX document that sortie.cells.bpx_import has checked (formulas are
+    arithmetic on x with exp/tanh/cosh only). PyBaMM writes one temporary file per formula:
+    they go to a scratch folder of this process, removed at exit."""
+    global _bpx_scratch
+    if _bpx_scratch is None:
+        _bpx_scratch = tempfile.TemporaryDirectory(prefix="sortie-bpx-")
+    previous = tempfile.tempdir
+    tempfile.tempdir = _bpx_scratch.name
+    try:
+        document = json.loads(bpx_json)
+        cell = document["Parameterisation"]["Cell"]
+        # PyBaMM requires these although BPX marks them optional; Sortie sets both per run.
+        cell.setdefault("External surface area [m2]", 1.0)
+        cell.setdefault("Volume [m3]", 1.0)
+        return pybamm.ParameterValues.create_from_bpx_obj(document)
+    finally:
+        tempfile.tempdir = previous
 
 
 def _symbolic_submeshes(model: pybamm.BaseModel) -> dict:

@@ -101,9 +101,10 @@ class Mission:
         return sum(s.power_w * s.duration_s for s in self.segments) / 3600.0
 
     def segment_index_at(self, time_s: np.ndarray) -> np.ndarray:
-        """Index of the segment flown at each time (a boundary belongs to the next segment)."""
+        """Index of the segment flown at each time. A step time belongs to the segment that
+        ends there: the solver reports the left-hand value at a discontinuity."""
         starts = np.asarray(self.start_times_s)
-        return np.clip(np.searchsorted(starts, time_s, side="right") - 1, 0, len(starts) - 1)
+        return np.clip(np.searchsorted(starts, time_s, side="left") - 1, 0, len(starts) - 1)
 
 
 def segments_from_samples(time_s: Sequence[float], power_w: Sequence[float]) -> tuple[Segment, ...]:

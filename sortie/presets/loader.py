@@ -244,6 +244,8 @@ def cell_from_dict(data: dict[str, Any], context: str) -> Cell:
 def load_cell(reference: str | Path, overrides: Overrides | None = None) -> Cell:
     """A preset or file; ``overrides`` take dotted paths or the flat aliases of
     :data:`CELL_FIELD_ALIASES` (applied after any template)."""
+    if str(reference).lower().endswith(".json"):
+        return _bpx_cell(Path(reference), overrides or {})
     data, context = _resolve(PresetKind.CELL, reference)
     data = _with_template(data, context)
     return cell_from_dict(
@@ -272,6 +274,23 @@ def mission_from_dict(data: dict[str, Any], context: str) -> Mission | FlightPla
         except (TypeError, ValueError) as error:
             raise InputError(f"{context}: time_series: {error}") from None
     return construct(Mission, data, context)
+
+
+def _bpx_cell(path: Path, overrides: Overrides) -> Cell:
+    """A user's BPX file (checked in a child process, see sortie.cells.bpx_import)."""
+    import dataclasses
+
+    from sortie.cells.bpx_cell import cell_from_bpx
+    from sortie.cells.bpx_import import read_bpx
+
+    cell = cell_from_bpx(read_bpx(path))
+    if not overrides:
+        return cell
+    data = dataclasses.asdict(cell.design)
+    data["format"] = {k: (v.value if hasattr(v, "value") else v) for k, v in data["format"].items()}
+    data = apply_overrides(data, resolve_cell_overrides(data, overrides), path.name)
+    design = construct(CellDesign, data, path.name)
+    return Cell(design=design, chemistry=cell.chemistry)
 
 
 def load_mission(
