@@ -25,6 +25,7 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_mission.py
+	$(BIN)/python benchmarks/bench_design.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

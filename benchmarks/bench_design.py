@@ -1,0 +1,119 @@
+"""Design changes: re-solve on the cached model (design as input parameters) vs a rebuild.
+
+    python benchmarks/bench_design.py [--designs 8] [--cell lg-m50-21700-chen2020]
+
+Flies the quadcopter ISR mission on N designs (positive and negative coating thickness from
+0.7x to 1.3x) through Sortie, then builds a new plain PyBaMM Simulation for each design with
+the same physics and tolerances. Same process, same machine: the ratio is what counts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import time
+
+import numpy as np
+
+os.environ.setdefault("PYBAMM_DISABLE_TELEMETRY", "true")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--designs", type=int, default=8)
+    parser.add_argument("--cell", default="lg-m50-21700-chen2020")
+    parser.add_argument("--model", default="dfn", choices=["dfn", "spme"])
+    args = parser.parse_args()
+
+    import pybamm
+
+    from sortie.cells.pack import Pack
+    from sortie.models import electrochemistry
+    from sortie.models.chain import simulate_mission
+    from sortie.models.flight_plan import as_mission
+    from sortie.models.settings import SimulationSettings
+    from sortie.presets import load_cell, load_drone, load_mission
+
+    base = load_cell(args.cell)
+    drone = load_drone("isr-quad")
+    pack = Pack(series_count=6, parallel_count=2)
+    settings = SimulationSettings(model=args.model)
+    positive = base.design.positive.coating_thickness_um
+    negative = base.design.negative.coating_thickness_um
+    factors = np.linspace(0.7, 1.3, args.designs)
+    cells = [
+        load_cell(
+            args.cell,
+            {
+                "positive_electrode_thickness_um": positive * f,
+                "negative_electrode_thickness_um": negative * f,
+            },
+        )
+        for f in factors
+    ]
+    plan = load_mission("quad-isr-loiter")
+    # One mission for all designs (the pack mass changes with the design: keep the power
+    # profile of the base design so that only the cell changes).
+    mission = as_mission(plan, drone, pack.mass_kg(base.budget))
+
+    start = time.perf_counter()
+    simulate_mission(cells[0], pack, mission, settings)
+    first_s = time.perf_counter() - start
+    sortie_s = []
+    for cell in cells[1:]:
+        start = time.perf_counter()
+        simulate_mission(cell, pack, mission, settings)
+        sortie_s.append(time.perf_counter() - start)
+    assert electrochemistry.built_model_count() == 1
+
+    model_class = {"dfn": pybamm.lithium_ion.DFN, "spme": pybamm.lithium_ion.SPMe}[args.model]
+    starts = mission.start_times_s
+    powers = [s.power_w / pack.cell_count for s in mission.segments]
+    plain_s = []
+    for cell in cells[1:]:
+        start = time.perf_counter()
+        model = model_class(
+            options={
+                "operating mode": "power",
+                "thermal": "lumped",
+                "use lumped thermal capacity": "true",
+            }
+        )
+        values = pybamm.ParameterValues(cell.chemistry.parameter_set)
+        values.set_initial_state(1.0, options=model.options)
+        um = 1e-6
+
+        def power(t):
+            total = pybamm.Scalar(powers[0])
+            for i in range(1, len(powers)):
+                total = total + (powers[i] - powers[i - 1]) * (t >= starts[i])
+            return total
+
+        values.update(
+            {
+                "Positive electrode thickness [m]": cell.design.positive.coating_thickness_um * um,
+                "Negative electrode thickness [m]": cell.design.negative.coating_thickness_um * um,
+                "Electrode width [m]": cell.budget.electrode_area_m2
+                / values["Electrode height [m]"],
+                "Power function [W]": power,
+                "Cell heat capacity [J.K-1.m-3]": cell.heat_capacity_j_per_k
+                / cell.budget.volume_m3,
+            },
+            check_already_exists=False,
+        )
+        simulation = pybamm.Simulation(
+            model, parameter_values=values, solver=pybamm.IDAKLUSolver(rtol=1e-4, atol=1e-6)
+        )
+        simulation.solve([0, mission.duration_s], t_interp=np.linspace(0, mission.duration_s, 600))
+        plain_s.append(time.perf_counter() - start)
+
+    print(f"cell {args.cell}, model {args.model}, {args.designs} designs, {os.cpu_count()} cores")
+    print(f"first design (build + solve): {first_s:.2f} s")
+    print(f"Sortie, changed design (re-solve): median {statistics.median(sortie_s):.3f} s")
+    print(f"plain PyBaMM, new Simulation per design: median {statistics.median(plain_s):.3f} s")
+    print(f"speed-up: {statistics.median(plain_s) / statistics.median(sortie_s):.1f}x")
+
+
+if __name__ == "__main__":
+    main()
