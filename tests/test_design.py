@@ -257,3 +257,18 @@ def test_prismatic_format():
     assert design.electrode_area_m2_resolved == pytest.approx(
         0.888 * can.roll_volume_m3 / design.pair_thickness_m
     )
+
+
+def test_every_standard_format_takes_the_m50_electrodes():
+    from sortie.presets.loader import _formats
+
+    sizes = {}
+    for name in _formats():
+        cell = load_cell("lg-m50-21700", {"format": name})
+        sizes[name] = cell.budget.capacity_ah
+        assert 100 < cell.budget.gravimetric_energy_density_wh_per_kg < 320, name
+    # Bigger can, more capacity; a 4680 with M50-class electrodes holds ~23-27 Ah (Tesla's
+    # 4680 is rated around 23 Ah).
+    assert sizes["18650"] < sizes["21700"] < sizes["26650"] < sizes["4680"]
+    assert 22 < sizes["4680"] < 28
+    assert sizes["prismatic-phev2"] > sizes["4680"]
