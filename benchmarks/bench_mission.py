@@ -68,14 +68,16 @@ def worker(
     from sortie.cells.pack import Pack
     from sortie.models import electrochemistry  # imports PyBaMM
     from sortie.models.chain import simulate_mission
+    from sortie.models.flight_plan import as_mission
     from sortie.models.settings import SimulationSettings
     from sortie.presets import load_cell, load_drone, load_mission
 
     import_s = time.perf_counter() - import_start
-    mission = load_mission(mission_id)
-    drone = load_drone(mission.drone)
+    plan = load_mission(mission_id)
+    drone = load_drone(plan.drone)
     cell = load_cell(cell_id or drone.cell)
     pack = Pack(series_count=drone.series_count, parallel_count=drone.parallel_count)
+    mission = as_mission(plan, drone, pack.mass_kg(cell.budget))
     settings = SimulationSettings(model=model_name)
 
     start = time.perf_counter()
@@ -142,7 +144,9 @@ def main() -> None:
         ]
         if args.cell:
             command += ["--cell", args.cell]
-        done = subprocess.run(command, capture_output=True, text=True, env=env, check=True)
+        done = subprocess.run(command, capture_output=True, text=True, env=env)
+        if done.returncode != 0:
+            sys.exit(f"worker {model_name} failed:\n{done.stderr}")
         rows.append(json.loads(done.stdout.strip().splitlines()[-1]))
 
     print(

@@ -352,9 +352,20 @@ DATA = Path(__file__).parent / "data"
 
 
 def test_bpx_cell_flies_a_mission_and_a_forbidden_formula_is_refused(tmp_path):
-    done = sortie("run", "--mission", "quad-isr-loiter", "--cell",
-                  str(DATA / "bpx_valid_nmc_pouch.json"), "--series", "6", "--parallel", "2",
-                  "--model", "spme", "--json")
+    done = sortie(
+        "run",
+        "--mission",
+        "quad-isr-loiter",
+        "--cell",
+        str(DATA / "bpx_valid_nmc_pouch.json"),
+        "--series",
+        "6",
+        "--parallel",
+        "2",
+        "--model",
+        "spme",
+        "--json",
+    )
     assert done.returncode == 0, done.stderr
     summary = json.loads(done.stdout)
     assert summary["cell_id"].startswith("bpx-")
@@ -379,8 +390,17 @@ def test_bpx_cell_flies_a_mission_and_a_forbidden_formula_is_refused(tmp_path):
 
 
 def test_bpx_design_can_be_changed():
-    base = json.loads(sortie("cell", "show", str(DATA / "bpx_valid_nmc_pouch.json"),
-                             "--json").stdout)
-    thicker = json.loads(sortie("cell", "show", str(DATA / "bpx_valid_nmc_pouch.json"),
-                                "--set", "positive_electrode_thickness_um=60", "--json").stdout)
+    base = json.loads(
+        sortie("cell", "show", str(DATA / "bpx_valid_nmc_pouch.json"), "--json").stdout
+    )
+    thicker = json.loads(
+        sortie(
+            "cell",
+            "show",
+            str(DATA / "bpx_valid_nmc_pouch.json"),
+            "--set",
+            "positive_electrode_thickness_um=60",
+            "--json",
+        ).stdout
+    )
     assert thicker["capacity_ah"] > base["capacity_ah"]
