@@ -67,29 +67,16 @@ def main() -> None:
         sortie_s.append(time.perf_counter() - start)
     assert electrochemistry.built_model_count() == 1
 
-    model_class = {"dfn": pybamm.lithium_ion.DFN, "spme": pybamm.lithium_ion.SPMe}[args.model]
-    starts = mission.start_times_s
-    powers = [s.power_w / pack.cell_count for s in mission.segments]
+    from plain_pybamm import piecewise_power, solve_new_simulation
+
+    power = piecewise_power(
+        mission.start_times_s, [s.power_w / pack.cell_count for s in mission.segments]
+    )
     plain_s = []
     for cell in cells[1:]:
         start = time.perf_counter()
-        model = model_class(
-            options={
-                "operating mode": "power",
-                "thermal": "lumped",
-                "use lumped thermal capacity": "true",
-            }
-        )
         values = pybamm.ParameterValues(cell.chemistry.parameter_set)
-        values.set_initial_state(1.0, options=model.options)
         um = 1e-6
-
-        def power(t):
-            total = pybamm.Scalar(powers[0])
-            for i in range(1, len(powers)):
-                total = total + (powers[i] - powers[i - 1]) * (t >= starts[i])
-            return total
-
         values.update(
             {
                 "Positive electrode thickness [m]": cell.design.positive.coating_thickness_um * um,
@@ -102,10 +89,7 @@ def main() -> None:
             },
             check_already_exists=False,
         )
-        simulation = pybamm.Simulation(
-            model, parameter_values=values, solver=pybamm.IDAKLUSolver(rtol=1e-4, atol=1e-6)
-        )
-        simulation.solve([0, mission.duration_s], t_interp=np.linspace(0, mission.duration_s, 600))
+        solve_new_simulation(args.model, values, mission.duration_s)
         plain_s.append(time.perf_counter() - start)
 
     print(f"cell {args.cell}, model {args.model}, {args.designs} designs, {os.cpu_count()} cores")

@@ -26,38 +26,24 @@ RESULTS = Path(__file__).parent / "results"
 
 def _plain_pybamm_run(model_name: str, mission, cell, pack) -> float:
     """What a user writes without Sortie's cache: build and solve a new Simulation."""
-    import numpy as np
     import pybamm
+    from plain_pybamm import piecewise_power, solve_new_simulation
 
     start = time.perf_counter()
-    model_class = {"dfn": pybamm.lithium_ion.DFN, "spme": pybamm.lithium_ion.SPMe}[model_name]
-    model = model_class(
-        options={
-            "operating mode": "power",
-            "thermal": "lumped",
-            "calculate discharge energy": "true",
-        }
-    )
     values = pybamm.ParameterValues(cell.chemistry.parameter_set)
-    starts = mission.start_times_s
-    powers = [s.power_w / pack.cell_count for s in mission.segments]
-
-    def power(t):
-        total = pybamm.Scalar(powers[0])
-        for i in range(1, len(powers)):
-            total = total + (powers[i] - powers[i - 1]) * (t >= starts[i])
-        return total
-
+    values.update(cell.chemistry.parameter_supplement, check_already_exists=False)
     values.update(
         {
-            "Power function [W]": power,
-            "Ambient temperature [K]": 293.15,
-            "Initial temperature [K]": 293.15,
-        }
+            "Power function [W]": piecewise_power(
+                mission.start_times_s, [s.power_w / pack.cell_count for s in mission.segments]
+            ),
+            "Ambient temperature [K]": 273.15 + mission.segments[0].ambient_c,
+            "Initial temperature [K]": 273.15 + mission.segments[0].ambient_c,
+            "Cell heat capacity [J.K-1.m-3]": cell.heat_capacity_j_per_k / cell.budget.volume_m3,
+        },
+        check_already_exists=False,
     )
-    simulation = pybamm.Simulation(model, parameter_values=values, solver=pybamm.IDAKLUSolver())
-    grid = np.linspace(0, mission.duration_s, 600)
-    simulation.solve([0, mission.duration_s], t_interp=grid)
+    solve_new_simulation(model_name, values, mission.duration_s)
     return time.perf_counter() - start
 
 

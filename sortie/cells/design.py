@@ -31,6 +31,15 @@ Fraction = Annotated[float, Field(gt=0, lt=1)]
 DEFAULT_JELLY_ROLL_FILL_FACTOR = 0.888
 
 
+def box_volume_m3(length_mm: float, width_mm: float, thickness_mm: float) -> float:
+    return length_mm * width_mm * thickness_mm * 1e-9
+
+
+def box_surface_area_m2(length_mm: float, width_mm: float, thickness_mm: float) -> float:
+    length, width, thickness = length_mm * 1e-3, width_mm * 1e-3, thickness_mm * 1e-3
+    return 2 * (length * width + length * thickness + width * thickness)
+
+
 class FormatKind(StrEnum):
     CYLINDRICAL = "cylindrical"
     POUCH = "pouch"
@@ -157,12 +166,11 @@ class PrismaticFormat:
 
     @property
     def volume_m3(self) -> float:
-        return self.length_mm * self.width_mm * self.thickness_mm * 1e-9
+        return box_volume_m3(self.length_mm, self.width_mm, self.thickness_mm)
 
     @property
     def surface_area_m2(self) -> float:
-        length, w, t = self.length_mm * 1e-3, self.width_mm * 1e-3, self.thickness_mm * 1e-3
-        return 2 * (length * w + length * t + w * t)
+        return box_surface_area_m2(self.length_mm, self.width_mm, self.thickness_mm)
 
     @property
     def roll_volume_m3(self) -> float:
@@ -181,11 +189,9 @@ class PrismaticFormat:
     @property
     def casing_mass_kg(self) -> float:
         """A closed aluminium box of the wall thickness plus the header (lid, terminals)."""
-        wall_volume = self.volume_m3 - (
-            (self.length_mm - 2 * self.can_wall_thickness_mm)
-            * (self.width_mm - 2 * self.can_wall_thickness_mm)
-            * (self.thickness_mm - 2 * self.can_wall_thickness_mm)
-            * 1e-9
+        wall = 2 * self.can_wall_thickness_mm
+        wall_volume = self.volume_m3 - box_volume_m3(
+            self.length_mm - wall, self.width_mm - wall, self.thickness_mm - wall
         )
         return wall_volume * ALUMINIUM_DENSITY_KG_PER_M3 + self.header_mass_g * 1e-3
 
@@ -206,12 +212,11 @@ class PouchFormat:
 
     @property
     def volume_m3(self) -> float:
-        return self.length_mm * self.width_mm * self.thickness_mm * 1e-9
+        return box_volume_m3(self.length_mm, self.width_mm, self.thickness_mm)
 
     @property
     def surface_area_m2(self) -> float:
-        length, w, t = self.length_mm * 1e-3, self.width_mm * 1e-3, self.thickness_mm * 1e-3
-        return 2 * (length * w + length * t + w * t)
+        return box_surface_area_m2(self.length_mm, self.width_mm, self.thickness_mm)
 
     @property
     def casing_mass_kg(self) -> float:

@@ -1,0 +1,36 @@
+"""The baseline both benchmarks compare against: what a user writes without Sortie."""
+
+from __future__ import annotations
+
+import numpy as np
+import pybamm
+
+
+def piecewise_power(start_times_s, powers_w):
+    """P(t) as PyBaMM expression: p0 + sum((p_i - p_{i-1}) (t >= t_i)) with constant times."""
+
+    def power(t):
+        total = pybamm.Scalar(powers_w[0])
+        for i in range(1, len(powers_w)):
+            total = total + (powers_w[i] - powers_w[i - 1]) * (t >= start_times_s[i])
+        return total
+
+    return power
+
+
+def solve_new_simulation(model_name: str, values: pybamm.ParameterValues, duration_s: float):
+    """Build a new lumped-thermal, power-driven Simulation and solve it (Sortie's tolerances)."""
+    model_class = {"dfn": pybamm.lithium_ion.DFN, "spme": pybamm.lithium_ion.SPMe}[model_name]
+    model = model_class(
+        options={
+            "operating mode": "power",
+            "thermal": "lumped",
+            "use lumped thermal capacity": "true",
+            "calculate discharge energy": "true",
+        }
+    )
+    values.set_initial_state(1.0, options=model.options)
+    simulation = pybamm.Simulation(
+        model, parameter_values=values, solver=pybamm.IDAKLUSolver(rtol=1e-4, atol=1e-6)
+    )
+    return simulation.solve([0, duration_s], t_interp=np.linspace(0, duration_s, 600))
