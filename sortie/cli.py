@@ -20,7 +20,13 @@ from sortie.cells.cell import Cell
 from sortie.cells.pack import Pack
 from sortie.errors import InputError, SortieError
 from sortie.models.drone import Drone
-from sortie.models.flight_plan import FlightPlan, as_mission, phase_powers, phase_table
+from sortie.models.flight_plan import (
+    FlightPlan,
+    as_mission,
+    phase_powers,
+    phase_table,
+    with_ambient,
+)
 from sortie.models.mission import FlightPhase, Mission
 from sortie.models.settings import ModelKind, SimulationSettings
 from sortie.presets.loader import (
@@ -239,12 +245,13 @@ def _run(args: argparse.Namespace) -> int:
     cell = setup.cells[0]
     assert setup.mission is not None
     pack_mass_kg = setup.pack.mass_kg(cell.budget)
-    mission = as_mission(setup.mission, setup.drone, pack_mass_kg)
+    mission = as_mission(setup.mission, setup.drone, pack_mass_kg, setup.settings.ambient_c)
     result = simulate_mission(cell, setup.pack, mission, setup.settings)
     phases = None
     if isinstance(setup.mission, FlightPlan):
         assert setup.drone is not None
-        phases = phase_table(phase_powers(setup.mission, setup.drone, pack_mass_kg))
+        plan = with_ambient(setup.mission, setup.settings.ambient_c)
+        phases = phase_table(phase_powers(plan, setup.drone, pack_mass_kg))
     if args.csv:
         try:
             result.timeseries.to_csv(args.csv, float_format="%.8g")

@@ -101,3 +101,22 @@ def test_fixed_wing_best_endurance_speed_is_the_minimum_power_speed():
 
 def test_electrical_power():
     assert fp.electrical_power_w(200.0, 0.8, 0.95, 15.0, 5.0) == pytest.approx(200 / 0.76 + 20)
+
+
+def test_multirotor_power_is_continuous_and_keeps_profile_power():
+    area = fp.rotor_disc_area_m2(4, 0.33)
+
+    def power(speed, climb):
+        return fp.multirotor_forward_shaft_power_w(2.5, speed, climb, 1.13, area, 0.65, 0.03)
+
+    for climb in (-2.0, 0.0, 3.0):
+        assert power(1e-6, climb) == pytest.approx(power(0.0, climb), rel=1e-6)
+    # Profile power P0 = P_ideal (1/FM - kappa) stays in forward flight: at 10 m/s the shaft
+    # power is at least P0 + parasitic, and the saving against hover is below the ideal one.
+    ideal = fp.ideal_hover_power_w(fp.weight_n(2.5), 1.13, area)
+    profile = ideal * (1 / 0.65 - fp.INDUCED_POWER_FACTOR)
+    parasitic = 0.5 * 1.13 * 10.0**3 * 0.03
+    assert power(10.0, 0.0) > profile + parasitic
+    assert 0.6 < power(10.0, 0.0) / power(0.0, 0.0) < 0.85
+    # Climbing costs more than hovering by at least the climb work W Vc.
+    assert power(0.0, 3.0) - power(0.0, 0.0) > 0.5 * fp.weight_n(2.5) * 3.0

@@ -214,3 +214,25 @@ def test_loiter_flies_at_the_best_endurance_speed():
     wing_loiter = phase_powers(plan(loiter), WING, 2.0)[0]
     stall = fp.stall_speed_m_per_s(6.0, wing_loiter.air_density_kg_per_m3, 1.0, 1.2)
     assert wing_loiter.speed_m_per_s >= 1.2 * stall - 1e-9
+
+
+def test_ambient_override_reaches_the_air_density():
+    from sortie.models.flight_plan import as_mission
+
+    flight = plan(dataclasses.replace(HOVER, ambient_c=30.0), ambient_c=20.0)
+    warm = as_mission(flight, QUAD, 0.9)
+    cold = as_mission(flight, QUAD, 0.9, ambient_c=-10.0)
+    assert warm.segments[0].ambient_c == 30.0  # the phase's own ambient
+    assert cold.segments[0].ambient_c == -10.0  # the override replaces every ambient
+    # Induced power ~ rho^-0.5 ~ T^0.5 at the same pressure: the warm phase needs more.
+    assert warm.segments[0].power_w > cold.segments[0].power_w
+    warm_shaft = phase_powers(flight, QUAD, 0.9)[0].shaft_power_w
+    cold_shaft = phase_powers(plan(HOVER, ambient_c=-10.0), QUAD, 0.9)[0].shaft_power_w
+    assert warm_shaft / cold_shaft == pytest.approx((303.15 / 263.15) ** 0.5, rel=1e-3)
+
+
+def test_ground_phase_costs_avionics_only():
+    ground = Phase(name="wait", phase=FlightPhase.GROUND, duration_s=60)
+    row = phase_powers(plan(ground), QUAD, 0.9)[0]
+    assert row.shaft_power_w == 0.0
+    assert row.pack_power_w == pytest.approx(QUAD.avionics_power_w + QUAD.payload_power_w)

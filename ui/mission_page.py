@@ -7,7 +7,13 @@ import streamlit as st
 
 from sortie.cells.pack import Pack
 from sortie.errors import SortieError
-from sortie.models.flight_plan import FlightPlan, as_mission, phase_powers, phase_table
+from sortie.models.flight_plan import (
+    FlightPlan,
+    as_mission,
+    phase_powers,
+    phase_table,
+    with_ambient,
+)
 from sortie.models.settings import ModelKind, SimulationSettings
 from sortie.presets import PresetKind, list_presets, load_cell, load_drone, load_mission
 from sortie.presets.loader import construct
@@ -44,11 +50,13 @@ def fly(
     plan = load_mission(mission_id)
     drone = load_drone(plan.drone) if plan.drone else None
     pack_mass_kg = pack.mass_kg(cell.budget)
-    mission = as_mission(plan, drone, pack_mass_kg)
+    mission = as_mission(plan, drone, pack_mass_kg, ambient_c)
     result = simulate_mission(cell, pack, mission, settings)
     summary = result.summary.to_dict()
     if isinstance(plan, FlightPlan) and drone is not None:
-        summary["phases"] = phase_table(phase_powers(plan, drone, pack_mass_kg))
+        summary["phases"] = phase_table(
+            phase_powers(with_ambient(plan, ambient_c), drone, pack_mass_kg)
+        )
     return result.timeseries, summary
 
 

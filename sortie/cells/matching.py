@@ -11,7 +11,7 @@ import dataclasses
 
 from sortie.cells.budget import cell_budget
 from sortie.cells.chemistry import Chemistry
-from sortie.cells.design import CellDesign
+from sortie.cells.design import CellDesign, PouchFormat
 
 
 class CapacityMatchError(ValueError):
@@ -34,7 +34,14 @@ def match_capacity(design: CellDesign, chemistry: Chemistry, target_ah: float) -
             )
         if design.cathode_layer_count is not None:
             layers = max(1, round(design.cathode_layer_count * ratio))
-            return dataclasses.replace(design, cathode_layer_count=layers, sources=sources)
+            # The pouch follows its stack: same clearance around the stack as before.
+            assert isinstance(design.format, PouchFormat)
+            clearance_mm = design.format.thickness_mm - design.stack_thickness_mm
+            stack_mm = 2 * layers * design.pair_thickness_m * 1e3
+            pouch = dataclasses.replace(design.format, thickness_mm=stack_mm + clearance_mm)
+            return dataclasses.replace(
+                design, cathode_layer_count=layers, format=pouch, sources=sources
+            )
         fill = design.jelly_roll_fill_factor * ratio
         if fill > 1.0:
             raise CapacityMatchError(

@@ -148,6 +148,8 @@ def simulate_mission(
     )
     try:
         output = ec.run(spec, inputs, time_grid_s(mission, settings.output_points))
+    except ec.ParameterError as error:
+        raise InputError(f"{cell.name}: {error}") from None
     except ec.StartFailure as failure:
         first = mission.segments[0]
         raise InfeasiblePowerError(
@@ -180,6 +182,23 @@ def _first_line(text: str) -> str:
     return text.strip().splitlines()[0].split(" with inputs")[0][:200]
 
 
+# Geometry estimate and electrode-balance capacity may differ this much without comment.
+BALANCE_TOLERANCE = 0.03
+
+
+def _balance_warning(cell: Cell, simulated_capacity_ah: float | None) -> tuple[str, ...]:
+    if simulated_capacity_ah is None:
+        return ()
+    ratio = simulated_capacity_ah / cell.budget.capacity_ah
+    if abs(ratio - 1) <= BALANCE_TOLERANCE:
+        return ()
+    return (
+        f"{cell.name}: the electrode balance gives {simulated_capacity_ah:.2f} Ah between the "
+        f"cut-offs, {100 * (ratio - 1):+.0f} % against the geometry estimate "
+        f"({cell.budget.capacity_ah:.2f} Ah); states of charge use the balance",
+    )
+
+
 def _hardest_segment(frame: pd.DataFrame, mission: Mission) -> str:
     """The segment with the highest peak cell current: the most demanding C-rate. (The lowest
     voltage mostly falls at the end of a long discharge and says less about the phase.)"""
@@ -194,7 +213,10 @@ def _result(cell, pack, mission, settings, ambients_c, output) -> MissionResult:
     time = output.time_s
     index = mission.segment_index_at(time)
     cell_power = np.array([s.power_w for s in mission.segments])[index] / n_cells
-    soc = settings.initial_state_of_charge - output.discharge_capacity_ah / budget.capacity_ah
+    # The state of charge counts against the capacity PyBaMM's electrode balance gives this
+    # design (the geometry estimate when a two-phase set keeps its reference balance).
+    capacity_ah = output.capacity_ah or budget.capacity_ah
+    soc = settings.initial_state_of_charge - output.discharge_capacity_ah / capacity_ah
     frame = pd.DataFrame(
         {
             "segment": [mission.segments[i].name for i in index],
@@ -264,6 +286,7 @@ def _result(cell, pack, mission, settings, ambients_c, output) -> MissionResult:
         gravimetric_energy_density_wh_per_kg=budget.gravimetric_energy_density_wh_per_kg,
         volumetric_energy_density_wh_per_l=budget.volumetric_energy_density_wh_per_l,
         mission_gravimetric_energy_density_wh_per_kg=energy_cell_wh / budget.mass_kg,
-        warnings=_warnings(cell, settings, output.warnings),
+        warnings=_warnings(cell, settings, output.warnings)
+        + _balance_warning(cell, output.capacity_ah),
     )
     return MissionResult(timeseries=frame, summary=summary)

@@ -17,9 +17,11 @@ Recipe and pitfalls: see ``shared/DESIGN.md``. Two facts checked while writing t
 - The design (thicknesses, porosities, active fractions, particle radii, electrode area) is
   input parameters too, on PyBaMM's ``SymbolicUniform1DSubMesh`` for the x and r domains: a
   changed design re-solves in milliseconds instead of rebuilding. Against a model rebuilt with
-  the same values it differs by < 0.05 mV (SPMe) and < 1 mV (DFN) at 1C. The initial
-  stoichiometries come from the parameter set's own electrode balance (set before the design
-  becomes an input): a design with a very different N/P ratio keeps the set's window.
+  the same values it differs by < 0.05 mV (SPMe) and < 1 mV (DFN) at 1C.
+- Each design gets its own electrode balance (PyBaMM's electrode-SOH solver, ~12 ms, cached):
+  its initial stoichiometries are inputs too, and its lithium inventory is the set's per unit
+  of positive capacity, so a thicker negative electrode does not create lithium. Two-phase
+  sets (Chen2020_composite) keep the set's own balance.
 """
 
 from __future__ import annotations
@@ -130,6 +132,9 @@ class RunOutput:
     termination: str
     message: str
     warnings: tuple[str, ...]
+    # Capacity between the cut-offs of the design's electrode balance (None: the reference
+    # balance of a two-phase set was used).
+    capacity_ah: float | None = None
 
 
 class StartFailure(Exception):
@@ -193,6 +198,93 @@ class _Built:
     build_warnings: tuple[str, ...]
     design_keys: dict[str, str]  # DesignInputs field -> PyBaMM parameter name
     electrode_height_m: float
+    balance: _Balance | None  # None for two-phase sets: the reference balance is kept
+
+
+FARADAY_C_PER_MOL = 96_485.33212
+_INITIAL_KEYS = (
+    "Initial concentration in negative electrode [mol.m-3]",
+    "Initial concentration in positive electrode [mol.m-3]",
+)
+
+
+@dataclass
+class _Balance:
+    """The electrode balance of a design, by PyBaMM's electrode-SOH solver.
+
+    The set's cyclable lithium per unit of positive capacity is kept: a design brings lithium
+    with its positive electrode (as a real cell does), so a thicker negative electrode does
+    not create lithium. Solutions are cached per (Q_n, Q_p).
+    """
+
+    solver: Any
+    lithium_per_positive_capacity: float
+    negative_max_concentration_mol_per_m3: float
+    positive_max_concentration_mol_per_m3: float
+    cache: dict
+
+    def stoichiometries(self, design: DesignInputs) -> tuple[float, float, float, float, float]:
+        """(x_0, x_100, y_100, y_0, capacity_ah) for the design."""
+        negative_ah = (
+            FARADAY_C_PER_MOL
+            * design.negative_active_material_volume_fraction
+            * design.negative_thickness_m
+            * self.negative_max_concentration_mol_per_m3
+            * design.electrode_area_m2
+            / 3600
+        )
+        positive_ah = (
+            FARADAY_C_PER_MOL
+            * design.positive_active_material_volume_fraction
+            * design.positive_thickness_m
+            * self.positive_max_concentration_mol_per_m3
+            * design.electrode_area_m2
+            / 3600
+        )
+        key = (round(negative_ah, 9), round(positive_ah, 9))
+        if key not in self.cache:
+            try:
+                found = self.solver.solve(
+                    {
+                        "Q_n": negative_ah,
+                        "Q_p": positive_ah,
+                        "Q_Li": self.lithium_per_positive_capacity * positive_ah,
+                    }
+                )
+            except (pybamm.SolverError, ValueError) as error:
+                raise ParameterError(
+                    f"this design's electrode balance has no solution between the cut-off "
+                    f"voltages (N/P {negative_ah / positive_ah:.2f}): {str(error)[:120]}"
+                ) from None
+            self.cache[key] = tuple(float(found[k]) for k in ("x_0", "x_100", "y_100", "y_0", "Q"))
+        return self.cache[key]
+
+
+def _balance(values: pybamm.ParameterValues, options: Any, two_phase: bool) -> _Balance | None:
+    """Before set_initial_state: the set's lithium inventory per positive capacity."""
+    if two_phase:
+        return None
+    negative = (
+        values["Negative electrode active material volume fraction"]
+        * values["Negative electrode thickness [m]"]
+    )
+    positive = (
+        values["Positive electrode active material volume fraction"]
+        * values["Positive electrode thickness [m]"]
+    )
+    lithium = negative * values[_INITIAL_KEYS[0]] + positive * values[_INITIAL_KEYS[1]]
+    c_n = values["Maximum concentration in negative electrode [mol.m-3]"]
+    c_p = values["Maximum concentration in positive electrode [mol.m-3]"]
+    return _Balance(
+        # A copy: the set's values become input parameters later in the build.
+        solver=pybamm.lithium_ion.ElectrodeSOHSolver(
+            values.copy(), param=pybamm.LithiumIonParameters(options), options=options
+        ),
+        lithium_per_positive_capacity=lithium / (positive * c_p),
+        negative_max_concentration_mol_per_m3=c_n,
+        positive_max_concentration_mol_per_m3=c_p,
+        cache={},
+    )
 
 
 _DESIGN_KEYS = {
@@ -233,7 +325,7 @@ _build_lock = threading.Lock()
 
 def _parameter_values(
     spec: ModelSpec, options: Any
-) -> tuple[pybamm.ParameterValues, dict[str, str]]:
+) -> tuple[pybamm.ParameterValues, dict[str, str], _Balance | None]:
     """Parameter values for ``spec`` (``options``: the built model's full options), and the
     names of its design parameters."""
     if spec.bpx_json is not None:
@@ -250,8 +342,13 @@ def _parameter_values(
     values.update(supplement, check_already_exists=False)
     # Some sets start fully discharged (Mohtat2020): always set the state explicitly. This uses
     # the set's own geometry, so it must come before the design becomes an input.
+    two_phase = _SECONDARY_FRACTION_KEY in values
+    balance = _balance(values, options, two_phase)
     values.set_initial_state(spec.initial_state_of_charge, options=options)
     design_keys = _design_keys(values)
+    if balance is not None:
+        # Each design's own initial stoichiometries (see _Balance) are inputs.
+        values.update({key: pybamm.InputParameter(key) for key in _INITIAL_KEYS})
     # The electrode-pair area: keep the set's height, the width is an input.
     values.update(
         {
@@ -280,7 +377,7 @@ def _parameter_values(
         },
         check_already_exists=False,
     )
-    return values, design_keys
+    return values, design_keys, balance
 
 
 _bpx_scratch: tempfile.TemporaryDirectory | None = None
@@ -337,7 +434,7 @@ def _build(spec: ModelSpec) -> _Built:
     # extrapolation): keep those with the result instead of printing them.
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        values, design_keys = _parameter_values(spec, model.options)
+        values, design_keys, balance = _parameter_values(spec, model.options)
         simulation = pybamm.Simulation(
             model,
             parameter_values=values,
@@ -351,6 +448,7 @@ def _build(spec: ModelSpec) -> _Built:
         build_warnings=_warning_texts(caught),
         design_keys=design_keys,
         electrode_height_m=float(values["Electrode height [m]"]),
+        balance=balance,
     )
 
 
@@ -368,7 +466,9 @@ def clear_cache() -> None:
     _cached_build.cache_clear()
 
 
-def _input_dict(inputs: RunInputs, built: _Built) -> dict[str, float]:
+def _input_dict(
+    inputs: RunInputs, built: _Built, initial_state_of_charge: float
+) -> dict[str, float]:
     design = inputs.design
     secondary = design.negative_secondary_active_material_volume_fraction
     if secondary > 0 and "negative_secondary_active_material_volume_fraction" not in (
@@ -379,6 +479,15 @@ def _input_dict(inputs: RunInputs, built: _Built) -> dict[str, float]:
         key: float(getattr(design, field_name)) for field_name, key in built.design_keys.items()
     }
     values["Electrode width [m]"] = design.electrode_area_m2 / built.electrode_height_m
+    if built.balance is not None:
+        x_0, x_100, y_100, y_0, _ = built.balance.stoichiometries(design)
+        soc = initial_state_of_charge
+        values[_INITIAL_KEYS[0]] = (x_0 + soc * (x_100 - x_0)) * (
+            built.balance.negative_max_concentration_mol_per_m3
+        )
+        values[_INITIAL_KEYS[1]] = (y_0 - soc * (y_0 - y_100)) * (
+            built.balance.positive_max_concentration_mol_per_m3
+        )
     values["Nominal cell capacity [A.h]"] = design.nominal_capacity_ah
     values |= {
         "Initial temperature [K]": inputs.initial_temperature_k,
@@ -414,7 +523,9 @@ def run(spec: ModelSpec, inputs: RunInputs, time_grid_s: np.ndarray) -> RunOutpu
         warnings.simplefilter("always")
         try:
             solution = built.simulation.solve(
-                [0.0, end_time_s], t_interp=time_grid_s, inputs=_input_dict(inputs, built)
+                [0.0, end_time_s],
+                t_interp=time_grid_s,
+                inputs=_input_dict(inputs, built, spec.initial_state_of_charge),
             )
         except pybamm.SolverError as error:
             text = str(error)
@@ -425,6 +536,9 @@ def run(spec: ModelSpec, inputs: RunInputs, time_grid_s: np.ndarray) -> RunOutpu
     caught = built.build_warnings + _warning_texts(caught_list)
     termination = solution.termination
     message = ""
+    capacity_ah = (
+        built.balance.stoichiometries(inputs.design)[4] if built.balance is not None else None
+    )
     stopped_early = termination == "final time" and solution.t[-1] < end_time_s * (1 - 1e-9)
     if termination == "failure" or stopped_early:
         failures = [w for w in caught if "partial solution" in w]
@@ -440,6 +554,7 @@ def run(spec: ModelSpec, inputs: RunInputs, time_grid_s: np.ndarray) -> RunOutpu
         termination=termination,
         message=message,
         warnings=caught,
+        capacity_ah=capacity_ah,
     )
 
 

@@ -83,6 +83,28 @@ def forward_induced_velocity_m_per_s(
     return math.sqrt((-v_sq + math.sqrt(v_sq**2 + 4 * vh**4)) / 2)
 
 
+# Induced power factor kappa (non-uniform inflow, tip losses): 1.1-1.2 (Leishman 2006, sec.
+# 2.6). Blade profile power P0 then follows from the figure of merit at hover:
+# P_ideal / FM = kappa P_ideal + P0, and is held constant with speed (it grows as
+# 1 + 4.65 mu^2, a few % below advance ratio 0.15).
+INDUCED_POWER_FACTOR = 1.15
+
+
+def _climbing_induced_velocity_m_per_s(
+    hover_induced_m_per_s: float, airspeed_m_per_s: float, climb_rate_m_per_s: float
+) -> float:
+    """Momentum theory with forward and climb speed: v = vh^2 / sqrt(V^2 + (Vc + v)^2)
+    (Vc >= 0). Reduces to the axial climb solution at V = 0 and to Glauert's in level flight."""
+    from scipy.optimize import brentq
+
+    vh = hover_induced_m_per_s
+
+    def residual(v: float) -> float:
+        return v * math.hypot(airspeed_m_per_s, climb_rate_m_per_s + v) - vh**2
+
+    return float(brentq(residual, 0.0, vh, xtol=1e-9))
+
+
 def multirotor_forward_shaft_power_w(
     mass_kg: float,
     airspeed_m_per_s: float,
@@ -92,25 +114,43 @@ def multirotor_forward_shaft_power_w(
     figure_of_merit: float,
     flat_plate_area_m2: float,
 ) -> float:
-    """Shaft power of a multirotor in forward flight (also hover at V = 0).
+    """Shaft power of a multirotor in hover, climb, descent and forward flight.
 
-    Induced power (Glauert) divided by the figure of merit, plus parasitic power
-    D V = 1/2 rho V^3 f, plus the climb term W Vc. Thrust balances weight and drag.
-    Gives a best-endurance speed where falling induced and rising parasitic power meet.
+    P = kappa T v_i + P0 + D V + W Vc, never below zero. Thrust balances weight and body drag
+    D = 1/2 rho V^2 f. Climbing, v_i comes from momentum theory with forward and climb speed;
+    descending, from Leishman's empirical fit (vortex-ring region), scaled down with forward
+    speed as Glauert's level-flight value is. Continuous in V and Vc; gives a best-endurance
+    speed where falling induced and rising parasitic power meet. Hover at V = Vc = 0 equals
+    ideal hover power / figure of merit.
     """
     weight = weight_n(mass_kg)
     drag_n = 0.5 * air_density_kg_per_m3 * airspeed_m_per_s**2 * flat_plate_area_m2
     thrust = math.hypot(weight, drag_n)
-    if airspeed_m_per_s == 0:
-        induced_w = ideal_axial_power_w(
-            thrust, climb_rate_m_per_s, air_density_kg_per_m3, rotor_disc_area_m2
+    kappa = min(INDUCED_POWER_FACTOR, 1.0 / figure_of_merit)
+    hover_ideal_w = ideal_hover_power_w(weight, air_density_kg_per_m3, rotor_disc_area_m2)
+    profile_w = hover_ideal_w * (1.0 / figure_of_merit - kappa)
+    vh = hover_induced_velocity_m_per_s(thrust, air_density_kg_per_m3, rotor_disc_area_m2)
+    if climb_rate_m_per_s >= 0:
+        induced = _climbing_induced_velocity_m_per_s(vh, airspeed_m_per_s, climb_rate_m_per_s)
+    else:
+        ratio = climb_rate_m_per_s / vh
+        if ratio < -2:
+            raise ValueError(
+                f"descent at {-climb_rate_m_per_s:.1f} m/s is faster than 2 x the hover induced "
+                f"velocity ({2 * vh:.1f} m/s): not modelled (windmill brake state)"
+            )
+        descent_fit = vh * sum(k * ratio**i for i, k in enumerate(_DESCENT_FIT))
+        level = forward_induced_velocity_m_per_s(
+            thrust, airspeed_m_per_s, air_density_kg_per_m3, rotor_disc_area_m2
         )
-        return induced_w / figure_of_merit
-    induced = forward_induced_velocity_m_per_s(
-        thrust, airspeed_m_per_s, air_density_kg_per_m3, rotor_disc_area_m2
+        induced = descent_fit * level / vh
+    power = (
+        kappa * thrust * induced
+        + profile_w
+        + drag_n * airspeed_m_per_s
+        + weight * climb_rate_m_per_s
     )
-    climb_w = weight * max(climb_rate_m_per_s, 0.0)
-    return thrust * induced / figure_of_merit + drag_n * airspeed_m_per_s + climb_w
+    return max(power, 0.0)
 
 
 def multirotor_best_endurance_speed_m_per_s(

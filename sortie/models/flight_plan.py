@@ -11,6 +11,7 @@ Still air: ground speed equals airspeed.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass as plain_dataclass
 from typing import Annotated
 
@@ -198,6 +199,8 @@ def _speed_m_per_s(
 def _shaft_power_w(
     drone: Drone, phase: Phase, on_wing: bool, mass_kg: float, density: float, speed: float
 ) -> float:
+    if phase.phase is FlightPhase.GROUND:
+        return 0.0  # on the ground: avionics and payload only
     if on_wing:
         wing = drone.wing
         assert wing is not None
@@ -347,11 +350,28 @@ def phase_table(rows: list[PhasePower]) -> pd.DataFrame:
     )
 
 
-def as_mission(mission: Mission | FlightPlan, drone: Drone | None, pack_mass_kg: float) -> Mission:
+def with_ambient(plan: FlightPlan, ambient_c: float | None) -> FlightPlan:
+    """The plan flown at ``ambient_c`` on the ground (per-phase ambients dropped); None keeps it."""
+    if ambient_c is None:
+        return plan
+    return dataclasses.replace(
+        plan,
+        ambient_c=ambient_c,
+        phases=tuple(dataclasses.replace(p, ambient_c=None) for p in plan.phases),
+    )
+
+
+def as_mission(
+    mission: Mission | FlightPlan,
+    drone: Drone | None,
+    pack_mass_kg: float,
+    ambient_c: float | None = None,
+) -> Mission:
     """The engine's input: a segment mission as it is, a flight plan compiled for ``drone``
-    carrying ``pack_mass_kg``."""
+    carrying ``pack_mass_kg``. ``ambient_c`` flies the whole plan at that ground temperature,
+    so the air density follows it too."""
     if isinstance(mission, Mission):
         return mission
     if drone is None:
         raise InputError(f"flight plan '{mission.id}' needs a drone to turn phases into power")
-    return compile_plan(mission, drone, pack_mass_kg)
+    return compile_plan(with_ambient(mission, ambient_c), drone, pack_mass_kg)
