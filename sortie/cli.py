@@ -12,13 +12,16 @@ import json
 import math
 import os
 import sys
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from pydantic import ValidationError
+
 from sortie.cells.cell import Cell
 from sortie.cells.pack import Pack
-from sortie.errors import InputError, SortieError
+from sortie.errors import InputError, SortieError, describe_validation_error
 from sortie.models.drone import Drone
 from sortie.models.flight_plan import (
     FlightPlan,
@@ -239,6 +242,8 @@ def _list(kind: str | None, as_json: bool) -> int:
 def _run(args: argparse.Namespace) -> int:
     from sortie.models.chain import simulate_mission
 
+    if args.csv and not args.csv.resolve().parent.is_dir():
+        raise InputError(f"cannot write {args.csv}: folder {args.csv.parent} does not exist")
     setup = _setup(args, args.mission)
     if len(setup.cells) != 1:
         raise InputError("run takes one --cell")
@@ -254,7 +259,7 @@ def _run(args: argparse.Namespace) -> int:
         phases = phase_table(phase_powers(plan, setup.drone, pack_mass_kg))
     if args.csv:
         try:
-            result.timeseries.to_csv(args.csv, float_format="%.8g")
+            result.timeseries.to_csv(args.csv, float_format="%.10g")
         except OSError as error:
             raise InputError(f"cannot write {args.csv}: {error.strerror}") from None
     if args.json:
@@ -313,7 +318,13 @@ def _endurance(args: argparse.Namespace) -> int:
         )
         if sys.stderr.isatty():
             print(file=sys.stderr)
-        best = {cell.id: sweep.best(cell.id) for cell in setup.cells}
+        try:
+            best = {cell.id: sweep.best(cell.id) for cell in setup.cells}
+        except ValueError:
+            raise InputError(
+                "no pack size in the sweep can fly: all are too heavy or ask more power than "
+                "the cells give"
+            ) from None
         if args.json:
             table = sweep.table.astype(object).where(sweep.table.notna(), None)
             print(
@@ -334,6 +345,11 @@ def _endurance(args: argparse.Namespace) -> int:
             print(format_sweep(sweep.table, best))
         return EXIT_OK
     point = station_endurance(setup.drone, setup.cells[0], setup.pack, station, setup.settings)
+    if not math.isfinite(point.endurance_s):
+        raise InputError(
+            f"{point.series_count}S{point.parallel_count}P of {point.cell_id} cannot hold "
+            f"station: {point.limited_by} (take-off mass {point.take_off_mass_kg:.2f} kg)"
+        )
     if args.json:
         print(json.dumps(_json_ready(point.row())))
     else:
@@ -359,9 +375,9 @@ def _cell_show(args: argparse.Namespace) -> int:
 
     overrides: dict = {}
     for text in args.overrides:
-        target, path, value = parse_override(text if "." in text.split("=")[0] else f"cell.{text}")
-        if target != "cell":
-            raise InputError(f"--set {text!r}: only cell fields here")
+        _, path, value = parse_override(
+            text if text.strip().startswith("cell.") else f"cell.{text.strip()}"
+        )
         overrides[path] = value
     cell = load_cell(args.cell, overrides)
     if args.capacity_ah is not None:
@@ -392,7 +408,26 @@ def _json_ready(data: dict) -> dict:
     }
 
 
+def _quiet_native_stderr() -> None:
+    """Send what C libraries (SUNDIALS) write to file descriptor 2 to /dev/null, and keep
+    Python's sys.stderr on the terminal: the user sees Sortie's one-line messages only.
+    ``SORTIE_DEBUG=1`` keeps everything."""
+    if os.environ.get("SORTIE_DEBUG"):
+        return
+    try:
+        terminal = os.dup(2)
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 2)
+        os.close(devnull)
+    except OSError:
+        return
+    sys.stderr = os.fdopen(terminal, "w", buffering=1, encoding="utf-8", errors="replace")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    _quiet_native_stderr()
+    if not os.environ.get("SORTIE_DEBUG"):
+        warnings.simplefilter("ignore")  # numeric overflow warnings etc.: errors say it once
     try:
         args = build_parser().parse_args(argv)
         if args.command == "list":
@@ -402,8 +437,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "cell":
             return _cell_show(args)
         return _run(args)
-    except SortieError as error:
-        print(f"sortie: error: {error}", file=sys.stderr)
+    except (SortieError, ValidationError, ValueError, TypeError) as error:
+        # Validation of what the user gave (values, files, overrides): one line, exit 2.
+        if isinstance(error, ValidationError):
+            message = describe_validation_error(error, "invalid input")
+        else:
+            message = str(error)
+        print(f"sortie: error: {' '.join(message.split())[:600]}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         print("sortie: interrupted", file=sys.stderr)

@@ -222,8 +222,13 @@ def test_every_sample_balances_power_and_carries_its_segment(m50):
     series = simulate_mission(m50, Pack(series_count=2, parallel_count=1), mission).timeseries
     product = series["cell_voltage_v"] * series["cell_current_a"]
     assert product.to_numpy() == pytest.approx(series["cell_power_w"].to_numpy(), rel=2e-3)
-    assert series.loc[100.0, "segment"] == "segment 1"
-    assert series.loc[100.001, "segment"] == "segment 2"
+
+    def at(time_s: float) -> str:
+        return series["segment"].iloc[series.index.get_indexer([time_s], method="nearest")[0]]
+
+    assert at(100.0) == "segment 1"
+    assert at(100.001) == "segment 2"
+    assert abs(series.index[series.index.get_indexer([100.0], method="nearest")[0]] - 100) < 1e-6
     assert series["cell_current_a"].idxmax() > 100 and series["cell_current_a"].idxmax() <= 150
     summary = simulate_mission(m50, Pack(series_count=2, parallel_count=1), mission).summary
     assert summary.hardest_segment == "segment 2"

@@ -404,3 +404,86 @@ def test_bpx_design_can_be_changed():
         ).stdout
     )
     assert thicker["capacity_ah"] > base["capacity_ah"]
+
+
+# Inputs a robustness review found to end in internal errors or multi-line messages.
+@pytest.mark.parametrize(
+    "args",
+    [
+        [
+            "run",
+            "--model",
+            "spm",
+            "--mission",
+            "quad-isr-loiter",
+            "--set",
+            "mission.phases.1.distance_m=1e7",
+        ],
+        [
+            "run",
+            "--model",
+            "spm",
+            "--mission",
+            "quad-isr-loiter",
+            "--set",
+            "drone.airframe_mass_kg=5000",
+            "--set",
+            "drone.max_takeoff_mass_kg=10000",
+        ],
+        ["endurance", "--drone", "isr-quad", "--ground-altitude-m", "8000"],
+        ["endurance", "--drone", "isr-quad", "--phase", "loiter", "--speed-m-per-s", "200"],
+        ["endurance", "--drone", "isr-quad", "--sweep-parallel", "50:60", "--model", "spm"],
+        ["endurance", "--drone", "isr-quad", "--parallel", "20", "--model", "spm"],
+        ["cell", "show", "lg-m50-21700", "--rate", "0"],
+        ["cell", "show", "lg-m50-21700", "--capacity-ah", "0.001"],
+        ["cell", "show", "kokam-slpb75106100", "--capacity-ah", "0.001"],
+        ["cell", "show", "nmc811-high-power-21700", "--set", "cell.sources=5"],
+        [
+            "run",
+            "--model",
+            "spm",
+            "--mission",
+            "quad-isr-loiter",
+            "--set",
+            "mission.phases.\u00b2.duration_s=5",
+        ],
+        ["run", "--model", "spm", "--mission", "quad-isr-loiter", "--csv", "/nonexistent/x.csv"],
+    ],
+    ids=lambda a: " ".join(a)[:60],
+)
+def test_odd_inputs_get_one_line_and_exit_2(args):
+    done = sortie(*args)
+    assert done.returncode == 2, done.stdout[-500:] + done.stderr
+    assert done.stderr.startswith("sortie: error:")
+    assert done.stderr.count("\n") == 1, done.stderr
+
+
+def test_format_fields_of_a_named_format_can_be_set():
+    short = json.loads(
+        sortie("cell", "show", "lg-m50-21700", "--set", "format.height_mm=65", "--json").stdout
+    )
+    base = json.loads(sortie("cell", "show", "lg-m50-21700", "--json").stdout)
+    assert short["format"]["height_mm"] == 65
+    assert short["capacity_ah"] < base["capacity_ah"]
+
+
+def test_csv_output_reads_back_as_a_flight_log(tmp_path):
+    csv = tmp_path / "run.csv"
+    done = sortie("run", "--mission", "quad-isr-loiter", "--model", "spm", "--csv", str(csv))
+    assert done.returncode == 0, done.stderr
+    again = sortie(
+        "run",
+        "--mission",
+        str(csv),
+        "--cell",
+        "lg-m50-21700",
+        "--series",
+        "6",
+        "--parallel",
+        "2",
+        "--model",
+        "spm",
+        "--json",
+    )
+    assert again.returncode == 0, again.stderr
+    assert json.loads(again.stdout)["mission_completed"] is True

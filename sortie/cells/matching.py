@@ -13,6 +13,9 @@ from sortie.cells.budget import cell_budget
 from sortie.cells.chemistry import Chemistry
 from sortie.cells.design import CellDesign, PouchFormat
 
+# Below this the can is mostly empty: not a wound cell anyone builds.
+MIN_FILL_FACTOR = 0.3
+
 
 class CapacityMatchError(ValueError):
     """The target cannot be reached within the format."""
@@ -34,6 +37,11 @@ def match_capacity(design: CellDesign, chemistry: Chemistry, target_ah: float) -
             )
         if design.cathode_layer_count is not None:
             layers = max(1, round(design.cathode_layer_count * ratio))
+            achieved_ah = current_ah * layers / design.cathode_layer_count
+            if abs(achieved_ah / target_ah - 1) > 0.25:
+                raise CapacityMatchError(
+                    f"{target_ah:g} Ah: the nearest whole layer count gives {achieved_ah:.2f} Ah"
+                )
             # The pouch follows its stack: same clearance around the stack as before.
             assert isinstance(design.format, PouchFormat)
             clearance_mm = design.format.thickness_mm - design.stack_thickness_mm
@@ -43,6 +51,11 @@ def match_capacity(design: CellDesign, chemistry: Chemistry, target_ah: float) -
                 design, cathode_layer_count=layers, format=pouch, sources=sources
             )
         fill = design.jelly_roll_fill_factor * ratio
+        if fill < MIN_FILL_FACTOR:
+            raise CapacityMatchError(
+                f"{target_ah:g} Ah fills only {fill:.0%} of the {design.format.name} can: "
+                "choose a smaller format"
+            )
         if fill > 1.0:
             raise CapacityMatchError(
                 f"{target_ah:g} Ah needs {fill:.0%} of the {design.format.name} can for this "

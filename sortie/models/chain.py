@@ -38,7 +38,11 @@ def time_grid_s(mission: Mission, output_points: int) -> np.ndarray:
     uniform = np.linspace(0.0, mission.duration_s, output_points)
     starts = np.asarray(mission.start_times_s)
     after = starts[1:] + STEP_SAMPLE_OFFSET_S
-    return np.union1d(uniform, np.concatenate([starts, after[after < mission.duration_s]]))
+    steps = np.concatenate([starts, after[after < mission.duration_s]])
+    # Uniform samples within 10 ms of a step would be near-duplicates in the CSV.
+    distance = np.min(np.abs(uniform[:, None] - steps[None, :]), axis=1)
+    keep = (distance > 10 * STEP_SAMPLE_OFFSET_S) | (uniform == mission.duration_s)
+    return np.union1d(uniform[keep], steps)
 
 
 def _termination(raw: str) -> TerminationReason:
@@ -99,7 +103,7 @@ def _warnings(cell: Cell, settings: SimulationSettings, solver_warnings: tuple[s
     if settings.model is ModelKind.SPM:
         found.append("SPM underestimates self-heating (~40 % at 2C): use DFN for thermal verdicts")
     found.extend(w for w in solver_warnings if "extrapolat" in w.lower() or "partial" in w)
-    return tuple(found)
+    return tuple(dict.fromkeys(found))
 
 
 def simulate_mission(
@@ -153,9 +157,12 @@ def simulate_mission(
     except ec.StartFailure as failure:
         first = mission.segments[0]
         raise InfeasiblePowerError(
-            f"{cell.name} cannot deliver {first.power_w / pack.cell_count:.1f} W per cell "
-            f"({first.power_w:.0f} W over {pack.cell_count} cells) at the start of "
-            f"'{first.name}' ({_first_line(str(failure))})"
+            f"{cell.name} cannot start '{first.name}': "
+            f"{first.power_w / pack.cell_count:.1f} W per cell ({first.power_w:.0f} W over "
+            f"{pack.cell_count} cells) at {ambients_c[0]:g} °C and "
+            f"{100 * settings.initial_state_of_charge:.0f} % state of charge is more than it "
+            f"can give (too much power, too cold or too empty; "
+            f"{_first_line(str(failure)).removeprefix('input set 0: ')})"
         ) from None
     return _result(cell, pack, mission, settings, ambients_c, output)
 

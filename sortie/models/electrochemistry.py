@@ -503,11 +503,6 @@ def _input_dict(
     return values
 
 
-def _empty_output(termination: str, message: str, caught: tuple[str, ...]) -> RunOutput:
-    empty = np.empty(0)
-    return RunOutput(empty, empty, empty, empty, empty, empty, termination, message, caught)
-
-
 def run(spec: ModelSpec, inputs: RunInputs, time_grid_s: np.ndarray) -> RunOutput:
     """Fly one profile on one cell. ``time_grid_s`` is where outputs are reported (it does not
     steer the solver); it must start at 0 and end at the profile's end.
@@ -528,11 +523,9 @@ def run(spec: ModelSpec, inputs: RunInputs, time_grid_s: np.ndarray) -> RunOutpu
                 inputs=_input_dict(inputs, built, spec.initial_state_of_charge),
             )
         except pybamm.SolverError as error:
-            text = str(error)
-            caught = built.build_warnings + _warning_texts(caught_list)
-            if "initial conditions" in text.lower():
-                raise StartFailure(text) from None
-            return _empty_output("failure", text, caught)
+            # With on_failure="warn" a failure after the first step returns a partial
+            # solution; a raised error means no step was taken: the start is infeasible.
+            raise StartFailure(str(error)) from None
     caught = built.build_warnings + _warning_texts(caught_list)
     termination = solution.termination
     message = ""
@@ -540,17 +533,29 @@ def run(spec: ModelSpec, inputs: RunInputs, time_grid_s: np.ndarray) -> RunOutpu
         built.balance.stoichiometries(inputs.design)[4] if built.balance is not None else None
     )
     stopped_early = termination == "final time" and solution.t[-1] < end_time_s * (1 - 1e-9)
+    if (termination == "failure" or stopped_early) and solution.t[-1] <= 0.0:
+        # No step taken: the initial state under the first power has no solution.
+        failures = [w for w in caught if "partial solution" in w]
+        raise StartFailure(failures[0] if failures else "no consistent initial state")
     if termination == "failure" or stopped_early:
         failures = [w for w in caught if "partial solution" in w]
         message = failures[0] if failures else "the solver stopped before the end"
         termination = "failure"
+    time_s = np.asarray(solution.t, dtype=float)
+    # A step time comes back twice, a few ulp apart (grid point, discontinuity stop): keep
+    # the first.
+    unique = np.concatenate([[True], np.diff(time_s) > 1e-6])
+
+    def series(name: str) -> np.ndarray:
+        return np.asarray(solution[name].entries, dtype=float)[unique]
+
     return RunOutput(
-        time_s=np.asarray(solution.t, dtype=float),
-        voltage_v=np.asarray(solution[VOLTAGE].entries, dtype=float),
-        current_a=np.asarray(solution[CURRENT].entries, dtype=float),
-        temperature_k=np.asarray(solution[TEMPERATURE].entries, dtype=float),
-        discharge_capacity_ah=np.asarray(solution[DISCHARGE_CAPACITY].entries, dtype=float),
-        discharge_energy_wh=np.asarray(solution[DISCHARGE_ENERGY].entries, dtype=float),
+        time_s=time_s[unique],
+        voltage_v=series(VOLTAGE),
+        current_a=series(CURRENT),
+        temperature_k=series(TEMPERATURE),
+        discharge_capacity_ah=series(DISCHARGE_CAPACITY),
+        discharge_energy_wh=series(DISCHARGE_ENERGY),
         termination=termination,
         message=message,
         warnings=caught,

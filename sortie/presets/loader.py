@@ -177,6 +177,18 @@ CELL_FIELD_ALIASES = {
 }
 
 
+def _expand_format(data: dict[str, Any], overrides: Overrides) -> dict[str, Any]:
+    """A named format becomes its table when an override reaches into it (format.height_mm)."""
+    fmt = data.get("format")
+    if (
+        isinstance(fmt, str)
+        and fmt in _formats()
+        and any(str(k).startswith("format.") for k in overrides)
+    ):
+        return {**data, "format": dict(_formats()[fmt])}
+    return data
+
+
 def resolve_cell_overrides(data: dict[str, Any], overrides: Overrides) -> Overrides:
     """Aliases to dotted paths. Changing an electrode's porosity alone keeps its binder and
     carbon fraction, so the active fraction gives way (more porosity, less active material)."""
@@ -208,10 +220,11 @@ def _with_template(data: dict[str, Any], context: str) -> dict[str, Any]:
     base_id = data.get("template_of")
     if base_id is None:
         return data
-    if base_id not in _preset_paths(PresetKind.CELL):
-        raise InputError(f"{context}: template_of '{base_id}' is not a cell preset")
-    base = read_toml(_preset_paths(PresetKind.CELL)[base_id])
+    if not isinstance(base_id, str) or base_id not in _preset_paths(PresetKind.CELL):
+        raise InputError(f"{context}: template_of must name a cell preset")
+    base = _with_template(read_toml(_preset_paths(PresetKind.CELL)[base_id]), base_id)
     base.pop("reference_data", None)
+    base.pop("template_of", None)
     changes = data.get("changes", {})
     if not isinstance(changes, dict):
         raise InputError(f"{context}: [changes] must be a table of field = value")
@@ -247,7 +260,7 @@ def load_cell(reference: str | Path, overrides: Overrides | None = None) -> Cell
     if str(reference).lower().endswith(".json"):
         return _bpx_cell(Path(reference), overrides or {})
     data, context = _resolve(PresetKind.CELL, reference)
-    data = _with_template(data, context)
+    data = _expand_format(_with_template(data, context), overrides or {})
     return cell_from_dict(
         apply_overrides(data, resolve_cell_overrides(data, overrides or {}), context), context
     )

@@ -20,6 +20,7 @@ import pandas as pd
 
 from sortie.cells.cell import Cell
 from sortie.cells.pack import Pack
+from sortie.errors import InfeasiblePowerError
 from sortie.models.chain import simulate_mission
 from sortie.models.drone import Drone
 from sortie.models.flight_plan import FlightPlan, FlightPlanError, Phase, compile_plan
@@ -29,6 +30,7 @@ from sortie.models.settings import SimulationSettings
 
 RESERVE = "reserve"
 TOO_HEAVY = "too heavy"
+TOO_MUCH_POWER = "more power than the cells can give"
 # The horizon is the pack's rated energy at the phase power, with a margin: a run can never
 # deliver much more than rated energy, so the reserve or a cell limit comes first.
 _HORIZON_MARGIN = 1.3
@@ -146,7 +148,16 @@ def station_endurance(
         )
     length_s = profile_length_s or horizon_s(pack.energy_wh(cell.budget), power_w)
     mission = compile_plan(_plan(station, length_s), drone, pack_mass_kg)
-    result = simulate_mission(cell, pack, mission, settings)
+    try:
+        result = simulate_mission(cell, pack, mission, settings)
+    except InfeasiblePowerError:
+        return EnduranceResult(
+            **common,
+            pack_power_w=power_w,
+            endurance_s=math.nan,
+            limited_by=TOO_MUCH_POWER,
+            result=None,
+        )
     at_reserve = _time_at_state_of_charge(result, station.reserve_state_of_charge)
     if at_reserve is not None:
         endurance_s, limited_by = at_reserve, RESERVE
