@@ -40,6 +40,14 @@ def sortie(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
     )
 
 
+def assert_one_line_error(done: subprocess.CompletedProcess, expected: str = "") -> None:
+    """The CLI's promise for bad input: exit 2, one line on stderr, no traceback."""
+    assert done.returncode == 2, done.stdout[-500:] + done.stderr
+    assert expected in done.stderr, done.stderr
+    assert done.stderr.count("\n") == 1, done.stderr
+    assert "Traceback" not in done.stderr
+
+
 def test_list_shows_every_kind():
     done = sortie("list")
     assert done.returncode == 0, done.stderr
@@ -150,10 +158,7 @@ BAD_MISSION = (
 )
 def test_bad_input_is_one_line_and_nonzero(args, expected):
     done = sortie(*args)
-    assert done.returncode == 2
-    assert expected in done.stderr
-    assert done.stderr.count("\n") == 1, done.stderr
-    assert "Traceback" not in done.stderr
+    assert_one_line_error(done, expected)
 
 
 @pytest.mark.parametrize(
@@ -169,9 +174,7 @@ def test_bad_mission_files(tmp_path, content, expected):
     done = sortie(
         "run", "--mission", path, "--cell", "lg-m50-21700", "--series", "1", "--parallel", "1"
     )
-    assert done.returncode == 2
-    assert expected in done.stderr
-    assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
+    assert_one_line_error(done, expected)
 
 
 def test_user_cell_file_runs(tmp_path):
@@ -241,8 +244,7 @@ def test_set_overrides_reach_the_physics():
 )
 def test_bad_overrides(args, expected):
     done = sortie("run", "--mission", "quad-isr-loiter", "--model", "spm", *args)
-    assert done.returncode == 2
-    assert expected in done.stderr and done.stderr.count("\n") == 1
+    assert_one_line_error(done, expected)
 
 
 def test_endurance_question_json():
@@ -344,8 +346,7 @@ def test_cell_show_json_and_overrides():
 def test_bad_designs_name_the_field(args, expected):
     cell = "kokam-slpb75106100" if expected == "stack" else "lg-m50-21700"
     done = sortie("cell", "show", cell, *args)
-    assert done.returncode == 2
-    assert expected in done.stderr and done.stderr.count("\n") == 1
+    assert_one_line_error(done, expected)
 
 
 DATA = Path(__file__).parent / "data"
@@ -453,9 +454,8 @@ def test_bpx_design_can_be_changed():
 )
 def test_odd_inputs_get_one_line_and_exit_2(args):
     done = sortie(*args)
-    assert done.returncode == 2, done.stdout[-500:] + done.stderr
+    assert_one_line_error(done)
     assert done.stderr.startswith("sortie: error:")
-    assert done.stderr.count("\n") == 1, done.stderr
 
 
 def test_format_fields_of_a_named_format_can_be_set():

@@ -40,6 +40,23 @@ def box_surface_area_m2(length_mm: float, width_mm: float, thickness_mm: float) 
     return 2 * (length * width + length * thickness + width * thickness)
 
 
+class _BoxBody:
+    """Volume and surface of a rectangular body (``length_mm`` x ``width_mm`` x
+    ``thickness_mm``): pouch and prismatic formats."""
+
+    length_mm: float
+    width_mm: float
+    thickness_mm: float
+
+    @property
+    def volume_m3(self) -> float:
+        return box_volume_m3(self.length_mm, self.width_mm, self.thickness_mm)
+
+    @property
+    def surface_area_m2(self) -> float:
+        return box_surface_area_m2(self.length_mm, self.width_mm, self.thickness_mm)
+
+
 class FormatKind(StrEnum):
     CYLINDRICAL = "cylindrical"
     POUCH = "pouch"
@@ -143,7 +160,7 @@ class CylindricalFormat:
 
 
 @dataclass(config=STRICT)
-class PrismaticFormat:
+class PrismaticFormat(_BoxBody):
     """Aluminium can with a flat wound jelly roll. ``headspace_mm`` is the height taken by
     the lid, terminals and insulation above the roll."""
 
@@ -163,14 +180,6 @@ class PrismaticFormat:
         if self.headspace_mm + self.can_wall_thickness_mm >= self.width_mm:
             raise ValueError("headspace_mm leaves no room for the jelly roll")
         return self
-
-    @property
-    def volume_m3(self) -> float:
-        return box_volume_m3(self.length_mm, self.width_mm, self.thickness_mm)
-
-    @property
-    def surface_area_m2(self) -> float:
-        return box_surface_area_m2(self.length_mm, self.width_mm, self.thickness_mm)
 
     @property
     def roll_volume_m3(self) -> float:
@@ -197,7 +206,7 @@ class PrismaticFormat:
 
 
 @dataclass(config=STRICT)
-class PouchFormat:
+class PouchFormat(_BoxBody):
     """Laminated aluminium pouch. Body dimensions exclude tabs; the pouch foil wraps both
     faces plus the sealed rim."""
 
@@ -209,14 +218,6 @@ class PouchFormat:
     tab_mass_g: Annotated[float, Field(ge=0, lt=200)]
     pouch_foil_thickness_mm: Annotated[float, Field(gt=0, lt=1)] = 0.153
     kind: Literal[FormatKind.POUCH] = FormatKind.POUCH
-
-    @property
-    def volume_m3(self) -> float:
-        return box_volume_m3(self.length_mm, self.width_mm, self.thickness_mm)
-
-    @property
-    def surface_area_m2(self) -> float:
-        return box_surface_area_m2(self.length_mm, self.width_mm, self.thickness_mm)
 
     @property
     def casing_mass_kg(self) -> float:
