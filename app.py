@@ -6,24 +6,48 @@ os.environ.setdefault("PYBAMM_DISABLE_TELEMETRY", "true")
 
 import streamlit as st
 
-from ui import catalogue_page, cell_page, mission_page
+from ui import catalogue_page, cell_page, compare_page, showroom_page
+from ui.i18n import language_switch, tr
+from ui.session import keep_inputs
 
-st.set_page_config(page_title="Sortie", page_icon=":material/battery_full:", layout="wide")
-st.navigation(
-    [
-        st.Page(
-            mission_page.render,
-            title="Fly a mission",
-            icon=":material/flight:",
-            url_path="mission",
-            default=True,
-        ),
-        st.Page(cell_page.render, title="Cell designer", icon=":material/tune:", url_path="cell"),
-        st.Page(
-            catalogue_page.render,
-            title="Cells and presets",
-            icon=":material/battery_full:",
-            url_path="catalogue",
-        ),
-    ]
-).run()
+
+def main() -> None:
+    st.set_page_config(page_title="Sortie", page_icon=":material/battery_full:", layout="wide")
+    language_switch()
+    keep_inputs()
+    showroom = st.Page(
+        showroom_page.render, title="Showroom", icon=":material/slideshow:", url_path="showroom"
+    )
+    if st.query_params.get("mode") == "showroom":
+        # Kiosk: the showroom alone, nothing to edit.
+        st.navigation([showroom], position="hidden").run()
+    else:
+        st.navigation(
+            [
+                st.Page(
+                    compare_page.render,
+                    title=tr("Compare cells", "Zellen vergleichen"),
+                    icon=":material/flight:",
+                    url_path="compare",
+                    default=True,
+                ),
+                st.Page(
+                    cell_page.render,
+                    title=tr("Cell designer", "Zelldesigner"),
+                    icon=":material/tune:",
+                    url_path="cell",
+                ),
+                st.Page(
+                    catalogue_page.render,
+                    title=tr("Cells and presets", "Zellen und Vorlagen"),
+                    icon=":material/battery_full:",
+                    url_path="catalogue",
+                ),
+                showroom,
+            ]
+        ).run()
+
+
+# Worker processes are spawned: they import this file as __mp_main__ and must not run the app.
+if __name__ == "__main__":
+    main()

@@ -1,8 +1,13 @@
 import os
+import tempfile
 
 import pytest
 
 os.environ.setdefault("PYBAMM_DISABLE_TELEMETRY", "true")
+# A fresh result cache per test run: every explorer test solves for real.
+os.environ["SORTIE_CACHE_DIR"] = tempfile.mkdtemp(prefix="sortie-test-cache-")
+# The showroom precomputation would compete with the tests for the two cores.
+os.environ["SORTIE_PRECOMPUTE_SHOWROOM"] = "0"
 
 from sortie.cells.pack import Pack
 from sortie.models.mission import FlightPhase, Mission, Segment

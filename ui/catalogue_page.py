@@ -33,7 +33,7 @@ def cell_table() -> pd.DataFrame:
 def render() -> None:
     st.title("Cells and presets")
     st.subheader("Cells")
-    st.dataframe(cell_table(), hide_index=True, use_container_width=True)
+    st.dataframe(cell_table(), hide_index=True, width="stretch")
     st.subheader("Chemistries: sources and caveats")
     for chemistry in chemistries().values():
         with st.expander(chemistry.name):
@@ -56,5 +56,5 @@ def render() -> None:
             for m in (load_mission(p.id) for p in list_presets(PresetKind.MISSION))
         ),
         hide_index=True,
-        use_container_width=True,
+        width="stretch",
     )

@@ -4,22 +4,36 @@ from __future__ import annotations
 
 import dataclasses
 
-import plotly.graph_objects as go
 import streamlit as st
+import tomli_w
 
 from sortie.cells.matching import CapacityMatchError, match_capacity
 from sortie.errors import SortieError
 from sortie.presets import PresetKind, list_presets, load_cell
+from sortie.studies.scenario import MAX_CELLS, CellChoice, design_document
+from ui import session
+from ui.charts import breakdown_figure
+from ui.i18n import language, tr
 
-# (alias, label, step) of the fields shown in the design panel.
+# (alias, English label, German label, step) of the fields shown in the design panel.
 FIELDS = (
-    ("positive_electrode_thickness_um", "Positive coating [µm]", 1.0),
-    ("negative_electrode_thickness_um", "Negative coating [µm]", 1.0),
-    ("positive_electrode_porosity", "Positive porosity [-]", 0.01),
-    ("negative_electrode_porosity", "Negative porosity [-]", 0.01),
-    ("positive_particle_radius_um", "Positive particle radius [µm]", 0.1),
-    ("negative_particle_radius_um", "Negative particle radius [µm]", 0.1),
-    ("separator_thickness_um", "Separator [µm]", 1.0),
+    ("positive_electrode_thickness_um", "Positive coating [µm]", "Kathodenschicht [µm]", 1.0),
+    ("negative_electrode_thickness_um", "Negative coating [µm]", "Anodenschicht [µm]", 1.0),
+    ("positive_electrode_porosity", "Positive porosity [-]", "Porosität Kathode [-]", 0.01),
+    ("negative_electrode_porosity", "Negative porosity [-]", "Porosität Anode [-]", 0.01),
+    (
+        "positive_particle_radius_um",
+        "Positive particle radius [µm]",
+        "Partikelradius Kathode [µm]",
+        0.1,
+    ),
+    (
+        "negative_particle_radius_um",
+        "Negative particle radius [µm]",
+        "Partikelradius Anode [µm]",
+        0.1,
+    ),
+    ("separator_thickness_um", "Separator [µm]", "Separator [µm]", 1.0),
 )
 
 
@@ -36,40 +50,22 @@ def _current(cell, alias: str) -> float:
     return electrode.particle_radius_um
 
 
-def breakdown_figure(component_mass_g: dict[str, float]) -> go.Figure:
-    names = list(component_mass_g)
-    figure = go.Figure(
-        go.Bar(
-            x=[component_mass_g[n] for n in names],
-            y=names,
-            orientation="h",
-            text=[f"{component_mass_g[n]:.1f} g" for n in names],
-            textposition="auto",
-        )
-    )
-    figure.update_layout(
-        height=380,
-        font={"size": 16},
-        xaxis_title="Mass [g]",
-        margin={"t": 20, "b": 40},
-        yaxis={"autorange": "reversed"},
-    )
-    return figure
-
-
 def render() -> None:
-    st.title("Cell designer")
+    st.title(tr("Cell designer", "Zelldesigner"))
     cells = {p.id: p for p in list_presets(PresetKind.CELL)}
     cell_id = st.selectbox(
-        "Start from", list(cells), format_func=lambda i: cells[i].name, key="design-cell"
+        tr("Start from", "Ausgangszelle"),
+        list(cells),
+        format_func=lambda i: cells[i].name,
+        key="design-cell",
     )
     base = load_cell(cell_id)
     left, right = st.columns([1, 2])
     overrides = {}
     with left:
-        for alias, label, step in FIELDS:
+        for alias, english, german, step in FIELDS:
             value = st.number_input(
-                label,
+                tr(english, german),
                 value=float(_current(base, alias)),
                 step=step,
                 format="%.3g",
@@ -78,7 +74,7 @@ def render() -> None:
             if value != _current(base, alias):
                 overrides[alias] = value
         target = st.number_input(
-            "Match capacity [Ah] (0: keep)",
+            tr("Match capacity [Ah] (0: keep)", "Kapazität anpassen [Ah] (0: beibehalten)"),
             min_value=0.0,
             value=0.0,
             step=0.1,
@@ -96,13 +92,19 @@ def render() -> None:
             return
         budget = cell.budget
         row = st.columns(3)
-        row[0].metric("Capacity", f"{budget.capacity_ah:.2f} Ah")
-        row[1].metric("Energy", f"{budget.energy_wh:.1f} Wh")
-        row[2].metric("N/P ratio", f"{budget.np_ratio:.2f}")
+        row[0].metric(tr("Capacity", "Kapazität"), f"{budget.capacity_ah:.2f} Ah")
+        row[1].metric(tr("Energy", "Energie"), f"{budget.energy_wh:.1f} Wh")
+        row[2].metric(tr("N/P ratio", "N/P-Verhältnis"), f"{budget.np_ratio:.2f}")
         row = st.columns(3)
-        row[0].metric("Mass", f"{budget.mass_g:.1f} g")
-        row[1].metric("Gravimetric", f"{budget.gravimetric_energy_density_wh_per_kg:.0f} Wh/kg")
-        row[2].metric("Volumetric", f"{budget.volumetric_energy_density_wh_per_l:.0f} Wh/L")
+        row[0].metric(tr("Mass", "Masse"), f"{budget.mass_g:.1f} g")
+        row[1].metric(
+            tr("Gravimetric", "Gravimetrisch"),
+            f"{budget.gravimetric_energy_density_wh_per_kg:.0f} Wh/kg",
+        )
+        row[2].metric(
+            tr("Volumetric", "Volumetrisch"),
+            f"{budget.volumetric_energy_density_wh_per_l:.0f} Wh/L",
+        )
         design = cell.design
         geometry = f"Electrode area {budget.electrode_area_m2:.4f} m²"
         if design.jelly_roll_length_m:
@@ -112,10 +114,39 @@ def render() -> None:
         if design.cathode_layer_count:
             geometry += f", {design.cathode_layer_count} cathode layers"
         st.caption(geometry + f"; areal capacity {budget.areal_capacity_mah_per_cm2:.2f} mAh/cm²")
-        st.subheader("Mass budget")
+        st.subheader(tr("Mass budget", "Massenbilanz"))
         st.plotly_chart(
-            breakdown_figure({k: 1e3 * v for k, v in budget.component_mass_kg.items()}),
-            use_container_width=True,
+            breakdown_figure({k: 1e3 * v for k, v in budget.component_mass_kg.items()}, language()),
+            width="stretch",
         )
         for warning in (*budget.warnings, *cell.chemistry.fidelity.warnings):
             st.warning(warning)
+        if overrides:
+            _keep(cell_id, cell.name, overrides)
+
+
+def _keep(cell_id: str, name: str, overrides: dict[str, float]) -> None:
+    """Put the edited design into the comparison, or save it as a cell file."""
+    choice = CellChoice(preset=cell_id, overrides=overrides)
+    label = f"{name} ({tr('edited', 'geändert')})"
+    columns = st.columns(2)
+    if columns[0].button(
+        tr("Add to the comparison", "Zum Vergleich hinzufügen"),
+        icon=":material/playlist_add:",
+        key="add_to_comparison",
+        width="stretch",
+    ):
+        key = session.add_own_cell(label, choice)
+        cells = st.session_state.get("cells", [])
+        if key not in cells and len(cells) < MAX_CELLS:
+            st.session_state["cells"] = [*cells, key]
+        st.toast(tr(f"{label} is in the comparison", f"{label} ist im Vergleich"))
+    columns[1].download_button(
+        tr("Save this design (TOML)", "Design speichern (TOML)"),
+        tomli_w.dumps(design_document(choice, label)),
+        file_name=f"{cell_id}-custom.toml",
+        icon=":material/download:",
+        key="save_design",
+        on_click="ignore",
+        width="stretch",
+    )

@@ -1,48 +1,289 @@
-"""Plotly figures for mission results. Pure functions: DataFrame in, figure out."""
+"""Plotly figures. Pure functions: data in, figure out, in the language asked for.
+
+Sized for a projector: 16 px type and up, thick lines, a unit on every axis. Each cell keeps
+one colour in every figure (its position in the comparison).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+from plotly.colors import qualitative
 from plotly.subplots import make_subplots
 
-PANELS = (
-    ("pack_power_w", "Pack power [W]"),
-    ("cell_voltage_v", "Cell voltage [V]"),
-    ("cell_temperature_c", "Cell temperature [°C]"),
-    ("state_of_charge", "State of charge [%]"),
-)
+from sortie.models.mission import Mission
+from ui.i18n import Language
+
+COLOURS = qualitative.D3
+FONT = {"size": 16}
+# Shading every segment of a binned flight log would be noise.
+MAX_SHADED_PHASES = 40
+# Phases shorter than this share of the flight are shaded but not named (labels would overlap).
+MIN_LABELLED_SHARE = 0.08
 
 
-def mission_figure(timeseries: pd.DataFrame, max_temperature_c: float) -> go.Figure:
-    """Four stacked panels against time in minutes, segment boundaries marked."""
-    minutes = timeseries.index.to_numpy() / 60.0
-    figure = make_subplots(
-        rows=len(PANELS),
-        cols=1,
-        shared_xaxes=True,
-        vertical_spacing=0.04,
-        subplot_titles=[label for _, label in PANELS],
-    )
-    for row, (column, label) in enumerate(PANELS, start=1):
-        values = timeseries[column] * (100 if column == "state_of_charge" else 1)
-        figure.add_trace(
-            go.Scatter(x=minutes, y=values, name=label, mode="lines", line={"width": 3}),
-            row=row,
+def colour(index: int) -> str:
+    return COLOURS[index % len(COLOURS)]
+
+
+def _text(lang: Language, english: str, german: str) -> str:
+    return german if lang is Language.DE else english
+
+
+def _phase_spans(segments: pd.Series, time_min: np.ndarray) -> list[tuple[float, float, str]]:
+    """(start, end, phase) of each run of equal phase labels."""
+    labels = segments.to_numpy()
+    if len(labels) == 0:
+        return []
+    changes = np.nonzero(labels[1:] != labels[:-1])[0] + 1
+    starts = np.concatenate([[0], changes])
+    ends = np.concatenate([changes, [len(labels) - 1]])
+    return [(time_min[s], time_min[e], str(labels[s])) for s, e in zip(starts, ends, strict=True)]
+
+
+def shade_phases(figure: go.Figure, spans: Sequence[tuple[float, float, str]], rows: int) -> None:
+    """Alternate grey bands, one per phase, named on the top panel."""
+    if len(spans) > MAX_SHADED_PHASES or not spans:
+        return
+    total = max(spans[-1][1] - spans[0][0], 1e-9)
+    for number, (start, end, name) in enumerate(spans):
+        if number % 2 == 0:
+            for row in range(1, rows + 1):
+                figure.add_vrect(
+                    x0=start, x1=end, fillcolor="grey", opacity=0.08, line_width=0, row=row, col=1
+                )
+        if (end - start) / total < MIN_LABELLED_SHARE:
+            continue  # too narrow for its name; hovering still tells the phase
+        figure.add_annotation(
+            x=(start + end) / 2,
+            y=1.0,
+            yref="y domain",
+            text=name,
+            showarrow=False,
+            yanchor="bottom",
+            font={"size": 12, "color": "dimgrey"},
+            row=1,
             col=1,
         )
-        figure.update_yaxes(title_text=label, row=row, col=1)
+
+
+def profile_figure(mission: Mission, lang: Language) -> go.Figure:
+    """The pack power the mission asks for, as steps, phases named."""
+    starts = np.asarray(mission.start_times_s) / 60.0
+    ends = starts + np.array([s.duration_s for s in mission.segments]) / 60.0
+    powers = np.array([s.power_w for s in mission.segments])
+    x = np.column_stack([starts, ends]).ravel()
+    y = np.repeat(powers, 2)
+    figure = make_subplots(rows=1, cols=1)
+    figure.add_trace(
+        go.Scatter(x=x, y=y, mode="lines", line={"width": 3, "color": colour(0)}, fill="tozeroy")
+    )
+    names = pd.Series([s.name for s in mission.segments])
+    spans = [(starts[i], ends[i], names[i]) for i in range(len(names))]
+    merged: list[tuple[float, float, str]] = []
+    for start, end, name in spans:
+        if merged and merged[-1][2] == name:
+            merged[-1] = (merged[-1][0], end, name)
+        else:
+            merged.append((start, end, name))
+    shade_phases(figure, merged, rows=1)
+    figure.update_layout(
+        height=300,
+        showlegend=False,
+        font=FONT,
+        margin={"t": 40, "b": 40, "l": 60, "r": 20},
+        xaxis_title=_text(lang, "Time [min]", "Zeit [min]"),
+        yaxis_title=_text(lang, "Pack power [W]", "Akkuleistung [W]"),
+    )
+    return figure
+
+
+def _panels(lang: Language) -> tuple[tuple[str, str, float], ...]:
+    """(column, axis title, scale) of the comparison's stacked panels."""
+    return (
+        ("pack_power_w", _text(lang, "Pack power [W]", "Akkuleistung [W]"), 1.0),
+        ("cell_voltage_v", _text(lang, "Cell voltage [V]", "Zellspannung [V]"), 1.0),
+        ("cell_current_a", _text(lang, "Cell current [A]", "Zellstrom [A]"), 1.0),
+        ("cell_temperature_c", _text(lang, "Cell temperature [°C]", "Zelltemperatur [°C]"), 1.0),
+        ("state_of_charge", _text(lang, "State of charge [%]", "Ladezustand [%]"), 100.0),
+    )
+
+
+def comparison_figure(
+    series: Sequence[tuple[str, pd.DataFrame]],
+    max_temperature_c: float,
+    lang: Language,
+    reserve_state_of_charge: float = 0.0,
+) -> go.Figure:
+    """Stacked panels against time, one line per cell (in comparison order), the temperature
+    limit and the landing reserve drawn, the first cell's phases shaded."""
+    panels = _panels(lang)
+    figure = make_subplots(rows=len(panels), cols=1, shared_xaxes=True, vertical_spacing=0.035)
+    for index, (name, frame) in enumerate(series):
+        minutes = frame.index.to_numpy() / 60.0
+        for row, (column, _, scale) in enumerate(panels, start=1):
+            figure.add_trace(
+                go.Scatter(
+                    x=minutes,
+                    y=frame[column] * scale,
+                    name=name,
+                    legendgroup=name,
+                    showlegend=row == 1,
+                    mode="lines",
+                    line={"width": 3, "color": colour(index)},
+                ),
+                row=row,
+                col=1,
+            )
+    for row, (_, title, _) in enumerate(panels, start=1):
+        figure.update_yaxes(title_text=title, row=row, col=1, title_font={"size": 14})
+    limit = _text(lang, "limit", "Grenze")
     figure.add_hline(
         y=max_temperature_c,
         line_dash="dash",
         line_color="crimson",
-        row=3,
+        line_width=2,
+        row=4,
         col=1,
-        annotation_text=f"limit {max_temperature_c:g} °C",
+        annotation_text=f"{limit} {max_temperature_c:g} °C",
     )
-    changes = timeseries["segment"].ne(timeseries["segment"].shift())
-    for time_min in minutes[changes.to_numpy()][1:]:
-        figure.add_vline(x=time_min, line_dash="dot", line_color="grey", opacity=0.5)
-    figure.update_xaxes(title_text="Time [min]", row=len(PANELS), col=1)
-    figure.update_layout(height=900, showlegend=False, font={"size": 16}, margin={"t": 40, "b": 40})
+    if reserve_state_of_charge > 0:
+        figure.add_hline(
+            y=100 * reserve_state_of_charge,
+            line_dash="dash",
+            line_color="darkorange",
+            line_width=2,
+            row=5,
+            col=1,
+            annotation_text=_text(lang, "reserve", "Reserve"),
+        )
+    if series:
+        frame = series[0][1]
+        shade_phases(figure, _phase_spans(frame["segment"], frame.index.to_numpy() / 60), 5)
+    figure.update_xaxes(title_text=_text(lang, "Time [min]", "Zeit [min]"), row=5, col=1)
+    figure.update_layout(
+        height=1100,
+        font=FONT,
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.03, "x": 0},
+        margin={"t": 80, "b": 50, "l": 70, "r": 20},
+        hovermode="x unified",
+    )
+    return figure
+
+
+def ragone_figure(
+    points: pd.DataFrame, demand: Sequence[dict], names: Sequence[str], lang: Language
+) -> go.Figure:
+    """Specific power against specific energy (log-log), one curve per cell; each cell's
+    mission demand as a cross at (energy needed, mean power) with a bar up to the peak."""
+    figure = go.Figure()
+    for index, name in enumerate(names):
+        rows = points[points["cell_index"] == index].sort_values("specific_power_w_per_kg")
+        figure.add_trace(
+            go.Scatter(
+                x=rows["specific_energy_wh_per_kg"],
+                y=rows["specific_power_w_per_kg"],
+                name=name,
+                mode="lines+markers",
+                line={"width": 3, "color": colour(index)},
+                marker={"size": 10},
+                customdata=rows["c_rate"],
+                hovertemplate="%{customdata:g}C: %{x:.0f} Wh/kg at %{y:.0f} W/kg",
+            )
+        )
+    for index, need in enumerate(demand):
+        figure.add_trace(
+            go.Scatter(
+                x=[need["energy_wh_per_kg"], need["energy_wh_per_kg"]],
+                y=[need["mean_w_per_kg"], need["peak_w_per_kg"]],
+                name=_text(
+                    lang, "mission demand (mean to peak)", "Missionsbedarf (Mittel bis Spitze)"
+                ),
+                mode="lines+markers",
+                marker={"symbol": ["x", "triangle-up"], "size": 14, "color": colour(index)},
+                line={"dash": "dot", "width": 2, "color": colour(index)},
+                showlegend=index == 0,
+                hovertemplate="%{x:.0f} Wh/kg, %{y:.0f} W/kg",
+            )
+        )
+    figure.update_layout(
+        height=560,
+        font=FONT,
+        xaxis={
+            "type": "log",
+            "title": _text(
+                lang, "Specific energy [Wh/kg of cell]", "Spezifische Energie [Wh/kg Zelle]"
+            ),
+        },
+        yaxis={
+            "type": "log",
+            "title": _text(
+                lang, "Specific power [W/kg of cell]", "Spezifische Leistung [W/kg Zelle]"
+            ),
+        },
+        legend={"orientation": "h", "yanchor": "top", "y": -0.18, "x": 0},
+        margin={"t": 30, "b": 40, "l": 80, "r": 20},
+    )
+    return figure
+
+
+def ambient_figure(
+    rows: pd.DataFrame, names: Sequence[str], measure: str, lang: Language
+) -> go.Figure:
+    """Endurance [min] against ambient [°C], one line per cell; points where the cells could
+    not start are left out (gaps)."""
+    figure = go.Figure()
+    for index, name in enumerate(names):
+        cell_rows = rows[rows["cell_index"] == index].sort_values("ambient_c")
+        figure.add_trace(
+            go.Scatter(
+                x=cell_rows["ambient_c"],
+                y=cell_rows["endurance_s"] / 60.0,
+                name=name,
+                mode="lines+markers",
+                line={"width": 3, "color": colour(index)},
+                marker={"size": 10},
+                customdata=cell_rows["limited_by"],
+                hovertemplate="%{x:g} °C: %{y:.1f} min (%{customdata})",
+            )
+        )
+    title = (
+        _text(lang, "Endurance on station [min]", "Ausdauer auf Station [min]")
+        if measure == "station"
+        else _text(lang, "Time flown [min]", "Geflogene Zeit [min]")
+    )
+    figure.update_layout(
+        height=480,
+        font=FONT,
+        xaxis_title=_text(lang, "Ambient temperature [°C]", "Umgebungstemperatur [°C]"),
+        yaxis_title=title,
+        yaxis_rangemode="tozero",
+        legend={"orientation": "h", "yanchor": "top", "y": -0.2, "x": 0},
+        margin={"t": 30, "b": 40, "l": 80, "r": 20},
+    )
+    return figure
+
+
+def breakdown_figure(component_mass_g: dict[str, float], lang: Language) -> go.Figure:
+    """Mass budget of one cell, component by component."""
+    names = list(component_mass_g)
+    figure = go.Figure(
+        go.Bar(
+            x=[component_mass_g[n] for n in names],
+            y=names,
+            orientation="h",
+            text=[f"{component_mass_g[n]:.1f} g" for n in names],
+            textposition="auto",
+        )
+    )
+    figure.update_layout(
+        height=380,
+        font=FONT,
+        xaxis_title=_text(lang, "Mass [g]", "Masse [g]"),
+        margin={"t": 20, "b": 40},
+        yaxis={"autorange": "reversed"},
+    )
     return figure

@@ -59,11 +59,22 @@ def read_toml(path: Path) -> dict[str, Any]:
     if size > MAX_FILE_BYTES:
         raise InputError(f"{path}: {size} bytes is too large (limit {MAX_FILE_BYTES})")
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
         raise InputError(f"{path.name}: malformed TOML: {error}") from None
     except OSError as error:
         raise InputError(f"{path}: cannot read ({error.strerror})") from None
+    return parse_toml(text, path.name)
+
+
+def parse_toml(text: str, context: str) -> dict[str, Any]:
+    """Parse TOML text (an upload, a saved design), failures as a one-line :class:`InputError`."""
+    if len(text.encode("utf-8")) > MAX_FILE_BYTES:
+        raise InputError(f"{context}: too large (limit {MAX_FILE_BYTES} bytes)")
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise InputError(f"{context}: malformed TOML: {error}") from None
 
 
 def construct(cls: type[T], data: dict[str, Any], context: str) -> T:
@@ -258,12 +269,27 @@ def load_cell(reference: str | Path, overrides: Overrides | None = None) -> Cell
     """A preset or file; ``overrides`` take dotted paths or the flat aliases of
     :data:`CELL_FIELD_ALIASES` (applied after any template)."""
     if str(reference).lower().endswith(".json"):
-        return _bpx_cell(Path(reference), overrides or {})
+        from sortie.cells.bpx_import import read_bpx
+
+        path = Path(reference)
+        return _bpx_cell(read_bpx(path), overrides or {}, path.name)
     data, context = _resolve(PresetKind.CELL, reference)
-    data = _expand_format(_with_template(data, context), overrides or {})
+    return cell_from_data(data, context, overrides)
+
+
+def cell_from_data(data: dict[str, Any], context: str, overrides: Overrides | None = None) -> Cell:
+    """A cell from a parsed TOML document (full design or ``template_of`` a preset)."""
+    data = _expand_format(_with_template(dict(data), context), overrides or {})
     return cell_from_dict(
         apply_overrides(data, resolve_cell_overrides(data, overrides or {}), context), context
     )
+
+
+def cell_from_bpx_bytes(data: bytes, source: str, overrides: Overrides | None = None) -> Cell:
+    """A cell from the contents of a BPX file (e.g. an upload), checked in a child process."""
+    from sortie.cells.bpx_import import read_bpx_bytes
+
+    return _bpx_cell(read_bpx_bytes(data, source), overrides or {}, source)
 
 
 def mission_from_dict(data: dict[str, Any], context: str) -> Mission | FlightPlan:
@@ -289,20 +315,19 @@ def mission_from_dict(data: dict[str, Any], context: str) -> Mission | FlightPla
     return construct(Mission, data, context)
 
 
-def _bpx_cell(path: Path, overrides: Overrides) -> Cell:
-    """A user's BPX file (checked in a child process, see sortie.cells.bpx_import)."""
+def _bpx_cell(bpx, overrides: Overrides, source: str) -> Cell:
+    """A user's BPX cell (already checked in a child process, see sortie.cells.bpx_import)."""
     import dataclasses
 
     from sortie.cells.bpx_cell import cell_from_bpx
-    from sortie.cells.bpx_import import read_bpx
 
-    cell = cell_from_bpx(read_bpx(path))
+    cell = cell_from_bpx(bpx)
     if not overrides:
         return cell
     data = dataclasses.asdict(cell.design)
     data["format"] = {k: (v.value if hasattr(v, "value") else v) for k, v in data["format"].items()}
-    data = apply_overrides(data, resolve_cell_overrides(data, overrides), path.name)
-    design = construct(CellDesign, data, path.name)
+    data = apply_overrides(data, resolve_cell_overrides(data, overrides), source)
+    design = construct(CellDesign, data, source)
     return Cell(design=design, chemistry=cell.chemistry)
 
 

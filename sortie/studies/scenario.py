@@ -1,0 +1,391 @@
+"""A comparison scenario: one mission, one aircraft and pack layout, several cells.
+
+A scenario is everything a view of the explorer needs to be rebuilt: it is JSON-ready (export
+and reload), fits in a URL when it only names presets, and is the unit of work that the runner
+caches. Cells and missions are *choices*: a preset id, a user's own document (a saved TOML cell
+or an edited flight plan), or a BPX file's text, each with optional design overrides.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import zlib
+from dataclasses import dataclass as plain_dataclass
+from enum import StrEnum
+from typing import Annotated, Any
+
+import pandas as pd
+from pydantic import Field, TypeAdapter, ValidationError, model_validator
+from pydantic.dataclasses import dataclass
+
+from sortie.cells.cell import Cell
+from sortie.cells.chemistry import STRICT
+from sortie.cells.pack import Pack
+from sortie.errors import InputError, describe_validation_error
+from sortie.models.drone import Drone
+from sortie.models.flight_log import log_to_mission
+from sortie.models.flight_log_csv import read_flight_log
+from sortie.models.flight_plan import (
+    FlightPlan,
+    as_mission,
+    phase_powers,
+    phase_table,
+    with_ambient,
+)
+from sortie.models.mission import Mission
+from sortie.models.settings import DEFAULT_MAX_TEMPERATURE_C, ModelKind, SimulationSettings
+from sortie.presets.loader import (
+    DATA_DIR,
+    cell_from_bpx_bytes,
+    cell_from_data,
+    load_cell,
+    load_drone,
+    load_mission,
+    mission_from_dict,
+    parse_toml,
+    read_toml,
+)
+
+# More cells than this make overlaid plots unreadable on a projector.
+MAX_CELLS = 6
+# A pack layout for missions without a drone (a power profile or flight log).
+DEFAULT_SERIES_COUNT = 6
+DEFAULT_PARALLEL_COUNT = 2
+# URL parameter holding a whole scenario (compressed JSON) when it holds more than presets.
+VIEW_PARAMETER = "view"
+
+
+@dataclass(config=STRICT)
+class CellChoice:
+    """Exactly one of ``preset`` (id), ``document`` (a parsed cell TOML: a full design or
+    ``template_of`` a preset) or ``bpx`` (a BPX file's JSON text). ``overrides`` take the
+    loader's dotted paths or flat aliases (``positive_electrode_thickness_um``)."""
+
+    preset: str | None = None
+    document: dict[str, Any] | None = None
+    bpx: str | None = None
+    overrides: dict[str, float] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _check(self) -> CellChoice:
+        given = [self.preset is not None, self.document is not None, self.bpx is not None]
+        if sum(given) != 1:
+            raise ValueError("a cell choice needs exactly one of preset, document or bpx")
+        return self
+
+
+@dataclass(config=STRICT)
+class MissionChoice:
+    """Exactly one of ``preset`` (id) or ``document`` (a parsed mission TOML: ``phases`` of a
+    flight plan, or power ``segments`` e.g. from a binned flight log)."""
+
+    preset: str | None = None
+    document: dict[str, Any] | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> MissionChoice:
+        if (self.preset is None) == (self.document is None):
+            raise ValueError("a mission choice needs exactly one of preset or document")
+        return self
+
+
+class PackSizing(StrEnum):
+    """How each cell's pack is sized. SAME_LAYOUT: every cell in the same S x P.
+    SAME_MASS: S as given, P chosen per cell so its pack weighs as close as possible to the
+    first cell's S x P pack (a fair "which cell flies longest" for one airframe)."""
+
+    SAME_LAYOUT = "same layout"
+    SAME_MASS = "same mass"
+
+
+@dataclass(config=STRICT)
+class Scenario:
+    """``drone`` None takes the mission's own drone; ``series_count``/``parallel_count`` None
+    take the drone's layout (6S2P without a drone); ``payload_kg`` None the drone's payload;
+    ``ambient_c`` None flies each phase at the mission's own ambient."""
+
+    mission: MissionChoice
+    cells: Annotated[tuple[CellChoice, ...], Field(min_length=1, max_length=MAX_CELLS)]
+    drone: str | None = None
+    series_count: Annotated[int, Field(ge=1, le=400)] | None = None
+    parallel_count: Annotated[int, Field(ge=1, le=400)] | None = None
+    payload_kg: Annotated[float, Field(ge=0, le=5000)] | None = None
+    model: ModelKind = ModelKind.DFN
+    ambient_c: Annotated[float, Field(ge=-60, le=80)] | None = None
+    max_temperature_c: Annotated[float, Field(gt=-40, le=150)] = DEFAULT_MAX_TEMPERATURE_C
+    pack_sizing: PackSizing = PackSizing.SAME_LAYOUT
+
+
+_ADAPTER = TypeAdapter(Scenario)
+
+
+def scenario_to_dict(scenario: Scenario) -> dict[str, Any]:
+    """JSON-ready form (enums as values); :func:`scenario_from_dict` reads it back."""
+    return _ADAPTER.dump_python(scenario, mode="json")
+
+
+def scenario_from_dict(data: Any) -> Scenario:
+    try:
+        return _ADAPTER.validate_python(data)
+    except ValidationError as error:
+        raise InputError(describe_validation_error(error, "scenario")) from None
+
+
+def scenario_key(scenario: Scenario) -> str:
+    """Canonical JSON text: equal scenarios give equal keys."""
+    return json.dumps(scenario_to_dict(scenario), sort_keys=True, separators=(",", ":"))
+
+
+# --- resolving choices into domain objects ---------------------------------------------------
+
+
+def resolve_cell(choice: CellChoice) -> Cell:
+    if choice.preset is not None:
+        return load_cell(choice.preset, dict(choice.overrides))
+    if choice.document is not None:
+        return cell_from_data(choice.document, "your cell", dict(choice.overrides))
+    return cell_from_bpx_bytes(choice.bpx.encode("utf-8"), "BPX file", dict(choice.overrides))
+
+
+def resolve_mission(choice: MissionChoice) -> Mission | FlightPlan:
+    if choice.preset is not None:
+        return load_mission(choice.preset)
+    return mission_from_dict(choice.document, "your mission")
+
+
+def resolve_drone(scenario: Scenario, plan: Mission | FlightPlan) -> Drone | None:
+    drone_id = scenario.drone or plan.drone
+    if drone_id is None:
+        return None
+    overrides = {} if scenario.payload_kg is None else {"payload_kg": scenario.payload_kg}
+    return load_drone(drone_id, overrides)
+
+
+def resolve_pack(scenario: Scenario, drone: Drone | None, cell: Cell | None = None) -> Pack:
+    """The pack of ``cell`` (None: the layout as given, i.e. the first cell's pack)."""
+    series = scenario.series_count or (drone.series_count if drone else DEFAULT_SERIES_COUNT)
+    parallel = scenario.parallel_count or (
+        drone.parallel_count if drone else DEFAULT_PARALLEL_COUNT
+    )
+    layout = Pack(series_count=series, parallel_count=parallel)
+    if scenario.pack_sizing is PackSizing.SAME_LAYOUT or cell is None:
+        return layout
+    reference_kg = layout.mass_kg(resolve_cell(scenario.cells[0]).budget)
+    per_string_kg = Pack(series_count=series, parallel_count=1).mass_kg(cell.budget)
+    return Pack(series_count=series, parallel_count=max(1, round(reference_kg / per_string_kg)))
+
+
+def settings_of(scenario: Scenario) -> SimulationSettings:
+    return SimulationSettings(
+        model=scenario.model,
+        ambient_c=scenario.ambient_c,
+        max_temperature_c=scenario.max_temperature_c,
+    )
+
+
+@plain_dataclass(frozen=True)
+class FlownMission:
+    """The mission one cell flies: mass feedback makes it differ from cell to cell.
+    ``phases`` is the flight plan's phase table (None for a power profile)."""
+
+    cell: Cell
+    pack: Pack
+    mission: Mission
+    drone: Drone | None
+    phases: pd.DataFrame | None
+
+
+def flown_mission(scenario: Scenario, cell: Cell) -> FlownMission:
+    """Compile the scenario's mission for ``cell`` (no electrochemistry: cheap)."""
+    plan = resolve_mission(scenario.mission)
+    drone = resolve_drone(scenario, plan)
+    pack = resolve_pack(scenario, drone, cell)
+    pack_mass_kg = pack.mass_kg(cell.budget)
+    mission = as_mission(plan, drone, pack_mass_kg, scenario.ambient_c)
+    phases = None
+    if isinstance(plan, FlightPlan) and drone is not None:
+        phases = phase_table(
+            phase_powers(with_ambient(plan, scenario.ambient_c), drone, pack_mass_kg)
+        )
+    return FlownMission(cell=cell, pack=pack, mission=mission, drone=drone, phases=phases)
+
+
+@plain_dataclass(frozen=True)
+class Showcase:
+    """A curated showroom scenario with its title and story in each language (``en``, ``de``)."""
+
+    id: str
+    title: dict[str, str]
+    story: dict[str, str]
+    scenario: Scenario
+
+
+def showcases() -> tuple[Showcase, ...]:
+    """The showroom's scenarios (``presets/data/showroom.toml``)."""
+    path = DATA_DIR / "showroom.toml"
+    found = []
+    for entry in read_toml(path)["scenario"]:
+        languages = ("en", "de")
+        found.append(
+            Showcase(
+                id=entry["id"],
+                title={lang: entry[f"title_{lang}"] for lang in languages},
+                story={lang: entry[f"story_{lang}"] for lang in languages},
+                scenario=scenario_from_dict(entry["setup"]),
+            )
+        )
+    return tuple(found)
+
+
+# --- a user's own files ------------------------------------------------------------------------
+
+
+def mission_document(file_name: str, data: bytes) -> dict[str, Any]:
+    """A mission document from an uploaded file: a ``.csv`` flight log (bin-averaged into
+    power segments, energy kept) or a mission ``.toml``. Checked by building it once."""
+    if file_name.lower().endswith(".csv"):
+        log = read_flight_log(data, name=file_name)
+        stem = file_name.rsplit(".", 1)[0]
+        mission = log_to_mission(log, mission_id=stem, name=f"flight log {file_name}")
+        return TypeAdapter(Mission).dump_python(mission, mode="json")
+    if not file_name.lower().endswith(".toml"):
+        raise InputError(f"{file_name}: a mission is a .csv flight log or a .toml file")
+    document = parse_toml(_text(file_name, data), file_name)
+    mission_from_dict(document, file_name)
+    return document
+
+
+def _text(file_name: str, data: bytes) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise InputError(f"{file_name}: not UTF-8 text") from None
+
+
+def cell_choice(file_name: str, data: bytes) -> tuple[CellChoice, Cell]:
+    """A cell choice from an uploaded cell ``.toml`` (a full design or ``template_of`` a
+    preset) or a BPX ``.json`` file, with the cell it gives (so the caller can name it)."""
+    lowered = file_name.lower()
+    if lowered.endswith(".json"):
+        cell = cell_from_bpx_bytes(data, file_name)
+        return CellChoice(bpx=_text(file_name, data)), cell
+    if not lowered.endswith(".toml"):
+        raise InputError(f"{file_name}: a cell is a .toml design or a BPX .json file")
+    document = parse_toml(_text(file_name, data), file_name)
+    return CellChoice(document=document), cell_from_data(document, file_name)
+
+
+def design_document(choice: CellChoice, name: str) -> dict[str, Any]:
+    """A preset with design changes as a saveable cell TOML document (``template_of``)."""
+    if choice.preset is None:
+        raise InputError("only a preset with changes can be saved as a template")
+    return {
+        "template_of": choice.preset,
+        "id": f"{choice.preset}-custom",
+        "name": name,
+        "description": f"{choice.preset} with design changes made in Sortie",
+        "changes": dict(sorted(choice.overrides.items())),
+    }
+
+
+# --- sharing as a URL --------------------------------------------------------------------------
+
+
+def to_query(scenario: Scenario) -> dict[str, str | list[str]]:
+    """URL query parameters. Preset-only scenarios read as plain words
+    (``mission=quad-isr-loiter&cell=lg-m50-21700&cell=...&pack=6S4P``); anything holding a
+    user's own document is packed into one compressed ``view`` parameter."""
+    presets_only = scenario.mission.preset is not None and all(
+        c.preset is not None for c in scenario.cells
+    )
+    if not presets_only:
+        packed = zlib.compress(scenario_key(scenario).encode("utf-8"), 9)
+        return {VIEW_PARAMETER: base64.urlsafe_b64encode(packed).decode("ascii")}
+    query: dict[str, str | list[str]] = {
+        "mission": scenario.mission.preset,
+        "cell": [_cell_word(c) for c in scenario.cells],
+        "model": scenario.model.value,
+    }
+    optional = {
+        "drone": scenario.drone,
+        "series": scenario.series_count,
+        "parallel": scenario.parallel_count,
+        "payload": scenario.payload_kg,
+        "ambient": scenario.ambient_c,
+        "sizing": None if scenario.pack_sizing is PackSizing.SAME_LAYOUT else "mass",
+    }
+    query.update(
+        {
+            k: f"{v:g}" if isinstance(v, float) else str(v)
+            for k, v in optional.items()
+            if v is not None
+        }
+    )
+    if scenario.max_temperature_c != DEFAULT_MAX_TEMPERATURE_C:
+        query["tmax"] = f"{scenario.max_temperature_c:g}"
+    return query
+
+
+def _cell_word(choice: CellChoice) -> str:
+    """``lg-m50-21700`` or ``lg-m50-21700~positive_electrode_thickness_um=60``."""
+    return "~".join([choice.preset, *(f"{k}={v:g}" for k, v in sorted(choice.overrides.items()))])
+
+
+def _cell_from_word(word: str) -> dict[str, Any]:
+    preset, *changes = word.split("~")
+    overrides = {}
+    for change in changes:
+        key, _, value = change.partition("=")
+        try:
+            overrides[key] = float(value)
+        except ValueError:
+            raise InputError(f"shared link: cell change {change!r} is not field=number") from None
+    return {"preset": preset, "overrides": overrides}
+
+
+def from_query(query: dict[str, list[str]]) -> Scenario | None:
+    """The scenario in URL parameters (each key mapped to all its values), None if the URL
+    names none. Raises :class:`InputError` for a damaged or outdated link."""
+    if VIEW_PARAMETER in query:
+        try:
+            text = zlib.decompress(base64.urlsafe_b64decode(query[VIEW_PARAMETER][-1]))
+            return scenario_from_dict(json.loads(text))
+        except (ValueError, zlib.error) as error:
+            raise InputError(f"shared link: the view cannot be read ({error})") from None
+    if "mission" not in query or "cell" not in query:
+        return None
+
+    def last(key: str) -> str | None:
+        return query[key][-1] if query.get(key) else None
+
+    def number(key: str) -> float | None:
+        text = last(key)
+        if text is None:
+            return None
+        try:
+            return float(text)
+        except ValueError:
+            raise InputError(f"shared link: {key}={text!r} is not a number") from None
+
+    data: dict[str, Any] = {
+        "mission": {"preset": last("mission")},
+        "cells": [_cell_from_word(w) for w in query["cell"]],
+        "drone": last("drone"),
+        "series_count": number("series"),
+        "parallel_count": number("parallel"),
+        "payload_kg": number("payload"),
+        "ambient_c": number("ambient"),
+    }
+    for key, field in (("series_count", "series"), ("parallel_count", "parallel")):
+        if data[key] is not None:
+            if not float(data[key]).is_integer():
+                raise InputError(f"shared link: {field} must be a whole number")
+            data[key] = int(data[key])
+    if last("sizing") == "mass":
+        data["pack_sizing"] = PackSizing.SAME_MASS
+    if last("model"):
+        data["model"] = last("model")
+    if last("tmax"):
+        data["max_temperature_c"] = number("tmax")
+    return scenario_from_dict(data)

@@ -1,0 +1,155 @@
+"""The runner: a real process pool, a cache in memory and on disk, priorities; and the
+comparison's three kinds of work."""
+
+import concurrent.futures as cf
+import threading
+
+import pytest
+
+from sortie.studies.comparison import (
+    Outcome,
+    ambient_task,
+    execute,
+    fly,
+    fly_task,
+    rating_task,
+)
+from sortie.studies.runner import Priority, ResultCache, Runner, task_key
+from sortie.studies.scenario import scenario_from_dict
+
+QUAD_SPME = scenario_from_dict(
+    {
+        "mission": {"preset": "quad-isr-loiter"},
+        "cells": [{"preset": "lg-m50-21700-chen2020"}, {"preset": "nca-18650-power"}],
+        "model": "spme",
+    }
+)
+
+
+@pytest.fixture(scope="module")
+def pool_runner(tmp_path_factory):
+    runner = Runner(cache=ResultCache(tmp_path_factory.mktemp("cache")), workers=2)
+    yield runner
+    runner.shutdown()
+
+
+def test_process_pool_gives_the_same_verdicts_as_flying_here(pool_runner):
+    tasks = [fly_task(QUAD_SPME, i) for i in range(2)]
+    outcomes = dict(pool_runner.as_completed(tasks))
+    assert set(outcomes) == {0, 1}
+    for index, outcome in outcomes.items():
+        assert outcome.ok, outcome.error
+        here = fly(QUAD_SPME, index)
+        assert outcome.value.summary["endurance_s"] == pytest.approx(here.summary["endurance_s"])
+        assert outcome.value.summary["termination_reason"] == here.summary["termination_reason"]
+        assert list(outcome.value.timeseries.columns) == list(here.timeseries.columns)
+    # The M50 completes the ISR loiter at 6S2P; the lighter NCA power cells run out.
+    assert outcomes[0].value.summary["mission_completed"]
+    assert outcomes[1].value.summary["termination_reason"] == "voltage cut-off"
+
+
+def test_repeated_tasks_come_from_the_cache_also_after_a_restart(pool_runner, tmp_path):
+    task = fly_task(QUAD_SPME, 0)
+    first = pool_runner.run(task)
+    again = pool_runner.submit(task)
+    assert again.done() and again.result() == first  # no solve: already done
+    # A new runner on the same directory (a restarted server) finds it on disk without
+    # running anything: its executor refuses all work.
+    refusing = cf.ThreadPoolExecutor(max_workers=1)
+    refusing.shutdown()
+    restarted = Runner(cache=ResultCache(pool_runner.cache.directory), executor=refusing)
+    assert restarted.cached(task).value.summary == first.value.summary
+
+
+def test_a_damaged_cache_file_is_a_miss(tmp_path):
+    cache = ResultCache(tmp_path)
+    cache.put("ab" + "0" * 62, Outcome(value=1))
+    path = tmp_path / "ab" / ("ab" + "0" * 62 + ".pkl")
+    path.write_bytes(b"not a pickle")
+    assert ResultCache(tmp_path).get("ab" + "0" * 62) is None
+
+
+def test_impossible_work_is_a_one_line_outcome_and_is_cached(pool_runner):
+    tiny = scenario_from_dict(
+        {
+            "mission": {"preset": "fpv-strike-sprint"},
+            "cells": [{"preset": "sodium-ion-18650"}],
+            "series_count": 1,
+            "parallel_count": 1,
+            "model": "spme",
+        }
+    )
+    outcome = pool_runner.run(fly_task(tiny, 0))
+    assert not outcome.ok and "per cell" in outcome.error and "\n" not in outcome.error
+    assert pool_runner.cached(fly_task(tiny, 0)) == outcome
+
+
+def test_identical_tasks_share_one_run(tmp_path):
+    calls = []
+    lock = threading.Lock()
+
+    class CountingExecutor(cf.ThreadPoolExecutor):
+        def submit(self, fn, *args, **kwargs):
+            with lock:
+                calls.append(args)
+            return super().submit(fn, *args, **kwargs)
+
+    runner = Runner(cache=ResultCache(None), executor=CountingExecutor(1), workers=1)
+    task = fly_task(QUAD_SPME, 1)
+    futures = [runner.submit(task) for _ in range(3)]
+    assert len({id(f) for f in futures}) == 1
+    assert futures[0].result().ok and len(calls) == 1
+
+
+def test_interactive_work_overtakes_background_work():
+    finished = []
+    runner = Runner(cache=ResultCache(None), executor=cf.ThreadPoolExecutor(1), workers=1)
+    background = [rating_task(QUAD_SPME, 1, rate) for rate in (0.5, 1.0, 2.0)]
+    futures = [runner.submit(t, Priority.BACKGROUND) for t in background]
+    urgent = runner.submit(fly_task(QUAD_SPME, 1))
+    for name, future in [
+        ("bg0", futures[0]),
+        ("bg1", futures[1]),
+        ("bg2", futures[2]),
+        ("urgent", urgent),
+    ]:
+        future.add_done_callback(lambda _, name=name: finished.append(name))
+    cf.wait([*futures, urgent])
+    # At most the background task already running finishes before the click's task.
+    assert finished.index("urgent") <= 1, finished
+
+
+def test_task_keys_differ_by_every_field():
+    keys = {
+        task_key(fly_task(QUAD_SPME, 0)),
+        task_key(fly_task(QUAD_SPME, 1)),
+        task_key(ambient_task(QUAD_SPME, 0, 10.0)),
+        task_key(ambient_task(QUAD_SPME, 0, 20.0)),
+        task_key(rating_task(QUAD_SPME, 0, 1.0)),
+    }
+    assert len(keys) == 5
+
+
+@pytest.mark.slow
+def test_cold_shortens_station_endurance():
+    # ORegan2022: temperature-dependent transport. (Chen2020 is not, and hovers *longer* in
+    # cold air: denser air costs less induced power.)
+    oregan = scenario_from_dict(
+        {"mission": {"preset": "quad-isr-loiter"}, "cells": [{"preset": "lg-m50-21700"}]}
+    )
+    cold = execute(ambient_task(oregan, 0, -10.0)).value
+    warm = execute(ambient_task(oregan, 0, 25.0)).value
+    assert cold["measure"] == warm["measure"] == "station"
+    assert 0 < cold["endurance_s"] < warm["endurance_s"]
+    assert warm["limited_by"] == "reserve"
+
+
+@pytest.mark.slow
+def test_ragone_points_trade_energy_for_power():
+    points = [execute(rating_task(QUAD_SPME, 0, rate)).value for rate in (0.2, 1.0, 3.0)]
+    energies = [p["specific_energy_wh_per_kg"] for p in points]
+    powers = [p["specific_power_w_per_kg"] for p in points]
+    assert powers == sorted(powers)
+    assert energies == sorted(energies, reverse=True)
+    # At C/5 the Chen2020 M50 gives about its rated energy per kilogram (5 Ah x 3.6 V / 68 g).
+    assert 230 < energies[0] < 290

@@ -1,0 +1,206 @@
+"""Scenarios: validation, resolution with mass feedback, pack sizing, URLs, uploads."""
+
+import dataclasses
+
+import pytest
+
+from sortie.errors import InputError
+from sortie.studies.comparison import cell_of, mission_demand
+from sortie.studies.scenario import (
+    CellChoice,
+    PackSizing,
+    cell_choice,
+    design_document,
+    flown_mission,
+    from_query,
+    mission_document,
+    resolve_cell,
+    scenario_from_dict,
+    scenario_key,
+    scenario_to_dict,
+    showcases,
+    to_query,
+)
+
+QUAD = {
+    "mission": {"preset": "quad-isr-loiter"},
+    "cells": [{"preset": "lg-m50-21700"}, {"preset": "nca-18650-power"}],
+}
+
+
+def query_of(scenario):
+    """What the browser sends back: every key mapped to a list of values."""
+    return {k: v if isinstance(v, list) else [v] for k, v in to_query(scenario).items()}
+
+
+def test_round_trips_through_json_and_url():
+    scenario = scenario_from_dict({**QUAD, "ambient_c": -5.0, "pack_sizing": "same mass"})
+    assert scenario_from_dict(scenario_to_dict(scenario)) == scenario
+    query = query_of(scenario)
+    assert query["cell"] == ["lg-m50-21700", "nca-18650-power"]
+    assert query["ambient"] == ["-5"] and query["sizing"] == ["mass"]
+    assert from_query(query) == scenario
+
+
+def test_edited_cells_travel_in_the_url_and_documents_are_packed():
+    edited = scenario_from_dict(
+        {
+            **QUAD,
+            "cells": [
+                {"preset": "lg-m50-21700", "overrides": {"positive_electrode_thickness_um": 60.0}}
+            ],
+        }
+    )
+    query = query_of(edited)
+    assert query["cell"] == ["lg-m50-21700~positive_electrode_thickness_um=60"]
+    assert from_query(query) == edited
+    own = scenario_from_dict(
+        {
+            **QUAD,
+            "cells": [
+                {
+                    "document": {
+                        "template_of": "lg-m50-21700",
+                        "id": "x",
+                        "name": "X",
+                        "description": "mine",
+                    }
+                }
+            ],
+        }
+    )
+    assert set(to_query(own)) == {"view"}
+    assert from_query(query_of(own)) == own
+
+
+@pytest.mark.parametrize(
+    "query, message",
+    [
+        ({"view": ["not-base64!"]}, "cannot be read"),
+        ({"mission": ["quad-isr-loiter"], "cell": ["lg-m50-21700"], "series": ["x"]}, "number"),
+        ({"mission": ["quad-isr-loiter"], "cell": ["lg-m50-21700"], "series": ["2.5"]}, "whole"),
+        ({"mission": ["quad-isr-loiter"], "cell": ["lg-m50-21700~thick"]}, "field=number"),
+        ({"mission": ["quad-isr-loiter"], "cell": ["lg-m50-21700"], "model": ["fast"]}, "model"),
+    ],
+)
+def test_damaged_links_are_one_line_errors(query, message):
+    with pytest.raises(InputError, match=message) as error:
+        from_query(query)
+    assert "\n" not in str(error.value)
+
+
+def test_a_url_without_a_scenario_is_none():
+    assert from_query({"lang": ["de"]}) is None
+
+
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        ({**QUAD, "cells": []}, "at least 1"),
+        ({**QUAD, "cells": [{"preset": "lg-m50-21700"}] * 7}, "at most 6"),
+        ({**QUAD, "cells": [{"preset": "lg-m50-21700", "bpx": "{}"}]}, "exactly one"),
+        ({**QUAD, "series_count": 0}, "series_count"),
+        ({"mission": {}, "cells": QUAD["cells"]}, "exactly one"),
+    ],
+)
+def test_bad_scenarios_are_refused(data, message):
+    with pytest.raises(InputError, match=message):
+        scenario_from_dict(data)
+
+
+def test_each_cell_flies_its_own_mission_mass_feedback():
+    scenario = scenario_from_dict(QUAD)
+    m50 = flown_mission(scenario, cell_of(scenario, 0))
+    nca = flown_mission(scenario, cell_of(scenario, 1))
+    assert m50.pack == nca.pack  # same layout: 6S2P of the drone
+    # The 21700 pack is heavier (12 x 69 g vs 12 x 45 g), so hovering costs more power.
+    assert m50.pack.mass_kg(m50.cell.budget) > nca.pack.mass_kg(nca.cell.budget)
+    assert m50.mission.energy_wh > nca.mission.energy_wh
+    assert m50.phases is not None and len(m50.phases) == len(m50.mission.segments)
+
+
+def test_same_mass_sizing_picks_parallel_count_per_cell():
+    scenario = scenario_from_dict({**QUAD, "pack_sizing": PackSizing.SAME_MASS})
+    reference = flown_mission(scenario, cell_of(scenario, 0))
+    nca = flown_mission(scenario, cell_of(scenario, 1))
+    reference_kg = reference.pack.mass_kg(reference.cell.budget)
+    per_string_kg = (
+        reference_kg
+        / reference.pack.parallel_count
+        * (nca.cell.budget.mass_kg / reference.cell.budget.mass_kg)
+    )
+    # Hand check: the nearest whole number of NCA strings to the M50 pack's mass.
+    assert nca.pack.parallel_count == round(reference_kg / per_string_kg)
+    assert nca.pack.parallel_count == 3
+
+
+def test_mission_demand_per_kilogram_of_cell():
+    scenario = scenario_from_dict(QUAD)
+    flown = flown_mission(scenario, cell_of(scenario, 0))
+    demand = mission_demand(flown)
+    cells, mass_kg = flown.pack.cell_count, flown.cell.budget.mass_kg
+    assert demand["energy_wh_per_kg"] == pytest.approx(flown.mission.energy_wh / cells / mass_kg)
+    peak = max(s.power_w for s in flown.mission.segments)
+    assert demand["peak_w_per_kg"] == pytest.approx(peak / cells / mass_kg)
+    assert demand["mean_w_per_kg"] < demand["peak_w_per_kg"]
+
+
+def test_uploaded_flight_log_becomes_a_mission_document():
+    log = b"time_s,power_w\n0,100\n60,300\n120,300\n180,100\n"
+    document = mission_document("log.csv", log)
+    scenario = scenario_from_dict({"mission": {"document": document}, "cells": QUAD["cells"]})
+    flown = flown_mission(scenario, cell_of(scenario, 0))
+    # 0-60 s at 100 W, 60-180 s at 300 W (sample-and-hold) = 1.667 + 10 Wh
+    assert flown.mission.energy_wh == pytest.approx(100 * 60 / 3600 + 300 * 120 / 3600, rel=0.01)
+    assert flown.drone is None and flown.pack.cell_count == 12  # 6S2P without a drone
+
+
+@pytest.mark.parametrize(
+    "name, data, message",
+    [
+        ("log.txt", b"x", "a mission is"),
+        ("log.csv", b"time_s,power_w\n0,10\n", "at least 2"),
+        ("plan.toml", b"phases = 3 = 4", "malformed TOML"),
+        ("plan.toml", b'id = "x"\nname = "x"\ndescription = ""\nphases = []\n', "phase"),
+    ],
+)
+def test_bad_mission_uploads_are_one_line_errors(name, data, message):
+    with pytest.raises(InputError, match=message) as error:
+        mission_document(name, data)
+    assert "\n" not in str(error.value)
+
+
+def test_saved_design_reloads_as_the_same_cell():
+    import tomli_w
+
+    choice = CellChoice(preset="lg-m50-21700", overrides={"negative_electrode_thickness_um": 70.0})
+    text = tomli_w.dumps(design_document(choice, "thin anode M50")).encode()
+    reloaded, cell = cell_choice("mine.toml", text)
+    assert cell.name == "thin anode M50"
+    original = resolve_cell(choice)
+    assert cell.design.negative == original.design.negative
+    assert cell.budget.energy_wh == pytest.approx(original.budget.energy_wh)
+    assert reloaded.document["template_of"] == "lg-m50-21700"
+
+
+def test_bad_cell_uploads_are_refused():
+    with pytest.raises(InputError, match="a cell is"):
+        cell_choice("cell.xlsx", b"")
+    with pytest.raises(InputError, match="template_of"):
+        cell_choice("cell.toml", b'template_of = "nope"\n')
+
+
+def test_showcases_load_and_name_both_languages():
+    shows = showcases()
+    assert len(shows) >= 3
+    for show in shows:
+        assert set(show.title) == {"en", "de"} and all(show.title.values())
+        assert scenario_key(show.scenario)
+        for index in range(len(show.scenario.cells)):
+            cell_of(show.scenario, index)
+
+
+def test_scenarios_are_frozen():
+    scenario = scenario_from_dict(QUAD)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        scenario.model = "spm"

@@ -1,0 +1,143 @@
+"""Exports of a comparison: the time series as CSV, the whole view as JSON (reloadable), and
+a self-contained HTML report with the plots and the assumptions. Pure functions, no Streamlit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+import math
+from collections.abc import Sequence
+from importlib.metadata import version
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from sortie.cells.pack import DEFAULT_MASS_OVERHEAD_FRACTION
+from sortie.errors import InputError
+from sortie.models.result import TIMESERIES_COLUMNS
+from sortie.models.settings import DEFAULT_HEAT_TRANSFER_COEFFICIENT_W_PER_M2_K
+from sortie.studies.comparison import CellFlight
+from sortie.studies.scenario import Scenario, scenario_from_dict, scenario_to_dict
+
+EXPORT_FORMAT = "sortie-view/1"
+# A reloaded view is a scenario plus summaries: far below this.
+MAX_VIEW_BYTES = 5_000_000
+
+
+def timeseries_csv(names: Sequence[str], flights: Sequence[CellFlight | None]) -> str:
+    """One table of every cell's time series (long format: a ``cell`` column), units in the
+    column names."""
+    frames = [
+        flight.timeseries.reset_index().assign(cell=name)
+        for name, flight in zip(names, flights, strict=True)
+        if flight is not None
+    ]
+    columns = ["cell", "time_s", *TIMESERIES_COLUMNS]
+    if not frames:
+        return ",".join(columns) + "\n"
+    return pd.concat(frames, ignore_index=True)[columns].to_csv(index=False, float_format="%.6g")
+
+
+def view_json(
+    scenario: Scenario, names: Sequence[str], flights: Sequence[CellFlight | None]
+) -> str:
+    """The scenario (enough to rebuild the view) and each cell's summary (for reading)."""
+    document = {
+        "format": EXPORT_FORMAT,
+        "sortie_version": version("sortie"),
+        "pybamm_version": version("pybamm"),
+        "exported_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "scenario": scenario_to_dict(scenario),
+        "results": [
+            {"cell": name, **(flight.summary if flight else {"error": "no result"})}
+            for name, flight in zip(names, flights, strict=True)
+        ],
+    }
+    return json.dumps(_finite(document), indent=2, allow_nan=False)
+
+
+def _finite(value: Any) -> Any:
+    """NaN and infinities (e.g. no minimum voltage of a run that never started) as null:
+    strict JSON has no NaN."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(v) for v in value]
+    return value
+
+
+def scenario_from_view(data: bytes) -> Scenario:
+    """The scenario of an exported view (:func:`view_json`); one-line errors otherwise."""
+    if len(data) > MAX_VIEW_BYTES:
+        raise InputError(f"view file: {len(data)} bytes is too large (limit {MAX_VIEW_BYTES})")
+    try:
+        document = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise InputError(f"view file: not JSON ({error})") from None
+    if not isinstance(document, dict) or document.get("format") != EXPORT_FORMAT:
+        raise InputError(f"view file: not a Sortie view export (format {EXPORT_FORMAT})")
+    return scenario_from_dict(document.get("scenario"))
+
+
+def assumptions(scenario: Scenario, chemistries: Sequence[Any]) -> list[str]:
+    """The modelling assumptions behind a comparison, as sentences."""
+    found = [
+        f"Electrochemistry: PyBaMM {version('pybamm')} {scenario.model.value.upper()} with a "
+        "lumped thermal model; heat capacity from Sortie's cell mass budget.",
+        "Pack power is shared equally by all series x parallel cells (balanced pack, no "
+        "interconnect losses).",
+        f"Pack mass = cells x (1 + {DEFAULT_MASS_OVERHEAD_FRACTION:g}) for interconnects, BMS, "
+        "wiring and housing.",
+        f"Cooling: natural convection, h = {DEFAULT_HEAT_TRANSFER_COEFFICIENT_W_PER_M2_K:g} "
+        "W/(m² K) on the cell's surface; the run stops at "
+        f"{scenario.max_temperature_c:g} °C.",
+        "Ambient: "
+        + (
+            f"{scenario.ambient_c:g} °C for the whole flight."
+            if scenario.ambient_c is not None
+            else "each phase at the mission's own ambient."
+        ),
+        f"Pack sizing: {scenario.pack_sizing}.",
+        "Flight physics: ISA atmosphere; momentum theory with figure of merit for rotors; drag "
+        "polar for wings; still air.",
+    ]
+    for chemistry in chemistries:
+        found.append(f"{chemistry.name}: {chemistry.reference}")
+        found.extend(f"{chemistry.name}: {w}" for w in chemistry.fidelity.warnings)
+    return found
+
+
+def html_report(
+    title: str,
+    summary_table: pd.DataFrame,
+    figures: Sequence[tuple[str, go.Figure]],
+    notes: Sequence[str],
+) -> str:
+    """One HTML file that opens anywhere offline: plotly.js inlined once, then each figure."""
+    parts = []
+    for number, (heading, figure) in enumerate(figures):
+        plot = figure.to_html(full_html=False, include_plotlyjs=number == 0)
+        parts.append(f"<h2>{html.escape(heading)}</h2>\n{plot}")
+    items = "\n".join(f"<li>{html.escape(note)}</li>" for note in notes)
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>
+<style>
+body {{ font-family: system-ui, sans-serif; margin: 2em auto; max-width: 1200px; }}
+table {{ border-collapse: collapse; }} td, th {{ border: 1px solid #ccc; padding: 4px 10px; }}
+</style></head><body>
+<h1>{html.escape(title)}</h1>
+<p>Sortie {html.escape(version("sortie"))}, {stamp}</p>
+{summary_table.to_html(escape=True, border=0)}
+{"".join(parts)}
+<h2>Assumptions and sources</h2>
+<ul>
+{items}
+</ul>
+</body></html>
+"""

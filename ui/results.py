@@ -1,0 +1,298 @@
+"""Showing a comparison: verdicts as they arrive, key figures side by side, overlaid plots,
+trade-offs (Ragone, ambient sweep) and exports. Used by the compare page and the showroom."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from sortie.studies.comparison import (
+    AMBIENT_SWEEP_C,
+    RAGONE_C_RATES,
+    CellFlight,
+    Outcome,
+    ambient_task,
+    cell_of,
+    fly_task,
+    mission_demand,
+    rating_task,
+)
+from sortie.studies.scenario import Scenario, flown_mission
+from ui import charts, export
+from ui.i18n import language, number, phase_text, reason_text, tr
+
+
+def _minutes(seconds: float) -> str:
+    return f"{number(seconds / 60, 1)} min"
+
+
+def verdict(summary: dict[str, Any]) -> tuple[bool, str]:
+    """(completed, one sentence) in the session's language, built from the summary's fields
+    (not its English message)."""
+    reserve = 100 * summary["reserve_state_of_charge"]
+    landed = 100 * summary["final_state_of_charge"]
+    if summary["mission_completed"]:
+        return True, tr(
+            f"Completed with {landed:.0f} % charge left (reserve {reserve:.0f} %)",
+            f"Mission erfüllt, {landed:.0f} % Ladung übrig (Reserve {reserve:.0f} %)",
+        )
+    reason = summary["termination_reason"]
+    flown = _minutes(summary["endurance_s"])
+    total = _minutes(summary["mission_duration_s"])
+    phase = f"{summary['final_segment']} ({phase_text(summary['final_phase'])})"
+    if reason == "end of profile":
+        return False, tr(
+            f"Flew the whole mission but landed with {landed:.0f} %, below the {reserve:.0f} % "
+            "reserve",
+            f"Mission geflogen, aber mit {landed:.0f} % gelandet, unter der Reserve von "
+            f"{reserve:.0f} %",
+        )
+    return False, tr(
+        f"Stopped: {reason_text(reason)} in phase '{phase}' after {flown} of {total}",
+        f"Abbruch: {reason_text(reason)} in Phase '{phase}' nach {flown} von {total}",
+    )
+
+
+def card(
+    container, name: str, outcome: Outcome, big: bool = False, plain_errors: bool = False
+) -> None:
+    """One cell's verdict with its three most telling figures. ``plain_errors`` hides a
+    failure's details (showroom)."""
+    with container:
+        if not outcome.ok:
+            detail = (
+                tr("No result for this cell.", "Für diese Zelle gibt es kein Ergebnis.")
+                if plain_errors
+                else outcome.error
+            )
+            st.error(f"**{name}**\n\n{detail}", icon=":material/error:")
+            return
+        summary = outcome.value.summary
+        completed, sentence = verdict(summary)
+        text = f"### {name}\n\n{sentence}" if big else f"**{name}**\n\n{sentence}"
+        if completed:
+            st.success(text, icon=":material/check_circle:")
+        else:
+            st.error(text, icon=":material/cancel:")
+        if not completed and not plain_errors and summary["termination_reason"] != "end of profile":
+            st.caption(summary["termination_message"])
+        columns = st.columns(3)
+        columns[0].metric(tr("Endurance", "Flugzeit"), _minutes(summary["endurance_s"]))
+        columns[1].metric(
+            tr("Charge left", "Restladung"), f"{100 * summary['final_state_of_charge']:.0f} %"
+        )
+        columns[2].metric(
+            tr("Peak temperature", "Max. Temperatur"),
+            f"{number(summary['max_cell_temperature_c'], 1)} °C",
+        )
+
+
+def fly_all(
+    scenario: Scenario, names: Sequence[str], big: bool = False, plain_errors: bool = False
+) -> list[Outcome]:
+    """Fly every cell in the shared pool; each verdict card appears as its cell finishes."""
+    tasks = [fly_task(scenario, i) for i in range(len(scenario.cells))]
+    columns = st.columns(min(len(tasks), 3))
+    slots = [columns[i % len(columns)].empty() for i in range(len(tasks))]
+    outcomes: list[Outcome | None] = [None] * len(tasks)
+    cached = [st_runner().cached(task) for task in tasks]
+    progress = None
+    if any(c is None for c in cached):
+        progress = st.progress(
+            0.0,
+            text=tr(
+                "Flying the mission on each cell...", "Die Mission wird mit jeder Zelle geflogen..."
+            ),
+        )
+    for done, (index, outcome) in enumerate(st_runner().as_completed(tasks), start=1):
+        outcomes[index] = outcome
+        card(slots[index].container(), names[index], outcome, big, plain_errors)
+        if progress is not None:
+            progress.progress(
+                done / len(tasks),
+                text=tr(f"{done} of {len(tasks)} cells flown", f"{done} von {len(tasks)} Zellen"),
+            )
+    if progress is not None:
+        progress.empty()
+    return [o for o in outcomes if o is not None]
+
+
+def st_runner():
+    from ui.session import runner
+
+    return runner()
+
+
+def key_figures(names: Sequence[str], outcomes: Sequence[Outcome]) -> pd.DataFrame:
+    """Figures (rows) by cell (columns), units in the row names."""
+    rows: dict[str, dict[str, Any]] = {}
+    for name, outcome in zip(names, outcomes, strict=True):
+        if not outcome.ok:
+            continue
+        s = outcome.value.summary
+        cells = s["series_count"] * s["parallel_count"]
+        per_cell_wh = s["energy_delivered_wh"] / cells
+        rows[name] = {
+            tr("Pack", "Akku"): f"{s['series_count']}S{s['parallel_count']}P",
+            tr("Pack mass [kg]", "Akkumasse [kg]"): round(s["pack_mass_kg"], 2),
+            tr("Endurance [min]", "Flugzeit [min]"): round(s["endurance_s"] / 60, 1),
+            tr("Charge left at landing [%]", "Restladung bei Landung [%]"): round(
+                100 * s["final_state_of_charge"], 1
+            ),
+            tr("Energy delivered [Wh]", "Abgegebene Energie [Wh]"): round(
+                s["energy_delivered_wh"], 1
+            ),
+            tr("Wh/kg on this mission", "Wh/kg auf dieser Mission"): round(
+                s["mission_gravimetric_energy_density_wh_per_kg"], 0
+            ),
+            tr("Wh/L on this mission", "Wh/L auf dieser Mission"): round(
+                per_cell_wh / (s["volume_ml"] / 1000), 0
+            ),
+            tr("Rated Wh/kg (cell)", "Nenn-Wh/kg (Zelle)"): round(
+                s["gravimetric_energy_density_wh_per_kg"], 0
+            ),
+            tr("Rated Wh/L (cell)", "Nenn-Wh/L (Zelle)"): round(
+                s["volumetric_energy_density_wh_per_l"], 0
+            ),
+            tr("Minimum cell voltage [V]", "Min. Zellspannung [V]"): _rounded(
+                s["min_cell_voltage_v"], 3
+            ),
+            tr("Peak cell temperature [°C]", "Max. Zelltemperatur [°C]"): _rounded(
+                s["max_cell_temperature_c"], 1
+            ),
+            tr("Hardest phase", "Schwerste Phase"): s["hardest_segment"],
+        }
+    return pd.DataFrame(rows)
+
+
+def _rounded(value: float, digits: int) -> float | None:
+    return None if value is None or math.isnan(value) else round(value, digits)
+
+
+def comparison(
+    scenario: Scenario, names: Sequence[str], outcomes: Sequence[Outcome]
+) -> list[tuple[str, Any]]:
+    """Key figures, overlaid plots and warnings; returns the figures (for the report)."""
+    flights = [(n, o.value) for n, o in zip(names, outcomes, strict=True) if o.ok]
+    table = key_figures(names, outcomes)
+    if not table.empty:
+        st.dataframe(table.astype(str), width="stretch")
+    if not flights:
+        return []
+    reserve = flights[0][1].summary["reserve_state_of_charge"]
+    figure = charts.comparison_figure(
+        [(n, f.timeseries) for n, f in flights], scenario.max_temperature_c, language(), reserve
+    )
+    st.plotly_chart(figure, width="stretch")
+    warnings = sorted({w for _, f in flights for w in f.summary["warnings"]})
+    if warnings:
+        with st.expander(
+            tr(f"Model caveats ({len(warnings)})", f"Modellhinweise ({len(warnings)})")
+        ):
+            for warning in warnings:
+                st.warning(warning)
+    return [(tr("Mission on each cell", "Mission mit jeder Zelle"), figure)]
+
+
+def _run_with_progress(tasks: list, text: str) -> list[Outcome]:
+    outcomes: list[Outcome | None] = [None] * len(tasks)
+    bar = st.progress(0.0, text=text)
+    for done, (index, outcome) in enumerate(st_runner().as_completed(tasks), start=1):
+        outcomes[index] = outcome
+        bar.progress(done / len(tasks), text=f"{text} {done}/{len(tasks)}")
+    bar.empty()
+    return [o for o in outcomes if o is not None]
+
+
+def ragone(scenario: Scenario, names: Sequence[str]):
+    """Ragone curves of the cells with each cell's mission demand; None when none ran."""
+    tasks = [
+        rating_task(scenario, i, rate)
+        for i in range(len(scenario.cells))
+        for rate in RAGONE_C_RATES
+    ]
+    outcomes = _run_with_progress(tasks, tr("Rating the cells...", "Zellen werden vermessen..."))
+    points = pd.DataFrame([o.value for o in outcomes if o.ok])
+    for o in outcomes:
+        if not o.ok:
+            st.warning(o.error)
+    demand = [
+        mission_demand(flown_mission(scenario, cell_of(scenario, i)))
+        for i in range(len(scenario.cells))
+    ]
+    if points.empty:
+        return None
+    return charts.ragone_figure(points, demand, names, language())
+
+
+def ambient_sweep(scenario: Scenario, names: Sequence[str]):
+    """Endurance against ambient temperature for each cell; None when none ran."""
+    tasks = [
+        ambient_task(scenario, i, ambient)
+        for i in range(len(scenario.cells))
+        for ambient in AMBIENT_SWEEP_C
+    ]
+    outcomes = _run_with_progress(
+        tasks, tr("Flying from -30 to +50 °C...", "Flüge von -30 bis +50 °C...")
+    )
+    rows = pd.DataFrame([o.value for o in outcomes if o.ok])
+    if rows.empty:
+        return None
+    measure = "station" if (rows["measure"] == "station").any() else "profile"
+    return charts.ambient_figure(rows, names, measure, language())
+
+
+def flights_of(outcomes: Sequence[Outcome]) -> list[CellFlight | None]:
+    return [o.value if o.ok else None for o in outcomes]
+
+
+def exports(
+    scenario: Scenario,
+    names: Sequence[str],
+    outcomes: Sequence[Outcome],
+    figures: list[tuple[str, Any]],
+) -> None:
+    """Download buttons: CSV, JSON view, HTML report. Files are made when clicked (the
+    report inlines plotly.js, ~4 MB), from values taken now: the callables run off the script
+    thread and must not touch the session."""
+    flights = flights_of(outcomes)
+    chemistries = {}
+    for i in range(len(scenario.cells)):
+        chemistry = cell_of(scenario, i).chemistry
+        chemistries[chemistry.id] = chemistry
+    table = key_figures(names, outcomes)
+    notes = export.assumptions(scenario, list(chemistries.values()))
+    title = "Sortie: " + next((f.summary["mission_name"] for f in flights if f), "")
+    figures = list(figures)
+    columns = st.columns(3)
+    columns[0].download_button(
+        tr("Time series (CSV)", "Zeitreihen (CSV)"),
+        lambda: export.timeseries_csv(names, flights),
+        file_name="sortie-timeseries.csv",
+        mime="text/csv",
+        icon=":material/table:",
+        key="download_csv",
+        on_click="ignore",
+    )
+    columns[1].download_button(
+        tr("View (JSON, reloadable)", "Ansicht (JSON, ladbar)"),
+        lambda: export.view_json(scenario, names, flights),
+        file_name="sortie-view.json",
+        mime="application/json",
+        icon=":material/data_object:",
+        key="download_json",
+        on_click="ignore",
+    )
+    columns[2].download_button(
+        tr("Report (HTML)", "Bericht (HTML)"),
+        lambda: export.html_report(title, table, figures, notes),
+        file_name="sortie-report.html",
+        mime="text/html",
+        icon=":material/description:",
+        key="download_html",
+        on_click="ignore",
+    )
