@@ -7,6 +7,7 @@ os.environ.setdefault("PYBAMM_DISABLE_TELEMETRY", "true")
 import streamlit as st
 
 from ui import catalogue_page, cell_page, compare_page, showroom_page
+from ui.guard import guarded
 from ui.i18n import language_switch, tr
 from ui.session import keep_inputs
 
@@ -16,7 +17,10 @@ def main() -> None:
     language_switch()
     keep_inputs()
     showroom = st.Page(
-        showroom_page.render, title="Showroom", icon=":material/slideshow:", url_path="showroom"
+        guarded(showroom_page.render),
+        title="Showroom",
+        icon=":material/slideshow:",
+        url_path="showroom",
     )
     if st.query_params.get("mode") == "showroom":
         # Kiosk: the showroom alone, nothing to edit.
@@ -25,20 +29,20 @@ def main() -> None:
         st.navigation(
             [
                 st.Page(
-                    compare_page.render,
+                    guarded(compare_page.render),
                     title=tr("Compare cells", "Zellen vergleichen"),
                     icon=":material/flight:",
                     url_path="compare",
                     default=True,
                 ),
                 st.Page(
-                    cell_page.render,
+                    guarded(cell_page.render),
                     title=tr("Cell designer", "Zelldesigner"),
                     icon=":material/tune:",
                     url_path="cell",
                 ),
                 st.Page(
-                    catalogue_page.render,
+                    guarded(catalogue_page.render),
                     title=tr("Cells and presets", "Zellen und Vorlagen"),
                     icon=":material/battery_full:",
                     url_path="catalogue",

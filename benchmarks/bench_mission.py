@@ -24,33 +24,12 @@ from pathlib import Path
 RESULTS = Path(__file__).parent / "results"
 
 
-def _plain_pybamm_run(model_name: str, mission, cell, pack) -> float:
-    """What a user writes without Sortie's cache: build and solve a new Simulation."""
-    import pybamm
-    from plain_pybamm import piecewise_power, solve_new_simulation
-
-    start = time.perf_counter()
-    values = pybamm.ParameterValues(cell.chemistry.parameter_set)
-    values.update(cell.chemistry.parameter_supplement, check_already_exists=False)
-    values.update(
-        {
-            "Power function [W]": piecewise_power(
-                mission.start_times_s, [s.power_w / pack.cell_count for s in mission.segments]
-            ),
-            "Ambient temperature [K]": 273.15 + mission.segments[0].ambient_c,
-            "Initial temperature [K]": 273.15 + mission.segments[0].ambient_c,
-            "Cell heat capacity [J.K-1.m-3]": cell.heat_capacity_j_per_k / cell.budget.volume_m3,
-        },
-        check_already_exists=False,
-    )
-    solve_new_simulation(model_name, values, mission.duration_s)
-    return time.perf_counter() - start
-
-
 def worker(
     model_name: str, mission_id: str, cell_id: str | None, repeats: int, process_start: float
 ) -> dict:
     import_start = time.perf_counter()
+    from plain_pybamm import plain_mission_run
+
     from sortie.cells.pack import Pack
     from sortie.models import electrochemistry  # imports PyBaMM
     from sortie.models.chain import simulate_mission
@@ -80,7 +59,7 @@ def worker(
     assert electrochemistry.built_model_count() == 1
 
     plain = [
-        _plain_pybamm_run(model_name, mission, cell, pack) for _ in range(max(2, repeats // 2))
+        plain_mission_run(model_name, mission, cell, pack) for _ in range(max(2, repeats // 2))
     ]
     return {
         "model": model_name,

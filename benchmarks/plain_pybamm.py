@@ -34,3 +34,26 @@ def solve_new_simulation(model_name: str, values: pybamm.ParameterValues, durati
         model, parameter_values=values, solver=pybamm.IDAKLUSolver(rtol=1e-4, atol=1e-6)
     )
     return simulation.solve([0, duration_s], t_interp=np.linspace(0, duration_s, 600))
+
+
+def plain_mission_run(model_name: str, mission, cell, pack) -> float:
+    """What a user writes without Sortie's cache: build and solve a new Simulation for one
+    cell of ``pack`` flying ``mission``. Returns the wall time [s]."""
+    import time
+
+    start = time.perf_counter()
+    values = pybamm.ParameterValues(cell.chemistry.parameter_set)
+    values.update(cell.chemistry.parameter_supplement, check_already_exists=False)
+    values.update(
+        {
+            "Power function [W]": piecewise_power(
+                mission.start_times_s, [s.power_w / pack.cell_count for s in mission.segments]
+            ),
+            "Ambient temperature [K]": 273.15 + mission.segments[0].ambient_c,
+            "Initial temperature [K]": 273.15 + mission.segments[0].ambient_c,
+            "Cell heat capacity [J.K-1.m-3]": cell.heat_capacity_j_per_k / cell.budget.volume_m3,
+        },
+        check_already_exists=False,
+    )
+    solve_new_simulation(model_name, values, mission.duration_s)
+    return time.perf_counter() - start

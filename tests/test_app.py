@@ -168,3 +168,19 @@ def test_showroom_page_shows_a_winner_without_details():
     assert any("Best:" in s.value or "No cell" in s.value for s in [*at.success, *at.warning])
     assert not at.caption  # no termination details in the showroom
     assert not at.sidebar.get("nav")  # kiosk: no page list
+
+
+def _failing_page():
+    from ui.guard import guarded
+
+    def render():
+        raise KeyError("a bug")
+
+    guarded(render)()
+
+
+def test_an_unexpected_failure_is_one_plain_sentence():
+    at = AppTest.from_function(_failing_page, default_timeout=TIMEOUT_S).run()
+    assert not at.exception
+    assert len(at.error) == 1 and "Something went wrong" in at.error[0].value
+    assert "KeyError" not in at.error[0].value

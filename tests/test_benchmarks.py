@@ -16,8 +16,9 @@ ROOT = Path(__file__).resolve().parents[1]
     [
         ["benchmarks/bench_mission.py", "--repeats", "1", "--models", "spme"],
         ["benchmarks/bench_design.py", "--designs", "2", "--model", "spme"],
+        ["benchmarks/bench_explorer.py", "--repeats", "1"],
     ],
-    ids=["mission", "design"],
+    ids=["mission", "design", "explorer"],
 )
 def test_benchmark_runs(args):
     done = subprocess.run(

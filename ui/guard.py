@@ -1,0 +1,37 @@
+"""The last line of defence: a page that fails unexpectedly shows one plain sentence and logs
+the traceback for the developers, never a stack trace in the browser."""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Callable
+
+import streamlit as st
+
+from ui.i18n import tr
+
+LOG = logging.getLogger("sortie.ui")
+
+
+def guarded(render: Callable[[], None]) -> Callable[[], None]:
+    """``render`` with any exception turned into a message. (Streamlit's own rerun and stop
+    signals are BaseExceptions and pass through.)"""
+
+    @functools.wraps(render)
+    def page() -> None:
+        try:
+            render()
+        except Exception:
+            LOG.exception("page %s failed", render.__module__)
+            st.error(
+                tr(
+                    "Something went wrong here; the details are in the server log. Please try "
+                    "other inputs or reload the page.",
+                    "Hier ist etwas schiefgegangen; die Details stehen im Server-Log. Bitte "
+                    "andere Eingaben versuchen oder die Seite neu laden.",
+                ),
+                icon=":material/error:",
+            )
+
+    return page
