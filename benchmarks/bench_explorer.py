@@ -26,7 +26,7 @@ DEFAULT = {
     "cells": [
         {"preset": "lg-m50-21700"},
         {"preset": "nca-18650-power"},
-        {"preset": "sodium-ion-18650"},
+        {"preset": "nmc811-high-power-21700"},
     ],
 }
 

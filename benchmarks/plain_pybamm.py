@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pybamm
 
+from sortie.models.settings import SimulationSettings
+
 
 def piecewise_power(start_times_s, powers_w):
     """P(t) as PyBaMM expression: p0 + sum((p_i - p_{i-1}) (t >= t_i)) with constant times."""
@@ -52,6 +54,13 @@ def plain_mission_run(model_name: str, mission, cell, pack) -> float:
             "Ambient temperature [K]": 273.15 + mission.segments[0].ambient_c,
             "Initial temperature [K]": 273.15 + mission.segments[0].ambient_c,
             "Cell heat capacity [J.K-1.m-3]": cell.heat_capacity_j_per_k / cell.budget.volume_m3,
+            # Not every parameter set carries the can's size (Chayambuka2022 does not); the
+            # lumped thermal model needs it, so give the cell's own, as Sortie does.
+            "Cell volume [m3]": cell.budget.volume_m3,
+            "Cell cooling surface area [m2]": cell.design.format.surface_area_m2,
+            "Total heat transfer coefficient [W.m-2.K-1]": (
+                SimulationSettings().heat_transfer_coefficient_w_per_m2_k
+            ),
         },
         check_already_exists=False,
     )

@@ -2,7 +2,9 @@
 comparison's three kinds of work."""
 
 import concurrent.futures as cf
+import sys
 import threading
+import types
 
 import pytest
 
@@ -28,9 +30,20 @@ QUAD_SPME = scenario_from_dict(
 
 @pytest.fixture(scope="module")
 def pool_runner(tmp_path_factory):
+    """A pool started while ``__main__`` is a script that must not run again in a worker, as
+    under Streamlit (the page script) or after an ``AppTest`` (its generated script)."""
+    script = tmp_path_factory.mktemp("main") / "page.py"
+    script.write_text("raise RuntimeError('a worker re-ran the caller\'s __main__')\n")
+    hostile = types.ModuleType("__main__")
+    hostile.__file__ = str(script)
+    saved = sys.modules["__main__"]
+    sys.modules["__main__"] = hostile
     runner = Runner(cache=ResultCache(tmp_path_factory.mktemp("cache")), workers=2)
-    yield runner
-    runner.shutdown()
+    try:
+        yield runner
+    finally:
+        runner.shutdown()
+        sys.modules["__main__"] = saved
 
 
 def test_process_pool_gives_the_same_verdicts_as_flying_here(pool_runner):

@@ -15,6 +15,7 @@ from ui import session
 from ui.charts import breakdown_figure
 from ui.i18n import language, tr
 
+DEFAULT_CELL = "lg-m50-21700"
 # (alias, English label, German label, step) of the fields shown in the design panel.
 FIELDS = (
     ("positive_electrode_thickness_um", "Positive coating [µm]", "Kathodenschicht [µm]", 1.0),
@@ -57,6 +58,7 @@ def render() -> None:
         tr("Start from", "Ausgangszelle"),
         list(cells),
         format_func=lambda i: cells[i].name,
+        index=list(cells).index(DEFAULT_CELL) if DEFAULT_CELL in cells else 0,
         key="design-cell",
     )
     base = load_cell(cell_id)
@@ -90,21 +92,42 @@ def render() -> None:
         except (SortieError, CapacityMatchError) as error:
             st.error(str(error))
             return
-        budget = cell.budget
-        row = st.columns(3)
-        row[0].metric(tr("Capacity", "Kapazität"), f"{budget.capacity_ah:.2f} Ah")
-        row[1].metric(tr("Energy", "Energie"), f"{budget.energy_wh:.1f} Wh")
-        row[2].metric(tr("N/P ratio", "N/P-Verhältnis"), f"{budget.np_ratio:.2f}")
-        row = st.columns(3)
-        row[0].metric(tr("Mass", "Masse"), f"{budget.mass_g:.1f} g")
-        row[1].metric(
-            tr("Gravimetric", "Gravimetrisch"),
-            f"{budget.gravimetric_energy_density_wh_per_kg:.0f} Wh/kg",
+        budget, reference = cell.budget, base.budget
+        # (label, unit, format, value of this design, value of the preset it started from)
+        figures = (
+            (tr("Capacity", "Kapazität"), "Ah", ".2f", budget.capacity_ah, reference.capacity_ah),
+            (tr("Energy", "Energie"), "Wh", ".1f", budget.energy_wh, reference.energy_wh),
+            (tr("N/P ratio", "N/P-Verhältnis"), "", ".2f", budget.np_ratio, reference.np_ratio),
+            (tr("Mass", "Masse"), "g", ".1f", budget.mass_g, reference.mass_g),
+            (
+                tr("Gravimetric", "Gravimetrisch"),
+                "Wh/kg",
+                ".0f",
+                budget.gravimetric_energy_density_wh_per_kg,
+                reference.gravimetric_energy_density_wh_per_kg,
+            ),
+            (
+                tr("Volumetric", "Volumetrisch"),
+                "Wh/L",
+                ".0f",
+                budget.volumetric_energy_density_wh_per_l,
+                reference.volumetric_energy_density_wh_per_l,
+            ),
         )
-        row[2].metric(
-            tr("Volumetric", "Volumetrisch"),
-            f"{budget.volumetric_energy_density_wh_per_l:.0f} Wh/L",
-        )
+        for start in (0, 3):
+            row = st.columns(3)
+            for column, (label, unit, spec, value, before) in zip(
+                row, figures[start : start + 3], strict=True
+            ):
+                change = value - before
+                column.metric(
+                    label,
+                    f"{value:{spec}} {unit}".strip(),
+                    delta=f"{change:+{spec}} {unit}".strip()
+                    if f"{change:{spec}}" not in (f"{0:{spec}}", f"{-0.0:{spec}}")
+                    else None,
+                    delta_color="off" if label == tr("Mass", "Masse") else "normal",
+                )
         design = cell.design
         geometry = f"Electrode area {budget.electrode_area_m2:.4f} m²"
         if design.jelly_roll_length_m:

@@ -21,8 +21,10 @@ import logging
 import multiprocessing
 import os
 import pickle
+import sys
 import tempfile
 import threading
+import types
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
 from enum import IntEnum
@@ -36,6 +38,33 @@ LOG = logging.getLogger(__name__)
 MEMORY_ENTRIES = 512
 CACHE_DIR_VARIABLE = "SORTIE_CACHE_DIR"
 WORKERS_VARIABLE = "SORTIE_WORKERS"
+
+
+_MAIN_LOCK = threading.Lock()
+
+
+class _WorkerProcess(multiprocessing.context.SpawnProcess):
+    """A spawned process that does not re-run the parent's ``__main__`` script.
+
+    Spawn re-executes whatever ``sys.modules["__main__"]`` names in each child. Under
+    Streamlit that is the page script (Streamlit swaps it in while a script runs, and an
+    ``AppTest`` leaves its own generated script there), which would run the UI in a worker or
+    fail there. Workers only run Sortie functions, so they need no ``__main__`` at all.
+    """
+
+    @staticmethod
+    def _Popen(process_obj):
+        with _MAIN_LOCK:
+            main = sys.modules["__main__"]
+            sys.modules["__main__"] = types.ModuleType("__main__")
+            try:
+                return multiprocessing.context.SpawnProcess._Popen(process_obj)
+            finally:
+                sys.modules["__main__"] = main
+
+
+class _WorkerContext(multiprocessing.context.SpawnContext):
+    Process = _WorkerProcess
 
 
 @functools.cache
@@ -170,7 +199,7 @@ class Runner:
             self._executor = cf.ProcessPoolExecutor(
                 max_workers=self._workers,
                 # Not fork: the Streamlit server is multi-threaded.
-                mp_context=multiprocessing.get_context("spawn"),
+                mp_context=_WorkerContext(),
                 initializer=_warm_worker,
                 initargs=(self._warm_tasks,),
             )
