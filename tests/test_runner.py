@@ -33,7 +33,7 @@ def pool_runner(tmp_path_factory):
     """A pool started while ``__main__`` is a script that must not run again in a worker, as
     under Streamlit (the page script) or after an ``AppTest`` (its generated script)."""
     script = tmp_path_factory.mktemp("main") / "page.py"
-    script.write_text("raise RuntimeError('a worker re-ran the caller\'s __main__')\n")
+    script.write_text("raise RuntimeError('a worker re-ran the caller's __main__')\n")
     hostile = types.ModuleType("__main__")
     hostile.__file__ = str(script)
     saved = sys.modules["__main__"]
