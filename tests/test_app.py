@@ -1,6 +1,7 @@
 """Every page through Streamlit's AppTest, on the real engine and the real worker pool
 (short solves: SPM/SPMe where the verdict is not thermal)."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -37,7 +38,9 @@ def test_compare_page_renders_and_compares_three_cells():
     found = verdicts(at)
     assert any("LG M50" in v and "Completed with" in v for v in found), found
     assert any("NCA 18650" in v and "Stopped: voltage cut-off" in v for v in found), found
-    assert any(m.label == "Endurance" for m in at.metric)
+    # Each card's figures: minutes, charge left, peak temperature.
+    figures = re.compile(r"\*\*[\d.]+ min · \d+ % · [\d.]+ °C\*\*.*", re.S)
+    assert sum(bool(figures.fullmatch(m.value)) for m in at.markdown) == 3
     assert len(at.get("plotly_chart")) >= 2  # power profile and the overlaid results
     assert at.query_params["mission"] in ("quad-isr-loiter", ["quad-isr-loiter"])
     assert at.query_params["cell"] == ["lg-m50-21700", "nca-18650-power", "sodium-ion-18650"]

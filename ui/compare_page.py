@@ -338,6 +338,7 @@ def _cells_input() -> list[dict[str, Any]]:
         format_func=labels.get,
         max_selections=MAX_CELLS,
         key="cells",
+        wrap=True,  # long cell names: every chosen cell stays visible
     )
     with st.expander(
         tr(

@@ -36,6 +36,11 @@ def verdict(summary: dict[str, Any]) -> tuple[bool, str]:
     reserve = 100 * summary["reserve_state_of_charge"]
     landed = 100 * summary["final_state_of_charge"]
     if summary["mission_completed"]:
+        if reserve == 0:
+            return True, tr(
+                f"Completed with {landed:.0f} % charge left (no reserve required)",
+                f"Mission erfüllt, {landed:.0f} % Ladung übrig (keine Reserve verlangt)",
+            )
         return True, tr(
             f"Completed with {landed:.0f} % charge left (reserve {reserve:.0f} %)",
             f"Mission erfüllt, {landed:.0f} % Ladung übrig (Reserve {reserve:.0f} %)",
@@ -80,15 +85,20 @@ def card(
             st.error(text, icon=":material/cancel:")
         if not completed and not plain_errors and summary["termination_reason"] != "end of profile":
             st.caption(summary["termination_message"])
-        columns = st.columns(3)
-        columns[0].metric(tr("Endurance", "Flugzeit"), _minutes(summary["endurance_s"]))
-        columns[1].metric(
-            tr("Charge left", "Restladung"), f"{100 * summary['final_state_of_charge']:.0f} %"
+        # One line of figures: three st.metric columns do not fit a card's width.
+        figures = (
+            f"{_minutes(summary['endurance_s'])} · "
+            f"{100 * summary['final_state_of_charge']:.0f} % · "
+            f"{number(summary['max_cell_temperature_c'], 1)} °C"
         )
-        columns[2].metric(
-            tr("Peak temperature", "Max. Temperatur"),
-            f"{number(summary['max_cell_temperature_c'], 1)} °C",
+        legend = tr(
+            "flight time · charge left · peak temperature",
+            "Flugzeit · Restladung · max. Temperatur",
         )
+        if big:
+            st.markdown(f"#### {figures}\n\n{legend}")
+        else:
+            st.markdown(f"**{figures}**  \n:gray[{legend}]")
 
 
 def fly_all(
@@ -96,7 +106,8 @@ def fly_all(
 ) -> list[Outcome]:
     """Fly every cell in the shared pool; each verdict card appears as its cell finishes."""
     tasks = [fly_task(scenario, i) for i in range(len(scenario.cells))]
-    columns = st.columns(min(len(tasks), 3))
+    # Rows of up to three cards; four cells as two by two.
+    columns = st.columns(min(len(tasks), 3) if len(tasks) != 4 else 2)
     slots = [columns[i % len(columns)].empty() for i in range(len(tasks))]
     outcomes: list[Outcome | None] = [None] * len(tasks)
     cached = [st_runner().cached(task) for task in tasks]

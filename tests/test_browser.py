@@ -1,0 +1,310 @@
+"""The explorer in a real browser: Debian's Chromium, driven by Playwright, against
+``streamlit run app.py`` on a loopback port with its own worker pool and an empty cache.
+
+Skips only where Chromium or Playwright is missing, and never under CI (``make test``
+installs Chromium where it can, so there the test runs). ``SORTIE_SCREENSHOTS=1`` also writes
+the README's screenshots into ``docs/``. The click-to-first-verdict times it measures are
+printed and written to ``benchmarks/results/browser_first_verdict.txt``: a measurement, not
+an assertion.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
+
+ROOT = Path(__file__).resolve().parents[1]
+DOCS = ROOT / "docs"
+RESULTS = ROOT / "benchmarks" / "results"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+# As the machine notes advise: no background traffic into a closed network, no sandbox as root.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+CSV_COLUMNS = [
+    "cell",
+    "time_s",
+    "segment",
+    "phase",
+    "pack_power_w",
+    "cell_power_w",
+    "cell_voltage_v",
+    "pack_voltage_v",
+    "cell_current_a",
+    "pack_current_a",
+    "cell_temperature_c",
+    "ambient_temperature_c",
+    "state_of_charge",
+]
+MISSION = "FPV strike sprint"
+CELLS = ["LG M50 21700 (NMC811, ORegan2022)", "NCA 18650 power cell (NCA_Kim2011)"]
+SLOW_S = 240_000  # ms; a cold pool on a busy 2-core CI machine builds DFN models for minutes
+VERDICT = '[data-testid="stAlertContentSuccess"], [data-testid="stAlertContentError"]'
+
+
+def _playwright():
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        sync_playwright = None
+    missing = [
+        what
+        for what, ok in (("Chromium", Path(CHROMIUM).exists()), ("Playwright", sync_playwright))
+        if not ok
+    ]
+    if missing:
+        message = f"{' and '.join(missing)} not installed (make test installs them)"
+        if os.environ.get("CI"):
+            pytest.fail(f"CI must run the browser test: {message}")
+        pytest.skip(message)
+    return sync_playwright
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory):
+    _playwright()
+    port = _free_port()
+    log = tmp_path_factory.mktemp("server") / "streamlit.log"
+    env = {
+        **os.environ,
+        "SORTIE_CACHE_DIR": str(tmp_path_factory.mktemp("cache")),
+        "SORTIE_PRECOMPUTE_SHOWROOM": "0",
+        "SORTIE_WORKERS": "2",
+        "PYBAMM_DISABLE_TELEMETRY": "true",
+    }
+    with log.open("w") as output:
+        server = subprocess.Popen(
+            [
+                *(sys.executable, "-m", "streamlit", "run", "app.py"),
+                *("--server.address", "127.0.0.1", "--server.port", str(port)),
+                *("--server.headless", "true", "--browser.gatherUsageStats", "false"),
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as reply:
+                    if reply.read() == b"ok":
+                        break
+            except OSError:
+                pass
+            if server.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"the app did not start:\n{log.read_text()[-3000:]}")
+            time.sleep(0.5)
+        yield url
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+    # Whatever the pages did, the server must not have printed a traceback.
+    assert "Traceback" not in log.read_text(), log.read_text()[-3000:]
+
+
+@pytest.fixture(scope="module")
+def browser(app_url):
+    sync_playwright = _playwright()
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+def _open(browser, url: str, heading: str = "Compare cells on a mission"):
+    context = browser.new_context(viewport={"width": 1600, "height": 1000}, accept_downloads=True)
+    page = context.new_page()
+    page.goto(url)
+    page.get_by_role("heading", name=heading).wait_for(timeout=60_000)
+    return page
+
+
+def _settle(page) -> None:
+    """Wait until Streamlit has finished the rerun a widget change started."""
+    page.wait_for_timeout(300)
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=SLOW_S
+    )
+
+
+def _choose(page, label: str, option: str) -> None:
+    page.get_by_role("combobox", name=label).click()
+    page.get_by_role("option", name=option, exact=True).click()
+    _settle(page)
+
+
+def _choose_cells(page, names: list[str]) -> None:
+    box = page.get_by_test_id("stMultiSelect")
+    box.get_by_role("button", name=re.compile("clear all", re.I)).click()
+    _settle(page)
+    for name in names:
+        page.get_by_role("combobox", name=re.compile("^Cells to compare")).click()
+        page.get_by_role("option", name=name, exact=True).click()
+        _settle(page)
+    page.keyboard.press("Escape")
+
+
+def _verdicts(page, count: int, timeout_ms: int = SLOW_S) -> list[str]:
+    page.wait_for_function(
+        f"n => document.querySelectorAll('{VERDICT}').length >= n", arg=count, timeout=timeout_ms
+    )
+    return page.locator(VERDICT).all_inner_texts()
+
+
+def _first_verdict_after_click(page) -> float:
+    """Seconds from pressing Compare to the first verdict card on screen (none before)."""
+    assert page.locator(VERDICT).count() == 0
+    page.get_by_role("button", name="Compare").click()
+    start = time.perf_counter()
+    page.locator(VERDICT).first.wait_for(timeout=SLOW_S)
+    return time.perf_counter() - start
+
+
+def _screenshot(page, name: str) -> None:
+    """The top of the page, on a tall window (Streamlit scrolls inside its own container,
+    so a full-page shot would show the viewport only)."""
+    if os.environ.get("SORTIE_SCREENSHOTS") != "1":
+        return
+    DOCS.mkdir(exist_ok=True)
+    size = page.viewport_size
+    page.set_viewport_size({"width": 1600, "height": 1500})
+    page.evaluate("() => document.querySelectorAll('*').forEach(e => { e.scrollTop = 0 })")
+    page.wait_for_timeout(1500)  # let plotly redraw at the new size
+    page.screenshot(path=DOCS / name)
+    page.set_viewport_size(size)
+
+
+def test_compare_two_cells_download_share_and_switch_language(browser, app_url, tmp_path):
+    page = _open(browser, app_url)
+    _choose(page, "Mission", MISSION)
+    _choose_cells(page, CELLS)
+    page.get_by_role("button", name="Compare").click()
+
+    verdicts = _verdicts(page, 2)
+    assert len(verdicts) == 2
+    for name, text in zip(CELLS, verdicts, strict=True):
+        assert name in text
+        assert re.search(r"Completed with \d+ % charge left|Stopped: |Flew the whole", text), text
+    plots = page.locator(".js-plotly-plot")
+    plots.nth(1).wait_for(timeout=60_000)  # the power profile and the comparison
+    assert "Cell voltage [V]" in page.locator(".js-plotly-plot").nth(1).inner_text()
+    _screenshot(page, "compare.png")
+
+    # The CSV: one long table, every cell's rows, the documented columns.
+    with page.expect_download() as pending:
+        page.get_by_role("button", name="Time series (CSV)").click()
+    rows = list(csv.DictReader(io.StringIO(Path(pending.value.path()).read_text())))
+    assert list(rows[0]) == CSV_COLUMNS
+    assert {row["cell"] for row in rows} == set(CELLS)
+    assert all(float(row["time_s"]) >= 0 for row in rows)
+
+    # The HTML report is one self-contained file with the plots in it.
+    with page.expect_download() as pending:
+        page.get_by_role("button", name="Report (HTML)").click()
+    report = Path(pending.value.path()).read_text()
+    assert report.startswith("<!DOCTYPE html>") or report.lstrip().lower().startswith("<html")
+    assert "plotly" in report and MISSION in report
+
+    # The URL names the view: opened elsewhere, it shows the same selection and results.
+    shared_url = page.url
+    assert "mission=fpv-strike-sprint" in shared_url
+    assert "cell=lg-m50-21700" in shared_url and "cell=nca-18650-power" in shared_url
+    other = _open(browser, shared_url)
+    assert other.get_by_role("combobox", name="Mission").input_value() == MISSION
+    chips = other.get_by_test_id("stMultiSelect").inner_text()
+    for name in CELLS:
+        assert name in chips
+    assert "Sodium" not in chips
+    assert [t.split("\n")[0] for t in _verdicts(other, 2)] == [t.split("\n")[0] for t in verdicts]
+    other.context.close()
+
+    # Deutsch: the whole page, and the URL keeps it.
+    page.get_by_text("Deutsch", exact=True).click()
+    page.get_by_role("heading", name="Zellen auf einer Mission vergleichen").wait_for()
+    assert page.get_by_role("button", name="Vergleichen").is_visible()
+    assert "lang=de" in page.url
+    assert re.search(r"Mission erfüllt|Abbruch: |Mission geflogen", _verdicts(page, 2)[0])
+    _screenshot(page, "german.png")
+    page.context.close()
+
+
+def test_two_sessions_at_once_both_get_their_results(browser, app_url):
+    first = _open(browser, f"{app_url}/?mission=quad-isr-loiter&cell=lg-m50-21700&ambient=0")
+    second = _open(browser, f"{app_url}/?mission=quad-isr-loiter&cell=nca-18650-power&ambient=0")
+    # Both shared links start their comparisons at once; neither waits for the other.
+    one = _verdicts(first, 1)
+    two = _verdicts(second, 1)
+    assert "LG M50" in one[0] and "NCA 18650" in two[0]
+    first.context.close()
+    second.context.close()
+
+
+def test_first_verdict_of_a_three_cell_comparison(browser, app_url):
+    """Measured, not asserted: the issue asks for about 3 s with a warm pool. Each round is a
+    new session on the default view (three preset cells) with another payload, so nothing is
+    cached but the workers have built these models."""
+    times = {}
+    for label, payload_kg in (("first", "0.3"), ("warm", "0.35"), ("warm again", "0.4")):
+        page = _open(browser, app_url)
+        payload = page.get_by_label("Payload [kg]")
+        payload.fill(payload_kg)
+        payload.press("Enter")
+        _settle(page)
+        times[label] = _first_verdict_after_click(page)
+        assert len(_verdicts(page, 3)) == 3
+        page.context.close()
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    lines = [f"{label}: {seconds:.2f} s" for label, seconds in times.items()]
+    (RESULTS / "browser_first_verdict.txt").write_text(
+        "click to first verdict, three preset cells, DFN, quad ISR loiter\n"
+        + "\n".join(lines)
+        + "\n"
+    )
+    print("\n".join(lines))
+
+
+def test_cell_designer_and_showroom_render(browser, app_url):
+    page = _open(browser, f"{app_url}/cell", heading="Cell designer")
+    page.get_by_test_id("stMetric").first.wait_for()
+    assert "Wh/kg" in page.get_by_test_id("stMain").inner_text()
+    _screenshot(page, "cell-designer.png")
+    page.context.close()
+
+    kiosk = _open(browser, f"{app_url}/?mode=showroom", heading="Which cell flies this mission?")
+    assert kiosk.get_by_test_id("stSidebarNav").count() == 0
+    # Every card and the headline (the winner, or why none completes).
+    kiosk.get_by_text(re.compile("^(Best: |No cell completes)")).wait_for(timeout=SLOW_S)
+    assert not kiosk.get_by_test_id("stProgress").count()
+    _screenshot(kiosk, "showroom.png")
+    kiosk.context.close()
