@@ -52,6 +52,6 @@ def main() -> None:
         ).run()
 
 
-# Worker processes are spawned: they import this file as __mp_main__ and must not run the app.
+# Streamlit runs this file as __main__; importing it (a test, a tool) does not start the app.
 if __name__ == "__main__":
     main()

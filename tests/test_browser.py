@@ -24,6 +24,8 @@ from pathlib import Path
 
 import pytest
 
+from sortie.models.result import TIMESERIES_COLUMNS
+
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -40,21 +42,8 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-CSV_COLUMNS = [
-    "cell",
-    "time_s",
-    "segment",
-    "phase",
-    "pack_power_w",
-    "cell_power_w",
-    "cell_voltage_v",
-    "pack_voltage_v",
-    "cell_current_a",
-    "pack_current_a",
-    "cell_temperature_c",
-    "ambient_temperature_c",
-    "state_of_charge",
-]
+# The download: one long table, a row per cell and time, the model's own columns.
+CSV_COLUMNS = ["cell", "time_s", *TIMESERIES_COLUMNS]
 MISSION = "FPV strike sprint"
 CELLS = ["LG M50 21700 (NMC811, ORegan2022)", "NCA 18650 power cell (NCA_Kim2011)"]
 SLOW_S = 240_000  # ms; a cold pool on a busy 2-core CI machine builds DFN models for minutes
