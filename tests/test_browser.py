@@ -248,6 +248,31 @@ def test_compare_two_cells_download_share_and_switch_language(browser, app_url, 
     page.context.close()
 
 
+def test_flight_log_upload_and_an_oversized_file(browser, app_url, tmp_path):
+    """A measured log becomes the mission (its profile drawn, then flown); a file over the
+    5 MB cap is one plain sentence, and the page keeps working."""
+    log = tmp_path / "hover-log.csv"
+    log.write_text(
+        "time [s],power [W]\n" + "".join(f"{t},{250 + (t % 60)}\n" for t in range(0, 600, 2))
+    )
+    huge = tmp_path / "huge-log.csv"
+    huge.write_text("time [s],power [W]\n" + "1,250\n" * 900_000)  # ~5.4 MB
+    page = _open(browser, app_url)
+    page.get_by_text("My file", exact=True).click()
+    _settle(page)
+    uploader = page.get_by_test_id("stFileUploaderDropzoneInput").first
+    uploader.set_input_files(huge)
+    # The cap of .streamlit/config.toml, said in the page (ui/uploads.py backs it up).
+    page.get_by_text(re.compile(r"must be 5\.0 ?MB or smaller")).wait_for(timeout=60_000)
+
+    uploader.set_input_files(log)
+    page.get_by_text("Power profile: flight log hover-log.csv").wait_for(timeout=60_000)
+    _settle(page)
+    page.get_by_role("button", name="Compare").click()
+    assert len(_verdicts(page, 3)) == 3  # the default three cells fly the log
+    page.context.close()
+
+
 def test_two_sessions_at_once_both_get_their_results(browser, app_url):
     first = _open(browser, f"{app_url}/?mission=quad-isr-loiter&cell=lg-m50-21700&ambient=0")
     second = _open(browser, f"{app_url}/?mission=quad-isr-loiter&cell=nca-18650-power&ambient=0")

@@ -8,13 +8,10 @@ from typing import Any
 
 import pandas as pd
 import streamlit as st
-import tomli_w
 
 from sortie.errors import SortieError
-from sortie.models.flight_plan import FlightPlan
-from sortie.models.mission import FlightPhase
 from sortie.models.settings import ModelKind
-from sortie.presets import PresetKind, list_presets, load_drone, load_mission
+from sortie.presets import PresetKind, list_presets, load_drone
 from sortie.studies.comparison import cell_of
 from sortie.studies.scenario import (
     MAX_CELLS,
@@ -22,30 +19,17 @@ from sortie.studies.scenario import (
     Scenario,
     flown_mission,
     from_query,
-    mission_document,
-    resolve_mission,
     scenario_from_dict,
     scenario_key,
     to_query,
 )
 from sortie.studies.scenario import cell_choice as cell_choice_from_file
-from ui import charts, export, results, session
+from ui import charts, export, mission_input, results, session
 from ui.i18n import STATE_KEY, Language, language, tr
+from ui.uploads import read_upload
 
-# Uploads larger than this are refused before parsing (server-wide cap: .streamlit/config.toml).
-MAX_UPLOAD_BYTES = 5_000_000
 # Browsers and proxies cut URLs around 8 kB; a view holding a BPX file does not fit.
 MAX_URL_CHARS = 6000
-PHASE_COLUMNS = (
-    "name",
-    "phase",
-    "duration_s",
-    "distance_m",
-    "speed_m_per_s",
-    "climb_rate_m_per_s",
-    "altitude_change_m",
-    "payload_drop_kg",
-)
 # Model names are the same in every language; the help text explains them.
 MODEL_LABELS = {ModelKind.DFN: "DFN", ModelKind.SPME: "SPMe", ModelKind.SPM: "SPM"}
 
@@ -123,8 +107,8 @@ def cell_names(scenario: Scenario) -> list[str]:
 
 def _inputs() -> Scenario | None:
     st.subheader(tr("Mission", "Mission"))
-    mission = _mission_input()
-    drone_id = _drone_input(mission)
+    mission = mission_input.mission_input()
+    drone_id = mission_input.drone_input(mission)
     st.subheader(tr("Cells", "Zellen"))
     cells = _cells_input()
     st.subheader(tr("Pack and conditions", "Akku und Bedingungen"))
@@ -134,7 +118,7 @@ def _inputs() -> Scenario | None:
         **_pack_and_conditions(),
     }
     if drone_id:
-        data["drone"] = drone_id if drone_id != _mission_drone(mission) else None
+        data["drone"] = drone_id if drone_id != mission_input.mission_drone(mission) else None
         drone = load_drone(drone_id)
         payload = st.session_state.get("payload")
         if payload is not None and payload != drone.payload_kg:
@@ -160,170 +144,6 @@ def _inputs() -> Scenario | None:
         st.session_state[session.COMPARED] = scenario_key(scenario)
     _share(scenario)
     return scenario
-
-
-def _mission_drone(mission: dict[str, Any]) -> str | None:
-    try:
-        return resolve_mission(_choice(mission)).drone
-    except SortieError:
-        return None
-
-
-def _choice(mission: dict[str, Any]):
-    from sortie.studies.scenario import MissionChoice
-
-    return MissionChoice(**mission)
-
-
-def _on_mission_change() -> None:
-    """A new mission brings its drone's pack and payload, and its ambient."""
-    state = st.session_state
-    plan = load_mission(state["mission_preset"])
-    state["drone"] = plan.drone or ""
-    state["ambient"] = round(plan.ambient_c)
-    _on_drone_change()
-
-
-def _on_drone_change() -> None:
-    state = st.session_state
-    if not state.get("drone"):
-        return
-    drone = load_drone(state["drone"])
-    state["payload"] = float(drone.payload_kg)
-    state["series"] = drone.series_count
-    state["parallel"] = drone.parallel_count
-
-
-def _mission_input() -> dict[str, Any]:
-    state = st.session_state
-    sources = {
-        "preset": tr("Preset", "Vorlage"),
-        "edit": tr("Edit phases", "Phasen bearbeiten"),
-        "own": tr("My file", "Eigene Datei"),
-    }
-    source = st.radio(
-        tr("Mission from", "Mission aus"),
-        list(sources),
-        format_func=sources.get,
-        horizontal=True,
-        key="mission_source",
-    )
-    if source == "own":
-        upload = st.file_uploader(
-            tr(
-                "Flight log (.csv: time and power, or voltage and current) or mission (.toml)",
-                "Fluglog (.csv: Zeit und Leistung oder Spannung und Strom) oder Mission (.toml)",
-            ),
-            type=["csv", "toml"],
-            key="mission_upload",
-        )
-        if upload is not None and state.get("mission_upload_id") != upload.file_id:
-            try:
-                state[session.OWN_MISSION] = mission_document(upload.name, _read(upload))
-                state["mission_upload_id"] = upload.file_id
-            except SortieError as error:
-                st.error(str(error))
-        document = state.get(session.OWN_MISSION)
-        if document is None:
-            st.info(tr("Upload a file, or pick a preset.", "Datei hochladen oder Vorlage wählen."))
-            source = "preset"
-        else:
-            st.caption(f"{document.get('name', '')}: {document.get('description', '')}")
-            return {"document": document}
-    missions = {p.id: p for p in list_presets(PresetKind.MISSION)}
-    preset = st.selectbox(
-        tr("Mission", "Mission"),
-        list(missions),
-        format_func=lambda i: missions[i].name,
-        key="mission_preset",
-        on_change=_on_mission_change,
-    )
-    st.caption(missions[preset].description)
-    if source == "edit":
-        return {"document": _phase_editor(preset)}
-    return {"preset": preset}
-
-
-def _phase_editor(preset: str) -> dict[str, Any]:
-    plan = load_mission(preset)
-    if not isinstance(plan, FlightPlan):
-        st.info(
-            tr(
-                "This mission is a power profile; it has no phases.",
-                "Diese Mission ist ein Leistungsprofil ohne Phasen.",
-            )
-        )
-        return _plan_document(plan)
-    document = _plan_document(plan)
-    table = pd.DataFrame(document["phases"], columns=list(PHASE_COLUMNS))
-    edited = st.data_editor(
-        table,
-        num_rows="dynamic",
-        hide_index=True,
-        key=f"phases-{preset}",
-        column_config={
-            "name": st.column_config.TextColumn(tr("Name", "Name"), required=True),
-            "phase": st.column_config.SelectboxColumn(
-                tr("Phase", "Phase"), options=[p.value for p in FlightPhase], required=True
-            ),
-            "duration_s": st.column_config.NumberColumn(tr("Duration [s]", "Dauer [s]")),
-            "distance_m": st.column_config.NumberColumn(tr("Distance [m]", "Strecke [m]")),
-            "speed_m_per_s": st.column_config.NumberColumn(tr("Speed [m/s]", "Geschw. [m/s]")),
-            "climb_rate_m_per_s": st.column_config.NumberColumn(tr("Climb [m/s]", "Steigen [m/s]")),
-            "altitude_change_m": st.column_config.NumberColumn(
-                tr("Height change [m]", "Höhenänderung [m]")
-            ),
-            "payload_drop_kg": st.column_config.NumberColumn(tr("Drop [kg]", "Abwurf [kg]")),
-        },
-    )
-    document["phases"] = [_phase_row(row) for row in edited.to_dict("records")]
-    document["name"] = f"{plan.name} ({tr('edited', 'geändert')})"
-    st.download_button(
-        tr("Save this mission (TOML)", "Mission speichern (TOML)"),
-        tomli_w.dumps(document),
-        file_name=f"{plan.id}-edited.toml",
-        icon=":material/download:",
-        key="save_mission",
-        on_click="ignore",
-    )
-    return document
-
-
-def _phase_row(row: dict[str, Any]) -> dict[str, Any]:
-    """A table row as a phase: empty cells dropped (the validator names what is missing)."""
-    return {k: v for k, v in row.items() if v is not None and not (isinstance(v, float) and v != v)}
-
-
-def _plan_document(plan) -> dict[str, Any]:
-    from pydantic import TypeAdapter
-
-    document = TypeAdapter(type(plan)).dump_python(plan, mode="json", exclude_none=True)
-    document.pop("sources", None)
-    return document
-
-
-def _drone_input(mission: dict[str, Any]) -> str | None:
-    drones = {p.id: p for p in list_presets(PresetKind.DRONE)}
-    options = ["", *drones]
-    if st.session_state.get("drone") not in options:
-        st.session_state["drone"] = _mission_drone(mission) or ""
-    drone_id = st.selectbox(
-        tr("Drone", "Drohne"),
-        options,
-        format_func=lambda i: drones[i].name if i else tr("none (power profile)", "keine"),
-        key="drone",
-        on_change=_on_drone_change,
-    )
-    if drone_id:
-        st.session_state.setdefault("payload", float(load_drone(drone_id).payload_kg))
-        st.number_input(
-            tr("Payload [kg]", "Nutzlast [kg]"),
-            min_value=0.0,
-            max_value=5000.0,
-            step=0.1,
-            key="payload",
-        )
-    return drone_id or None
 
 
 def _cells_input() -> list[dict[str, Any]]:
@@ -352,7 +172,7 @@ def _cells_input() -> list[dict[str, Any]]:
         if upload is not None and state.get("cell_upload_id") != upload.file_id:
             state["cell_upload_id"] = upload.file_id
             try:
-                choice, cell = cell_choice_from_file(upload.name, _read(upload))
+                choice, cell = cell_choice_from_file(upload.name, read_upload(upload))
                 key = session.add_own_cell(cell.name, choice)
                 if key not in state["cells"] and len(state["cells"]) < MAX_CELLS:
                     state["cells"] = [*state["cells"], key]
@@ -415,17 +235,6 @@ def _pack_and_conditions() -> dict[str, Any]:
     }
 
 
-def _read(upload) -> bytes:
-    if upload.size > MAX_UPLOAD_BYTES:
-        raise SortieError(
-            tr(
-                f"{upload.name}: {upload.size:,} bytes is too large (limit {MAX_UPLOAD_BYTES:,})",
-                f"{upload.name}: {upload.size:,} Bytes sind zu groß (Grenze {MAX_UPLOAD_BYTES:,})",
-            )
-        )
-    return upload.getvalue()
-
-
 def _load_view() -> None:
     upload = st.file_uploader(
         tr("View file exported by Sortie", "Von Sortie exportierte Ansicht"),
@@ -437,7 +246,7 @@ def _load_view() -> None:
         return
     state["view_upload_id"] = upload.file_id
     try:
-        scenario = export.scenario_from_view(_read(upload))
+        scenario = export.scenario_from_view(read_upload(upload))
         session.apply_scenario(scenario, cell_names(scenario))
     except SortieError as error:
         st.error(str(error))

@@ -1,0 +1,192 @@
+"""The compare page's mission inputs: a preset, its phases edited in a table, or the user's
+own file (flight log or mission TOML); the drone and payload that go with it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+import tomli_w
+
+from sortie.errors import SortieError
+from sortie.models.flight_plan import FlightPlan
+from sortie.models.mission import FlightPhase
+from sortie.presets import PresetKind, list_presets, load_drone, load_mission
+from sortie.studies.scenario import MissionChoice, mission_document, resolve_mission
+from ui import session
+from ui.i18n import tr
+from ui.uploads import read_upload
+
+PHASE_COLUMNS = (
+    "name",
+    "phase",
+    "duration_s",
+    "distance_m",
+    "speed_m_per_s",
+    "climb_rate_m_per_s",
+    "altitude_change_m",
+    "payload_drop_kg",
+)
+
+
+def mission_drone(mission: dict[str, Any]) -> str | None:
+    try:
+        return resolve_mission(_choice(mission)).drone
+    except SortieError:
+        return None
+
+
+def _choice(mission: dict[str, Any]):
+    return MissionChoice(**mission)
+
+
+def _on_mission_change() -> None:
+    """A new mission brings its drone's pack and payload, and its ambient."""
+    state = st.session_state
+    plan = load_mission(state["mission_preset"])
+    state["drone"] = plan.drone or ""
+    state["ambient"] = round(plan.ambient_c)
+    _on_drone_change()
+
+
+def _on_drone_change() -> None:
+    state = st.session_state
+    if not state.get("drone"):
+        return
+    drone = load_drone(state["drone"])
+    state["payload"] = float(drone.payload_kg)
+    state["series"] = drone.series_count
+    state["parallel"] = drone.parallel_count
+
+
+def mission_input() -> dict[str, Any]:
+    state = st.session_state
+    sources = {
+        "preset": tr("Preset", "Vorlage"),
+        "edit": tr("Edit phases", "Phasen bearbeiten"),
+        "own": tr("My file", "Eigene Datei"),
+    }
+    source = st.radio(
+        tr("Mission from", "Mission aus"),
+        list(sources),
+        format_func=sources.get,
+        horizontal=True,
+        key="mission_source",
+    )
+    if source == "own":
+        upload = st.file_uploader(
+            tr(
+                "Flight log (.csv: time and power, or voltage and current) or mission (.toml)",
+                "Fluglog (.csv: Zeit und Leistung oder Spannung und Strom) oder Mission (.toml)",
+            ),
+            type=["csv", "toml"],
+            key="mission_upload",
+        )
+        if upload is not None and state.get("mission_upload_id") != upload.file_id:
+            try:
+                state[session.OWN_MISSION] = mission_document(upload.name, read_upload(upload))
+                state["mission_upload_id"] = upload.file_id
+            except SortieError as error:
+                st.error(str(error))
+        document = state.get(session.OWN_MISSION)
+        if document is None:
+            st.info(tr("Upload a file, or pick a preset.", "Datei hochladen oder Vorlage wählen."))
+            source = "preset"
+        else:
+            st.caption(f"{document.get('name', '')}: {document.get('description', '')}")
+            return {"document": document}
+    missions = {p.id: p for p in list_presets(PresetKind.MISSION)}
+    preset = st.selectbox(
+        tr("Mission", "Mission"),
+        list(missions),
+        format_func=lambda i: missions[i].name,
+        key="mission_preset",
+        on_change=_on_mission_change,
+    )
+    st.caption(missions[preset].description)
+    if source == "edit":
+        return {"document": _phase_editor(preset)}
+    return {"preset": preset}
+
+
+def _phase_editor(preset: str) -> dict[str, Any]:
+    plan = load_mission(preset)
+    if not isinstance(plan, FlightPlan):
+        st.info(
+            tr(
+                "This mission is a power profile; it has no phases.",
+                "Diese Mission ist ein Leistungsprofil ohne Phasen.",
+            )
+        )
+        return _plan_document(plan)
+    document = _plan_document(plan)
+    table = pd.DataFrame(document["phases"], columns=list(PHASE_COLUMNS))
+    edited = st.data_editor(
+        table,
+        num_rows="dynamic",
+        hide_index=True,
+        key=f"phases-{preset}",
+        column_config={
+            "name": st.column_config.TextColumn(tr("Name", "Name"), required=True),
+            "phase": st.column_config.SelectboxColumn(
+                tr("Phase", "Phase"), options=[p.value for p in FlightPhase], required=True
+            ),
+            "duration_s": st.column_config.NumberColumn(tr("Duration [s]", "Dauer [s]")),
+            "distance_m": st.column_config.NumberColumn(tr("Distance [m]", "Strecke [m]")),
+            "speed_m_per_s": st.column_config.NumberColumn(tr("Speed [m/s]", "Geschw. [m/s]")),
+            "climb_rate_m_per_s": st.column_config.NumberColumn(tr("Climb [m/s]", "Steigen [m/s]")),
+            "altitude_change_m": st.column_config.NumberColumn(
+                tr("Height change [m]", "Höhenänderung [m]")
+            ),
+            "payload_drop_kg": st.column_config.NumberColumn(tr("Drop [kg]", "Abwurf [kg]")),
+        },
+    )
+    document["phases"] = [_phase_row(row) for row in edited.to_dict("records")]
+    document["name"] = f"{plan.name} ({tr('edited', 'geändert')})"
+    st.download_button(
+        tr("Save this mission (TOML)", "Mission speichern (TOML)"),
+        tomli_w.dumps(document),
+        file_name=f"{plan.id}-edited.toml",
+        icon=":material/download:",
+        key="save_mission",
+        on_click="ignore",
+    )
+    return document
+
+
+def _phase_row(row: dict[str, Any]) -> dict[str, Any]:
+    """A table row as a phase: empty cells dropped (the validator names what is missing)."""
+    return {k: v for k, v in row.items() if v is not None and not (isinstance(v, float) and v != v)}
+
+
+def _plan_document(plan) -> dict[str, Any]:
+    from pydantic import TypeAdapter
+
+    document = TypeAdapter(type(plan)).dump_python(plan, mode="json", exclude_none=True)
+    document.pop("sources", None)
+    return document
+
+
+def drone_input(mission: dict[str, Any]) -> str | None:
+    drones = {p.id: p for p in list_presets(PresetKind.DRONE)}
+    options = ["", *drones]
+    if st.session_state.get("drone") not in options:
+        st.session_state["drone"] = mission_drone(mission) or ""
+    drone_id = st.selectbox(
+        tr("Drone", "Drohne"),
+        options,
+        format_func=lambda i: drones[i].name if i else tr("none (power profile)", "keine"),
+        key="drone",
+        on_change=_on_drone_change,
+    )
+    if drone_id:
+        st.session_state.setdefault("payload", float(load_drone(drone_id).payload_kg))
+        st.number_input(
+            tr("Payload [kg]", "Nutzlast [kg]"),
+            min_value=0.0,
+            max_value=5000.0,
+            step=0.1,
+            key="payload",
+        )
+    return drone_id or None
