@@ -123,9 +123,8 @@ def render() -> None:
                 column.metric(
                     label,
                     f"{value:{spec}} {unit}".strip(),
-                    delta=f"{change:+{spec}} {unit}".strip()
-                    if f"{change:{spec}}" not in (f"{0:{spec}}", f"{-0.0:{spec}}")
-                    else None,
+                    # No delta where the change rounds to nothing at the shown precision.
+                    delta=f"{change:+{spec}} {unit}".strip() if float(f"{change:{spec}}") else None,
                     delta_color="off" if label == tr("Mass", "Masse") else "normal",
                 )
         design = cell.design
