@@ -6,8 +6,9 @@ Results are cached by task, in memory and on disk, so a repeated view is instant
 showroom can be precomputed; the key includes a fingerprint of Sortie's code and data, so a
 changed model never serves stale numbers.
 
-Any :class:`concurrent.futures.Executor` can stand in for the local pool (for a Dask cluster:
-``dask.distributed.Client(address).get_executor()``).
+Any :class:`concurrent.futures.Executor` can stand in for the local pool (the tests use thread
+pools). A Dask cluster's ``Client(address).get_executor()`` is meant to be the cluster path; it
+is not wired into the app or tested yet.
 """
 
 from __future__ import annotations
