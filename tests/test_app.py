@@ -128,11 +128,25 @@ def _catalogue_page():
     catalogue_page.render()
 
 
-def test_catalogue_page_renders():
+def test_catalogue_page_renders_in_both_languages():
     at = AppTest.from_function(_catalogue_page, default_timeout=TIMEOUT_S).run()
     assert not at.exception
     assert at.title[0].value == "Cells and presets"
-    assert len(at.dataframe) == 2
+    cells, missions, drones = (frame.value for frame in at.dataframe)
+    assert "capacity [Ah]" in cells.columns and len(cells) >= 12
+    assert "Fixed-wing long-range patrol" in set(missions["mission"])
+    assert "Small ISR quadcopter" in set(drones["drone"])
+    lfp = cells.set_index("cell").loc["A123 26650 LFP (Prada2013)"]
+    assert lfp["thermal data"] == "supplied by Sortie"
+
+    german = AppTest.from_function(_catalogue_page, default_timeout=TIMEOUT_S)
+    german.session_state["lang"] = "de"
+    german.run()
+    assert not german.exception
+    assert german.title[0].value == "Zellen und Vorlagen"
+    cells = german.dataframe[0].value
+    assert "Kapazität [Ah]" in cells.columns
+    assert set(cells["thermische Daten"]) == {"von Sortie ergänzt", "aus dem Parametersatz"}
 
 
 def _cell_page():

@@ -267,13 +267,26 @@ def ambient_figure(
     return figure
 
 
+# The mass budget's component names (sortie.cells.budget) in German.
+_COMPONENTS_DE = {
+    "positive active material": "Kathodenaktivmaterial",
+    "negative active material": "Anodenaktivmaterial",
+    "binder and carbon": "Binder und Leitruß",
+    "electrolyte": "Elektrolyt",
+    "separator": "Separator",
+    "positive foil": "Kathodenfolie (Al)",
+    "negative foil": "Anodenfolie (Cu)",
+    "casing": "Gehäuse",
+}
+
+
 def breakdown_figure(component_mass_g: dict[str, float], lang: Language) -> go.Figure:
     """Mass budget of one cell, component by component."""
     names = list(component_mass_g)
     figure = go.Figure(
         go.Bar(
             x=[component_mass_g[n] for n in names],
-            y=names,
+            y=[_COMPONENTS_DE.get(n, n) if lang is Language.DE else n for n in names],
             orientation="h",
             text=[f"{component_mass_g[n]:.1f} g" for n in names],
             textposition="auto",
