@@ -56,12 +56,14 @@ class _WorkerProcess(multiprocessing.context.SpawnProcess):
     @staticmethod
     def _Popen(process_obj):
         with _MAIN_LOCK:
-            main = sys.modules["__main__"]
-            sys.modules["__main__"] = types.ModuleType("__main__")
+            main, blank = sys.modules["__main__"], types.ModuleType("__main__")
+            sys.modules["__main__"] = blank
             try:
                 return multiprocessing.context.SpawnProcess._Popen(process_obj)
             finally:
-                sys.modules["__main__"] = main
+                # Streamlit may have installed the next script meanwhile: keep that one.
+                if sys.modules["__main__"] is blank:
+                    sys.modules["__main__"] = main
 
 
 class _WorkerContext(multiprocessing.context.SpawnContext):
