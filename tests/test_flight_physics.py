@@ -111,12 +111,68 @@ def test_multirotor_power_is_continuous_and_keeps_profile_power():
 
     for climb in (-2.0, 0.0, 3.0):
         assert power(1e-6, climb) == pytest.approx(power(0.0, climb), rel=1e-6)
-    # Profile power P0 = P_ideal (1/FM - kappa) stays in forward flight: at 10 m/s the shaft
-    # power is at least P0 + parasitic, and the saving against hover is below the ideal one.
+    # Profile power P0 = P_ideal (1/FM - kappa) stays in forward flight (and grows): at 10 m/s
+    # the shaft power is at least P0 + parasitic, and the saving against hover is below the
+    # ideal one.
     ideal = fp.ideal_hover_power_w(fp.weight_n(2.5), 1.13, area)
     profile = ideal * (1 / 0.65 - fp.INDUCED_POWER_FACTOR)
     parasitic = 0.5 * 1.13 * 10.0**3 * 0.03
     assert power(10.0, 0.0) > profile + parasitic
-    assert 0.6 < power(10.0, 0.0) / power(0.0, 0.0) < 0.85
+    assert 0.7 < power(10.0, 0.0) / power(0.0, 0.0) < 0.85
     # Climbing costs more than hovering by at least the climb work W Vc.
     assert power(0.0, 3.0) - power(0.0, 0.0) > 0.5 * fp.weight_n(2.5) * 3.0
+
+
+def test_forward_flight_power_of_a_2kg_quad_by_hand_at_three_speeds():
+    # 2 kg quad, four 10-inch rotors, sea level, FM 0.65, f = 0.05 m2, default tip speed.
+    # By hand (rho = 1.225, kappa = 1.15, K = 4.65, C_T = 0.013):
+    #   W = 19.6133 N, A = 4 pi 0.127^2 = 0.202683 m2, vh^2 = W / (2 rho A) = 39.497,
+    #   P_ideal = W vh = 123.263 W, hover 123.263 / 0.65 = 189.64 W,
+    #   P0 = 123.263 (1/0.65 - 1.15) = 47.883 W,
+    #   tip speed = sqrt(W / (rho A C_T)) = sqrt(6076.5) = 77.952 m/s.
+    #   At V: D = 1/2 rho V^2 f, T = sqrt(W^2 + D^2), vhT^2 = T / (2 rho A),
+    #   v^2 = (-V^2 + sqrt(V^4 + 4 vhT^4)) / 2, mu = V / 77.952,
+    #   P = 1.15 T v + P0 (1 + 4.65 mu^2) + D V.
+    #   V =  5: D = 0.7656, T = 19.6282, v = 5.3811, mu = 0.06414:
+    #           121.466 + 48.799 + 3.828 = 174.09 W
+    #   V = 10: D = 3.0625, T = 19.8510, v = 3.7438, mu = 0.12828:
+    #            85.466 + 51.547 + 30.625 = 167.64 W
+    #   V = 15: D = 6.8906, T = 20.7885, v = 2.7453, mu = 0.19243:
+    #            65.632 + 56.128 + 103.359 = 225.12 W
+    area = fp.rotor_disc_area_m2(4, 0.254)
+    assert fp.hover_tip_speed_m_per_s(fp.weight_n(2.0), 1.225, area) == pytest.approx(
+        77.952, abs=1e-3
+    )
+    for speed, expected in ((5.0, 174.09), (10.0, 167.64), (15.0, 225.12)):
+        power = fp.multirotor_forward_shaft_power_w(2.0, speed, 0.0, 1.225, area, 0.65, 0.05)
+        assert power == pytest.approx(expected, abs=0.01), speed
+    hover = fp.multirotor_forward_shaft_power_w(2.0, 0.0, 0.0, 1.225, area, 0.65, 0.05)
+    assert hover == pytest.approx(189.64, abs=0.01)
+
+
+def test_profile_power_grows_with_advance_ratio():
+    # P0 (1 + 4.65 mu^2): 10 W at mu = 0.2 -> 10 x 1.186 = 11.86 W.
+    assert fp.profile_power_w(10.0, 0.0) == 10.0
+    assert fp.profile_power_w(10.0, 0.2) == pytest.approx(11.86)
+    # A given (slower) tip speed raises the advance ratio and so the profile power.
+    area = fp.rotor_disc_area_m2(4, 0.254)
+    default = fp.multirotor_forward_shaft_power_w(2.0, 10.0, 0.0, 1.225, area, 0.65, 0.05)
+    slow_tip = fp.multirotor_forward_shaft_power_w(
+        2.0, 10.0, 0.0, 1.225, area, 0.65, 0.05, tip_speed_m_per_s=50.0
+    )
+    # Profile 47.883 (1 + 4.65 (10/50)^2) = 56.789 W instead of 51.547 W: +5.242 W.
+    assert slow_tip - default == pytest.approx(5.242, abs=0.005)
+
+
+def test_best_range_speed_minimises_energy_per_metre():
+    # P = 100 + 0.25 V^2: P / V = 100 / V + 0.25 V, least at V = sqrt(100 / 0.25) = 20 m/s,
+    # while the least power is at the lowest speed allowed.
+    def power(speed):
+        return 100.0 + 0.25 * speed**2
+
+    assert fp.minimum_energy_per_distance_speed_m_per_s(power, 0.5, 50.0) == pytest.approx(
+        20.0, abs=0.01
+    )
+    assert fp.minimum_power_speed_m_per_s(power, 3.0, 50.0) == pytest.approx(3.0, abs=0.01)
+    with pytest.raises(ValueError, match="above 0"):
+        fp.minimum_energy_per_distance_speed_m_per_s(power, 0.0, 50.0)

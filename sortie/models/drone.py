@@ -6,7 +6,9 @@ Every coefficient has an editable default with its source:
 - motor 0.85 and ESC 0.95 efficiency near the hover operating point (Bershadsky, Haviland,
   Johnson, "Electric multirotor propulsion system sizing for performance prediction and
   design optimization", AIAA SciTech 2016-0581: motors 0.8-0.9, ESCs ~0.95);
-- equivalent flat-plate area 0.03 m2 for a 2-3 kg multirotor (frontal area ~0.03 m2 x C_D ~1);
+- equivalent flat-plate area (body drag area C_D x frontal area) scaled with the aircraft,
+  f = 0.033 m2 x (mass / 1 kg)^(2/3): see :func:`default_flat_plate_area_m2`;
+- rotor tip speed from a hover thrust coefficient of 0.013 (flight_physics.py) unless given;
 - wing: Oswald efficiency 0.8, C_D0 0.03, C_Lmax 1.2, propeller efficiency 0.75 (Anderson,
   Aircraft Performance and Design, 1999, ch. 2 and 6: typical small propeller aircraft).
 """
@@ -23,6 +25,31 @@ from sortie.cells.chemistry import STRICT
 
 Efficiency = Annotated[float, Field(gt=0.1, le=1.0)]
 
+# Equivalent flat-plate area per kg^(2/3) of a multirotor. Geometric similarity: at one
+# density of build, frontal area grows with length^2 ~ mass^(2/3), the exponent of the
+# helicopter trend (Prouty, Helicopter Performance, Stability and Control, 1986, ch. 4,
+# table 4.3: OH-6A 5.0, UH-1B 19.5, CH-47 43.2 ft2 at 2550, 9500, 33000 lb). Helicopters are
+# far cleaner (0.004-0.007 m2/kg^(2/3)), so the coefficient is calibrated on drones: on
+# published DJI top speeds and tilt limits, assuming the top speed is reached at the tilt
+# limit, where tan(tilt) = D / W and so f = 2 W tan(tilt) / (rho V^2):
+#   Phantom 4 Pro   1.375 kg, 20 m/s at 42 deg (sport): f = 0.050 m2 -> 0.040 m2/kg^(2/3)
+#   Mavic 2 Pro     0.907 kg, 20 m/s at 35 deg (sport): f = 0.025 m2 -> 0.027
+#   Matrice 300 RTK 6.3 kg,   23 m/s, 30 deg (its published P-mode limit; sport mode tilts
+#                   at least as far): f >= 0.11 m2 -> >= 0.032
+# (specs: dji.com/phantom-4-pro/info, dji.com/mavic-2/info, dji.com/matrice-300/specs).
+# These include the rotors' in-plane drag (under 10 % of the total at top speed here, and
+# carried by the profile term). Their geometric mean is 0.033. Real bodies spread +-40 %
+# around it: give ``flat_plate_area_m2`` when it is known (wind tunnel, or tilt against
+# airspeed in a flight log).
+FLAT_PLATE_AREA_PER_MASS_M2_PER_KG_2_3 = 0.033
+
+
+def default_flat_plate_area_m2(mass_kg: float) -> float:
+    """f = 0.033 m2 x (m / 1 kg)^(2/3): 0.013 m2 at 0.25 kg, 0.061 m2 at 2.5 kg, 0.115 m2 at
+    6.5 kg, 0.24 m2 at 20 kg. For camera and utility multirotors of 0.2-25 kg; a streamlined
+    body is cleaner, a big payload box draggier."""
+    return FLAT_PLATE_AREA_PER_MASS_M2_PER_KG_2_3 * mass_kg ** (2.0 / 3.0)
+
 
 class AirframeKind(StrEnum):
     MULTIROTOR = "multirotor"
@@ -32,12 +59,22 @@ class AirframeKind(StrEnum):
 
 @dataclass(config=STRICT)
 class RotorSet:
-    """Lift rotors. ``flat_plate_area_m2`` is the body's drag area (C_D x frontal area)."""
+    """Lift rotors. ``flat_plate_area_m2`` is the body's drag area (C_D x frontal area); None
+    scales it with the aircraft's mass (:func:`default_flat_plate_area_m2`).
+    ``tip_speed_m_per_s`` is the hover tip speed Omega R; None derives it from a typical hover
+    thrust coefficient (:func:`sortie.models.flight_physics.hover_tip_speed_m_per_s`)."""
 
     rotor_count: Annotated[int, Field(ge=1, le=32)]
     rotor_diameter_m: Annotated[float, Field(gt=0.02, le=10)]
     figure_of_merit: Annotated[float, Field(gt=0.2, le=0.85)] = 0.65
-    flat_plate_area_m2: Annotated[float, Field(ge=0, le=10)] = 0.03
+    flat_plate_area_m2: Annotated[float, Field(ge=0, le=10)] | None = None
+    tip_speed_m_per_s: Annotated[float, Field(gt=5, le=350)] | None = None
+
+    def flat_plate_area_at_m2(self, mass_kg: float) -> float:
+        """The given flat-plate area, or the mass-scaled default at ``mass_kg``."""
+        if self.flat_plate_area_m2 is not None:
+            return self.flat_plate_area_m2
+        return default_flat_plate_area_m2(mass_kg)
 
 
 @dataclass(config=STRICT)

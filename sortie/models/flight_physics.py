@@ -12,6 +12,7 @@ Performance and Design, McGraw-Hill (1999), ch. 5 (drag polar, power required, e
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 from sortie.models.atmosphere import STANDARD_GRAVITY_M_PER_S2
 
@@ -84,10 +85,41 @@ def forward_induced_velocity_m_per_s(
 
 
 # Induced power factor kappa (non-uniform inflow, tip losses): 1.1-1.2 (Leishman 2006, sec.
-# 2.6). Blade profile power P0 then follows from the figure of merit at hover:
-# P_ideal / FM = kappa P_ideal + P0, and is held constant with speed (it grows as
-# 1 + 4.65 mu^2, a few % below advance ratio 0.15).
+# 2.6 and ch. 5). Blade profile power P0 follows from the figure of merit at hover:
+# P_ideal / FM = kappa P_ideal + P0.
 INDUCED_POWER_FACTOR = 1.15
+
+# Growth of blade profile power with advance ratio: P0 (1 + K mu^2), K = 4.65 (Leishman 2006,
+# ch. 5, forward-flight power by the energy method, after Stepniewski & Keys, Rotary-Wing
+# Aerodynamics, 1984: simple blade element theory gives K = 3; with the radial and
+# reverse-flow regions K = 4.5-4.7). Fitted up to mu ~ 0.35; beyond, it underestimates.
+PROFILE_POWER_GROWTH = 4.65
+
+# Hover thrust coefficient in rotor convention, C_T = T / (rho A (Omega R)^2): sets the tip
+# speed Omega R (and so the advance ratio mu = V / Omega R) of fixed-pitch props, whose rpm
+# is not usually published. Static two-blade propellers of 9-11 inch measure
+# C_T,prop = T / (rho n^2 D^4) of about 0.10 (Brandt & Selig, "Propeller performance data at
+# low Reynolds numbers", AIAA 2011-1255, UIUC propeller database), i.e. C_T = C_T,prop 4/pi^3
+# = 0.013. A DJI Mavic 3 (0.9 kg, 9.4-inch props) then hovers at 55 m/s tip speed
+# (4400 rpm), a 6.5 kg quad on 21-inch props at 67 m/s (2400 rpm).
+HOVER_THRUST_COEFFICIENT = 0.013
+
+
+def hover_tip_speed_m_per_s(
+    thrust_n: float,
+    air_density_kg_per_m3: float,
+    rotor_disc_area_m2: float,
+    thrust_coefficient: float = HOVER_THRUST_COEFFICIENT,
+) -> float:
+    """Omega R = sqrt(T / (rho A C_T)) (total thrust and total disc area: per-rotor values give
+    the same). For fixed-pitch props whose rpm is unknown; valid for C_T 0.008-0.02."""
+    return math.sqrt(thrust_n / (air_density_kg_per_m3 * rotor_disc_area_m2 * thrust_coefficient))
+
+
+def profile_power_w(hover_profile_power_w: float, advance_ratio: float) -> float:
+    """Blade profile power in forward flight, P0 (1 + K mu^2) with K = 4.65 (Leishman 2006,
+    ch. 5); mu = V / (Omega R) (small disc tilt). Valid to mu ~ 0.35."""
+    return hover_profile_power_w * (1.0 + PROFILE_POWER_GROWTH * advance_ratio**2)
 
 
 def _climbing_induced_velocity_m_per_s(
@@ -113,22 +145,35 @@ def multirotor_forward_shaft_power_w(
     rotor_disc_area_m2: float,
     figure_of_merit: float,
     flat_plate_area_m2: float,
+    tip_speed_m_per_s: float | None = None,
 ) -> float:
     """Shaft power of a multirotor in hover, climb, descent and forward flight.
 
-    P = kappa T v_i + P0 + D V + W Vc, never below zero. Thrust balances weight and body drag
-    D = 1/2 rho V^2 f. Climbing, v_i comes from momentum theory with forward and climb speed;
-    descending, from Leishman's empirical fit (vortex-ring region), scaled down with forward
-    speed as Glauert's level-flight value is. Continuous in V and Vc; gives a best-endurance
-    speed where falling induced and rising parasitic power meet. Hover at V = Vc = 0 equals
-    ideal hover power / figure of merit.
+    The energy method of helicopter performance (Leishman 2006, ch. 5):
+    P = kappa T v_i + P0 (1 + K mu^2) + D V + W Vc, never below zero.
+    - induced: thrust balances weight and body drag D = 1/2 rho V^2 f; climbing, v_i from
+      momentum theory with forward and climb speed (Glauert's v = vh^2 / sqrt(V^2 + v^2) in
+      level flight); descending, Leishman's empirical fit (vortex-ring region), scaled down
+      with forward speed as Glauert's level-flight value is;
+    - profile: P0 from the figure of merit at hover, growing as 1 + 4.65 mu^2 with the advance
+      ratio mu = V / tip speed (``tip_speed_m_per_s`` None: from the hover thrust coefficient,
+      :func:`hover_tip_speed_m_per_s`);
+    - parasite D V = 1/2 rho V^3 f with f the equivalent flat-plate area; climb W Vc.
+    Continuous in V and Vc; falling induced and rising profile and parasite power give a
+    best-endurance speed. Hover at V = Vc = 0 equals ideal hover power / figure of merit.
+    Valid for small disc tilt and mu up to ~0.35 (about 20 m/s for a 60 m/s tip speed).
     """
     weight = weight_n(mass_kg)
     drag_n = 0.5 * air_density_kg_per_m3 * airspeed_m_per_s**2 * flat_plate_area_m2
     thrust = math.hypot(weight, drag_n)
     kappa = min(INDUCED_POWER_FACTOR, 1.0 / figure_of_merit)
     hover_ideal_w = ideal_hover_power_w(weight, air_density_kg_per_m3, rotor_disc_area_m2)
-    profile_w = hover_ideal_w * (1.0 / figure_of_merit - kappa)
+    hover_profile_w = hover_ideal_w * (1.0 / figure_of_merit - kappa)
+    if tip_speed_m_per_s is None:
+        tip_speed_m_per_s = hover_tip_speed_m_per_s(
+            weight, air_density_kg_per_m3, rotor_disc_area_m2
+        )
+    profile_w = profile_power_w(hover_profile_w, airspeed_m_per_s / tip_speed_m_per_s)
     vh = hover_induced_velocity_m_per_s(thrust, air_density_kg_per_m3, rotor_disc_area_m2)
     if climb_rate_m_per_s >= 0:
         induced = _climbing_induced_velocity_m_per_s(vh, airspeed_m_per_s, climb_rate_m_per_s)
@@ -153,6 +198,35 @@ def multirotor_forward_shaft_power_w(
     return max(power, 0.0)
 
 
+def minimum_power_speed_m_per_s(
+    power_w: Callable[[float], float], min_speed_m_per_s: float, max_speed_m_per_s: float
+) -> float:
+    """Best-endurance speed: the airspeed of least power in [min, max] (bounded search; the
+    curves here have one minimum)."""
+    from scipy.optimize import minimize_scalar
+
+    found = minimize_scalar(
+        power_w,
+        bounds=(min_speed_m_per_s, max_speed_m_per_s),
+        method="bounded",
+        options={"xatol": 1e-3},
+    )
+    return float(found.x)
+
+
+def minimum_energy_per_distance_speed_m_per_s(
+    power_w: Callable[[float], float], min_speed_m_per_s: float, max_speed_m_per_s: float
+) -> float:
+    """Best-range speed in still air: the airspeed of least power / speed (energy per metre)
+    in [min, max], min above 0. Pass the pack power (with avionics and payload): power that
+    does not depend on speed pushes the best-range speed up."""
+    if min_speed_m_per_s <= 0:
+        raise ValueError("the best-range search needs a lowest speed above 0")
+    return minimum_power_speed_m_per_s(
+        lambda speed: power_w(speed) / speed, min_speed_m_per_s, max_speed_m_per_s
+    )
+
+
 def multirotor_best_endurance_speed_m_per_s(
     mass_kg: float,
     air_density_kg_per_m3: float,
@@ -160,9 +234,9 @@ def multirotor_best_endurance_speed_m_per_s(
     figure_of_merit: float,
     flat_plate_area_m2: float,
     max_speed_m_per_s: float = 40.0,
+    tip_speed_m_per_s: float | None = None,
 ) -> float:
     """Airspeed of minimum shaft power in level flight (bounded search, 0..max)."""
-    from scipy.optimize import minimize_scalar
 
     def power(speed: float) -> float:
         return multirotor_forward_shaft_power_w(
@@ -173,12 +247,10 @@ def multirotor_best_endurance_speed_m_per_s(
             rotor_disc_area_m2,
             figure_of_merit,
             flat_plate_area_m2,
+            tip_speed_m_per_s,
         )
 
-    found = minimize_scalar(
-        power, bounds=(0.0, max_speed_m_per_s), method="bounded", options={"xatol": 1e-3}
-    )
-    return float(found.x)
+    return minimum_power_speed_m_per_s(power, 0.0, max_speed_m_per_s)
 
 
 def fixed_wing_shaft_power_w(

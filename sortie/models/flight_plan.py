@@ -45,6 +45,8 @@ _TRANSLATING_PHASES = {
 }
 # A fixed wing must fly at least this multiple of its stall speed (FAR 25.107-style margin).
 STALL_MARGIN = 1.2
+# Upper end of the best-speed searches (multirotors; a wing searches up to 4 x its stall).
+MAX_SEARCH_SPEED_M_PER_S = 40.0
 
 
 @dataclass(config=STRICT)
@@ -150,6 +152,51 @@ def _uses_wing(drone: Drone, phase: FlightPhase) -> bool:
     return drone.kind is AirframeKind.VTOL and phase not in _VTOL_ROTOR_PHASES
 
 
+def _rotor_power_w(
+    drone: Drone, mass_kg: float, density: float, speed: float, climb_rate_m_per_s: float
+) -> float:
+    """Shaft power on the lift rotors (multirotor, or a VTOL's rotor-borne phases)."""
+    rotors = drone.rotors
+    assert rotors is not None
+    return fp.multirotor_forward_shaft_power_w(
+        mass_kg,
+        speed,
+        climb_rate_m_per_s,
+        density,
+        fp.rotor_disc_area_m2(rotors.rotor_count, rotors.rotor_diameter_m),
+        rotors.figure_of_merit,
+        rotors.flat_plate_area_at_m2(mass_kg),
+        rotors.tip_speed_m_per_s,
+    )
+
+
+def _wing_power_w(
+    drone: Drone, mass_kg: float, density: float, speed: float, climb_rate_m_per_s: float
+) -> float:
+    wing = drone.wing
+    assert wing is not None
+    power = fp.fixed_wing_shaft_power_w(
+        mass_kg,
+        speed,
+        climb_rate_m_per_s,
+        density,
+        wing.wing_area_m2,
+        wing.aspect_ratio,
+        wing.oswald_efficiency,
+        wing.zero_lift_drag_coefficient,
+        wing.propeller_efficiency,
+    )
+    return max(power, 0.0)  # a steep glide needs no thrust; no regeneration
+
+
+def _min_wing_speed_m_per_s(drone: Drone, mass_kg: float, density: float) -> float:
+    wing = drone.wing
+    assert wing is not None
+    return STALL_MARGIN * fp.stall_speed_m_per_s(
+        mass_kg, density, wing.wing_area_m2, wing.max_lift_coefficient
+    )
+
+
 def _loiter_speed_m_per_s(drone: Drone, on_wing: bool, mass_kg: float, density: float) -> float:
     """Best-endurance (minimum power) speed; on a wing never below the stall margin."""
     if on_wing:
@@ -163,18 +210,70 @@ def _loiter_speed_m_per_s(drone: Drone, on_wing: bool, mass_kg: float, density: 
             wing.oswald_efficiency,
             wing.zero_lift_drag_coefficient,
         )
-        stall = fp.stall_speed_m_per_s(
-            mass_kg, density, wing.wing_area_m2, wing.max_lift_coefficient
-        )
-        return max(best, STALL_MARGIN * stall)
-    rotors = drone.rotors
-    assert rotors is not None
-    return fp.multirotor_best_endurance_speed_m_per_s(
-        mass_kg,
-        density,
-        fp.rotor_disc_area_m2(rotors.rotor_count, rotors.rotor_diameter_m),
-        rotors.figure_of_merit,
-        rotors.flat_plate_area_m2,
+        return max(best, _min_wing_speed_m_per_s(drone, mass_kg, density))
+    return fp.minimum_power_speed_m_per_s(
+        lambda speed: _rotor_power_w(drone, mass_kg, density, speed, 0.0),
+        0.0,
+        MAX_SEARCH_SPEED_M_PER_S,
+    )
+
+
+def _cruise_on_wing(drone: Drone) -> bool:
+    return drone.kind in (AirframeKind.FIXED_WING, AirframeKind.VTOL)
+
+
+def level_pack_power_w(
+    drone: Drone,
+    mass_kg: float,
+    air_density_kg_per_m3: float,
+    airspeed_m_per_s: float,
+    payload_aboard: bool = True,
+) -> float:
+    """Pack power in level flight at ``airspeed_m_per_s`` (a VTOL on its wing, a multirotor on
+    its rotors): shaft / (motor x ESC) + avionics + payload power. No stall check."""
+    if _cruise_on_wing(drone):
+        shaft = _wing_power_w(drone, mass_kg, air_density_kg_per_m3, airspeed_m_per_s, 0.0)
+    else:
+        shaft = _rotor_power_w(drone, mass_kg, air_density_kg_per_m3, airspeed_m_per_s, 0.0)
+    return fp.electrical_power_w(
+        shaft,
+        drone.motor_efficiency,
+        drone.esc_efficiency,
+        drone.avionics_power_w,
+        drone.payload_power_w if payload_aboard else 0.0,
+    )
+
+
+def _speed_bounds_m_per_s(drone: Drone, mass_kg: float, density: float) -> tuple[float, float]:
+    if _cruise_on_wing(drone):
+        lowest = _min_wing_speed_m_per_s(drone, mass_kg, density)
+        return lowest, 4 * lowest / STALL_MARGIN
+    return 0.0, MAX_SEARCH_SPEED_M_PER_S
+
+
+def best_endurance_speed_m_per_s(
+    drone: Drone, mass_kg: float, air_density_kg_per_m3: float
+) -> float:
+    """Level-flight airspeed of least pack power (longest time aloft): the speed a loiter
+    without a given speed is flown at. A wing never below 1.2 x its stall speed. In still air.
+    """
+    on_wing = _cruise_on_wing(drone)
+    return _loiter_speed_m_per_s(drone, on_wing, mass_kg, air_density_kg_per_m3)
+
+
+def best_range_speed_m_per_s(
+    drone: Drone, mass_kg: float, air_density_kg_per_m3: float, payload_aboard: bool = True
+) -> float:
+    """Level-flight airspeed of least pack energy per metre (farthest on a pack), in still
+    air. Counts avionics and payload power, which favour flying faster; a wing never below
+    1.2 x its stall speed. Against a headwind the best-range airspeed is higher."""
+    lowest, highest = _speed_bounds_m_per_s(drone, mass_kg, air_density_kg_per_m3)
+    return fp.minimum_energy_per_distance_speed_m_per_s(
+        lambda speed: level_pack_power_w(
+            drone, mass_kg, air_density_kg_per_m3, speed, payload_aboard
+        ),
+        max(lowest, 0.5),
+        highest,
     )
 
 
@@ -212,31 +311,11 @@ def _shaft_power_w(
                 f"phase '{phase.name}': {speed:.1f} m/s is below {STALL_MARGIN} x the stall "
                 f"speed ({stall:.1f} m/s at {mass_kg:.2f} kg)"
             )
-        power = fp.fixed_wing_shaft_power_w(
-            mass_kg,
-            speed,
-            phase.climb_rate_m_per_s,
-            density,
-            wing.wing_area_m2,
-            wing.aspect_ratio,
-            wing.oswald_efficiency,
-            wing.zero_lift_drag_coefficient,
-            wing.propeller_efficiency,
-        )
-        return max(power, 0.0)  # a steep glide needs no thrust; no regeneration
-    rotors = drone.rotors
-    assert rotors is not None
-    area = fp.rotor_disc_area_m2(rotors.rotor_count, rotors.rotor_diameter_m)
+        return _wing_power_w(drone, mass_kg, density, speed, phase.climb_rate_m_per_s)
+    # Multirotor, or a VTOL's rotor-borne phases (take-off, hover, transition, landing): the
+    # same rotor model, so climb, descent and any given speed are costed alike.
     try:
-        return fp.multirotor_forward_shaft_power_w(
-            mass_kg,
-            speed,
-            phase.climb_rate_m_per_s,
-            density,
-            area,
-            rotors.figure_of_merit,
-            rotors.flat_plate_area_m2,
-        )
+        return _rotor_power_w(drone, mass_kg, density, speed, phase.climb_rate_m_per_s)
     except ValueError as error:
         raise FlightPlanError(f"phase '{phase.name}': {error}") from None
 
