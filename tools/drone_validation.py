@@ -144,7 +144,10 @@ def _time(published: float | None, model: float | None) -> str:
     if published is None:
         return "n/p" if model is None else f"n/p / {model:.0f}"
     assert model is not None
-    return f"{published:.0f} / {model:.0f} ({100 * (model / published - 1):+.0f} %)"
+    percent = 100 * (model / published - 1)
+    # One decimal where whole per cent would hide which side of the tolerance it is.
+    digits = 1 if round(abs(percent)) == round(100 * TOLERANCE) else 0
+    return f"{published:.0f} / {model:.0f} ({percent:+.{digits}f} %)"
 
 
 def verdict(row: dict) -> str:
@@ -162,8 +165,8 @@ def verdict(row: dict) -> str:
 def table() -> str:
     lines = [
         "| drone | take-off kg | pack Wh | hover min: published / model | "
-        "flight min: published / model | flight speed m/s | forward / hover power | "
-        "best-range speed m/s | within 15 %? |",
+        "flight min: published / model | flight speed m/s | "
+        "forward / hover shaft power at best endurance | best-range speed m/s | within 15 %? |",
         "|---|---|---|---|---|---|---|---|---|",
     ]
     for r in rows():
