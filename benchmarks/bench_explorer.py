@@ -52,9 +52,9 @@ def main() -> None:
     sys.path.insert(0, str(Path(__file__).parent))
     from plain_pybamm import plain_mission_run
 
-    from sortie.studies.comparison import cell_of, fly_task
+    from sortie.studies.comparison import compiled_of, fly_task
     from sortie.studies.runner import ResultCache, Runner
-    from sortie.studies.scenario import flown_mission, scenario_from_dict
+    from sortie.studies.scenario import scenario_from_dict
 
     default = scenario_from_dict(DEFAULT)
     results: dict[str, float] = {}
@@ -84,8 +84,8 @@ def main() -> None:
         other = scenario_from_dict({**DEFAULT, "ambient_c": 5.0 + repeat})
         total = 0.0
         for index in range(len(other.cells)):
-            flown = flown_mission(other, cell_of(other, index))
-            total += plain_mission_run("dfn", flown.mission, flown.cell, flown.pack)
+            flown = compiled_of(other, index)
+            total += plain_mission_run("dfn", flown.mission, flown.setup.cell, flown.setup.pack)
         plain.append(total)
     results["plain_pybamm_loop_all_s"] = statistics.median(plain)
     results["ratio_plain_over_warm"] = (

@@ -14,32 +14,18 @@ import os
 import sys
 import warnings
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 from pydantic import ValidationError
 
-from sortie.cells.cell import Cell
-from sortie.cells.pack import Pack
 from sortie.errors import InputError, SortieError, describe_validation_error
-from sortie.models.drone import Drone
-from sortie.models.flight_plan import (
-    FlightPlan,
-    as_mission,
-    phase_powers,
-    phase_table,
-    with_ambient,
-)
-from sortie.models.mission import FlightPhase, Mission
+from sortie.models.mission import FlightPhase
 from sortie.models.settings import ModelKind, SimulationSettings
 from sortie.presets.loader import (
-    CELL_FIELD_ALIASES,
     PresetKind,
     construct,
     list_presets,
     load_cell,
-    load_drone,
-    load_mission,
     parse_override,
 )
 from sortie.reports import (
@@ -50,12 +36,12 @@ from sortie.reports import (
     format_summary,
     format_sweep,
 )
+from sortie.studies.setup import parse_changes, resolve_aircraft, resolve_setup
 
 EXIT_OK = 0
 EXIT_INCOMPLETE = 1
 EXIT_USAGE = 2
 EXIT_INTERNAL = 3
-OVERRIDE_TARGETS = ("drone", "mission", "cell")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -83,8 +69,8 @@ def _add_simulation_options(parser: argparse.ArgumentParser) -> None:
         action="append",
         default=[],
         metavar="TARGET.FIELD=VALUE",
-        help="override a drone, mission or cell field, e.g. drone.payload_kg=1.2 or "
-        "mission.phases.2.duration_s=900 (repeatable)",
+        help="change a cell, drone, mission, pack or settings field, e.g. drone.payload_kg=1.2, "
+        "mission.phases.2.duration_s=900, pack.mass_overhead_fraction=0.2 (repeatable)",
     )
     parser.add_argument("--json", action="store_true", help="print one JSON object")
 
@@ -161,61 +147,16 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-@dataclass(frozen=True)
-class _Setup:
-    cells: list[Cell]
-    drone: Drone | None
-    pack: Pack
-    settings: SimulationSettings
-    mission: Mission | FlightPlan | None
-
-
-def _overrides(texts: list[str]) -> dict[str, dict]:
-    """``drone.x=1``, ``mission.x=1``, ``cell.x=1``; a cell alias may go without ``cell.``."""
-    grouped: dict[str, dict] = {target: {} for target in OVERRIDE_TARGETS}
-    for text in texts:
-        field_name, separator, _ = text.partition("=")
-        if separator and field_name.strip() in CELL_FIELD_ALIASES:
-            text = f"cell.{text.strip()}"
-        target, path, value = parse_override(text)
-        if target not in grouped:
-            raise InputError(f"--set {text!r}: target must be one of {', '.join(OVERRIDE_TARGETS)}")
-        grouped[target][path] = value
-    return grouped
-
-
-def _setup(args: argparse.Namespace, mission_ref: str | None) -> _Setup:
-    overrides = _overrides(args.overrides)
-    mission = (
-        load_mission(mission_ref, overrides["mission"], getattr(args, "bin_s", 10.0))
-        if mission_ref
-        else None
-    )
-    drone_ref = args.drone or (mission.drone if mission else None)
-    drone = load_drone(drone_ref, overrides["drone"]) if drone_ref else None
-    cell_refs = (args.cell or (drone.cell if drone else "") or "").split(",")
-    if not cell_refs[0]:
-        raise InputError("no cell given: use --cell (the drone names no cell)")
-    cells = [load_cell(ref.strip(), overrides["cell"]) for ref in cell_refs]
-    series = args.series if args.series is not None else (drone.series_count if drone else None)
-    parallel = (
-        args.parallel if args.parallel is not None else (drone.parallel_count if drone else None)
-    )
-    if series is None or parallel is None:
-        raise InputError("no pack layout: give --series and --parallel (or a --drone)")
-    pack = construct(
-        Pack, {"series_count": series, "parallel_count": parallel}, "pack (--series/--parallel)"
-    )
-    settings_data: dict = {
+def _settings(args: argparse.Namespace) -> SimulationSettings:
+    data: dict = {
         "model": args.model,
         "max_temperature_c": args.max_temperature_c,
         "ambient_c": args.ambient_c,
         "initial_state_of_charge": args.initial_soc,
     }
     if args.heat_transfer_coefficient is not None:
-        settings_data["heat_transfer_coefficient_w_per_m2_k"] = args.heat_transfer_coefficient
-    settings = construct(SimulationSettings, settings_data, "settings")
-    return _Setup(cells, drone, pack, settings, mission)
+        data["heat_transfer_coefficient_w_per_m2_k"] = args.heat_transfer_coefficient
+    return construct(SimulationSettings, data, "settings")
 
 
 def _list(kind: str | None, as_json: bool) -> int:
@@ -240,23 +181,25 @@ def _list(kind: str | None, as_json: bool) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from sortie.models.chain import simulate_mission
+    from sortie.models.flight import fly
 
     if args.csv and not args.csv.resolve().parent.is_dir():
         raise InputError(f"cannot write {args.csv}: folder {args.csv.parent} does not exist")
-    setup = _setup(args, args.mission)
-    if len(setup.cells) != 1:
+    if args.cell and "," in args.cell:
         raise InputError("run takes one --cell")
-    cell = setup.cells[0]
-    assert setup.mission is not None
-    pack_mass_kg = setup.pack.mass_kg(cell.budget)
-    mission = as_mission(setup.mission, setup.drone, pack_mass_kg, setup.settings.ambient_c)
-    result = simulate_mission(cell, setup.pack, mission, setup.settings)
-    phases = None
-    if isinstance(setup.mission, FlightPlan):
-        assert setup.drone is not None
-        plan = with_ambient(setup.mission, setup.settings.ambient_c)
-        phases = phase_table(phase_powers(plan, setup.drone, pack_mass_kg))
+    setup = resolve_setup(
+        args.mission,
+        cell=args.cell,
+        drone=args.drone,
+        series_count=args.series,
+        parallel_count=args.parallel,
+        settings=_settings(args),
+        changes=parse_changes(args.overrides),
+        bin_s=args.bin_s,
+    )
+    flight = fly(setup)
+    result = flight.result
+    phases = flight.compiled.phase_table()
     if args.csv:
         try:
             result.timeseries.to_csv(args.csv, float_format="%.10g")
@@ -288,10 +231,28 @@ def _parse_range(text: str) -> range:
 
 
 def _endurance(args: argparse.Namespace) -> int:
-    from sortie.studies.endurance import StationSpec, pack_size_sweep, station_endurance
+    from sortie.studies.endurance import (
+        EnduranceLimit,
+        StationSpec,
+        pack_size_sweep,
+        station_endurance,
+    )
 
-    setup = _setup(args, None)
-    assert setup.drone is not None
+    changes = parse_changes(args.overrides)
+    cell_refs = [ref.strip() for ref in args.cell.split(",")] if args.cell else [None]
+    aircraft = [
+        resolve_aircraft(
+            cell=ref,
+            drone=args.drone,
+            series_count=args.series,
+            parallel_count=args.parallel,
+            changes=changes,
+        )
+        for ref in cell_refs
+    ]
+    drone = aircraft[0].drone
+    assert drone is not None
+    settings = _settings(args)
     if not 0 <= args.reserve <= 0.9:
         raise InputError(f"--reserve {args.reserve:g}: must be within 0..0.9")
     station = StationSpec(
@@ -308,18 +269,18 @@ def _endurance(args: argparse.Namespace) -> int:
                 print(f"\r{done}/{total} {label:40s}", end="", file=sys.stderr, flush=True)
 
         sweep = pack_size_sweep(
-            setup.drone,
-            setup.cells,
+            drone,
+            [a.cell for a in aircraft],
             _parse_range(args.sweep_parallel),
             station,
-            setup.settings,
-            setup.pack.series_count,
+            settings,
+            aircraft[0].pack.series_count,
             progress,
         )
         if sys.stderr.isatty():
             print(file=sys.stderr)
         try:
-            best = {cell.id: sweep.best(cell.id) for cell in setup.cells}
+            best = {a.cell.id: sweep.best(a.cell.id) for a in aircraft}
         except ValueError:
             raise InputError(
                 "no pack size in the sweep can fly: all are too heavy or ask more power than "
@@ -344,26 +305,28 @@ def _endurance(args: argparse.Namespace) -> int:
         else:
             print(format_sweep(sweep.table, best))
         return EXIT_OK
-    point = station_endurance(setup.drone, setup.cells[0], setup.pack, station, setup.settings)
-    if not math.isfinite(point.endurance_s):
+    if len(aircraft) != 1:
+        raise InputError("several cells need --sweep-parallel")
+    point = station_endurance(drone, aircraft[0].cell, aircraft[0].pack, station, settings)
+    if not point.limited_by.flown:
         raise InputError(
             f"{point.series_count}S{point.parallel_count}P of {point.cell_id} cannot hold "
-            f"station: {point.limited_by} (take-off mass {point.take_off_mass_kg:.2f} kg)"
+            f"station: {point.limited_by.value} (take-off mass {point.take_off_mass_kg:.2f} kg)"
         )
     if args.json:
         print(json.dumps(_json_ready(point.row())))
     else:
+        reserve = (
+            f" ({100 * args.reserve:.0f} % state of charge)"
+            if point.limited_by is EnduranceLimit.RESERVE
+            else ""
+        )
         print(
             f"{args.phase} endurance {format_minutes(point.endurance_s)} until the "
-            f"{point.limited_by}"
-            + (
-                f" ({100 * args.reserve:.0f} % state of charge)"
-                if point.limited_by == "reserve"
-                else ""
-            )
-            + f"\npack {point.series_count}S{point.parallel_count}P {point.cell_id}: "
+            f"{point.limited_by.value}{reserve}"
+            f"\npack {point.series_count}S{point.parallel_count}P {point.cell_id}: "
             f"{point.pack_mass_kg:.2f} kg, take-off mass {point.take_off_mass_kg:.2f} kg, "
-            f"{point.pack_power_w:.0f} W on station"
+            f"{point.pack_power_w:.0f} W on station at {point.speed_m_per_s:.1f} m/s"
         )
     return EXIT_OK
 

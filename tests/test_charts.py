@@ -8,8 +8,8 @@ import pytest
 
 from sortie.models.result import TIMESERIES_COLUMNS
 from sortie.presets import load_cell
-from sortie.studies.comparison import cell_of
-from sortie.studies.scenario import flown_mission, scenario_from_dict
+from sortie.studies.comparison import compiled_of
+from sortie.studies.scenario import scenario_from_dict
 from ui import charts
 from ui.i18n import Language
 
@@ -47,7 +47,7 @@ def test_every_axis_of_the_comparison_and_profile_has_a_unit(lang):
     scenario = scenario_from_dict(
         {"mission": {"preset": "quad-isr-loiter"}, "cells": [{"preset": "lg-m50-21700"}]}
     )
-    mission = flown_mission(scenario, cell_of(scenario, 0)).mission
+    mission = compiled_of(scenario, 0).mission
     profile = charts.profile_figure(mission, lang)
     assert all(UNIT.search(title) for title in _axis_titles(profile))
 

@@ -7,8 +7,7 @@ from sortie.models import electrochemistry
 from sortie.models.settings import ModelKind, SimulationSettings
 from sortie.presets import load_cell, load_drone
 from sortie.studies.endurance import (
-    RESERVE,
-    TOO_HEAVY,
+    EnduranceLimit,
     StationSpec,
     pack_size_sweep,
     station_endurance,
@@ -31,7 +30,7 @@ def test_hover_until_the_reserve(quad, m50):
     pack = Pack(series_count=6, parallel_count=2)
     station = StationSpec(reserve_state_of_charge=0.3, ambient_c=20)
     point = station_endurance(quad, m50, pack, station)
-    assert point.limited_by == RESERVE
+    assert point.limited_by is EnduranceLimit.RESERVE
     series = point.result.timeseries
     # At the reported endurance the pack is at the reserve.
     soc_at_end = float(
@@ -52,7 +51,7 @@ def test_a_tiny_pack_is_stopped_by_the_cell_not_the_reserve(quad, m50):
     point = station_endurance(
         quad, m50, Pack(series_count=6, parallel_count=1), StationSpec(), SPME
     )
-    assert point.limited_by == "voltage cut-off"
+    assert point.limited_by is EnduranceLimit.VOLTAGE_CUTOFF
     assert point.endurance_s > 0
 
 
@@ -71,7 +70,7 @@ def test_endurance_against_pack_size_has_an_interior_maximum(quad, m50):
     assert flown["endurance_s"].iloc[0] < best["endurance_s"]
     assert flown["endurance_s"].iloc[-1] < best["endurance_s"]
     # 6S10P is above the isr-quad's 6 kg maximum take-off mass.
-    assert table.set_index("parallel_count").loc[10, "limited_by"] == TOO_HEAVY
+    assert table.set_index("parallel_count").loc[10, "limited_by"] == EnduranceLimit.TOO_HEAVY
 
 
 @pytest.mark.slow

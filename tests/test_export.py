@@ -9,7 +9,7 @@ import pytest
 
 from sortie.errors import InputError
 from sortie.models.result import TIMESERIES_COLUMNS
-from sortie.studies.comparison import cell_of, fly
+from sortie.studies.comparison import cell_of, fly_cell
 from sortie.studies.scenario import scenario_from_dict
 from ui import charts, export
 from ui.i18n import Language
@@ -26,7 +26,7 @@ NAMES = ["M50", "NCA"]
 
 @pytest.fixture(scope="module")
 def flights():
-    return [fly(SCENARIO, 0), fly(SCENARIO, 1)]
+    return [fly_cell(SCENARIO, 0), fly_cell(SCENARIO, 1)]
 
 
 def test_csv_holds_every_cell_with_units_in_the_header(flights):

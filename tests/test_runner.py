@@ -9,15 +9,18 @@ import types
 import pytest
 
 from sortie.studies.comparison import (
+    AMBIENT_SWEEP_C,
+    RAGONE_C_RATES,
     Outcome,
     ambient_task,
     execute,
-    fly,
+    fly_cell,
     fly_task,
     rating_task,
 )
+from sortie.models.result import TerminationReason
 from sortie.studies.runner import Priority, ResultCache, Runner, task_key
-from sortie.studies.scenario import scenario_from_dict
+from sortie.studies.scenario import scenario_from_dict, scenario_to_dict
 
 QUAD_SPME = scenario_from_dict(
     {
@@ -52,13 +55,13 @@ def test_process_pool_gives_the_same_verdicts_as_flying_here(pool_runner):
     assert set(outcomes) == {0, 1}
     for index, outcome in outcomes.items():
         assert outcome.ok, outcome.error
-        here = fly(QUAD_SPME, index)
-        assert outcome.value.summary["endurance_s"] == pytest.approx(here.summary["endurance_s"])
-        assert outcome.value.summary["termination_reason"] == here.summary["termination_reason"]
+        here = fly_cell(QUAD_SPME, index)
+        assert outcome.value.summary.endurance_s == pytest.approx(here.summary.endurance_s)
+        assert outcome.value.summary.termination_reason is here.summary.termination_reason
         assert list(outcome.value.timeseries.columns) == list(here.timeseries.columns)
     # The M50 completes the ISR loiter at 6S2P; the lighter NCA power cells run out.
-    assert outcomes[0].value.summary["mission_completed"]
-    assert outcomes[1].value.summary["termination_reason"] == "voltage cut-off"
+    assert outcomes[0].value.summary.mission_completed
+    assert outcomes[1].value.summary.termination_reason is TerminationReason.VOLTAGE_CUTOFF
 
 
 def test_repeated_tasks_come_from_the_cache_also_after_a_restart(pool_runner, tmp_path):
@@ -117,7 +120,11 @@ def test_identical_tasks_share_one_run(tmp_path):
 def test_interactive_work_overtakes_background_work():
     finished = []
     runner = Runner(cache=ResultCache(None), executor=cf.ThreadPoolExecutor(1), workers=1)
-    background = [rating_task(QUAD_SPME, 1, rate) for rate in (0.5, 1.0, 2.0)]
+    background = [
+        rating_task(QUAD_SPME, 1),
+        ambient_task(QUAD_SPME, 1),
+        rating_task(QUAD_SPME, 0),
+    ]
     futures = [runner.submit(t, Priority.BACKGROUND) for t in background]
     urgent = runner.submit(fly_task(QUAD_SPME, 1))
     for name, future in [
@@ -133,12 +140,13 @@ def test_interactive_work_overtakes_background_work():
 
 
 def test_task_keys_differ_by_every_field():
+    other = scenario_from_dict({**scenario_to_dict(QUAD_SPME), "ambient_c": 0.0})
     keys = {
         task_key(fly_task(QUAD_SPME, 0)),
         task_key(fly_task(QUAD_SPME, 1)),
-        task_key(ambient_task(QUAD_SPME, 0, 10.0)),
-        task_key(ambient_task(QUAD_SPME, 0, 20.0)),
-        task_key(rating_task(QUAD_SPME, 0, 1.0)),
+        task_key(fly_task(other, 0)),
+        task_key(ambient_task(QUAD_SPME, 0)),
+        task_key(rating_task(QUAD_SPME, 0)),
     }
     assert len(keys) == 5
 
@@ -150,8 +158,9 @@ def test_cold_shortens_station_endurance():
     oregan = scenario_from_dict(
         {"mission": {"preset": "quad-isr-loiter"}, "cells": [{"preset": "lg-m50-21700"}]}
     )
-    cold = execute(ambient_task(oregan, 0, -10.0)).value
-    warm = execute(ambient_task(oregan, 0, 25.0)).value
+    rows = {row["ambient_c"]: row for row in execute(ambient_task(oregan, 0)).value}
+    assert sorted(rows) == sorted(AMBIENT_SWEEP_C)
+    cold, warm = rows[-10.0], rows[20.0]
     assert cold["measure"] == warm["measure"] == "station"
     assert 0 < cold["endurance_s"] < warm["endurance_s"]
     assert warm["limited_by"] == "reserve"
@@ -159,7 +168,8 @@ def test_cold_shortens_station_endurance():
 
 @pytest.mark.slow
 def test_ragone_points_trade_energy_for_power():
-    points = [execute(rating_task(QUAD_SPME, 0, rate)).value for rate in (0.2, 1.0, 3.0)]
+    points = execute(rating_task(QUAD_SPME, 0)).value
+    assert [p["c_rate"] for p in points] == list(RAGONE_C_RATES)
     energies = [p["specific_energy_wh_per_kg"] for p in points]
     powers = [p["specific_power_w_per_kg"] for p in points]
     assert powers == sorted(powers)

@@ -5,16 +5,15 @@ import dataclasses
 import pytest
 
 from sortie.errors import InputError
-from sortie.studies.comparison import cell_of, mission_demand
+from sortie.studies.comparison import cell_of, compiled_of, mission_demand
 from sortie.studies.scenario import (
     CellChoice,
     PackSizing,
     cell_choice,
+    cell_of_choice,
     design_document,
-    flown_mission,
     from_query,
     mission_document,
-    resolve_cell,
     scenario_from_dict,
     scenario_key,
     scenario_to_dict,
@@ -110,19 +109,20 @@ def test_bad_scenarios_are_refused(data, message):
 
 def test_each_cell_flies_its_own_mission_mass_feedback():
     scenario = scenario_from_dict(QUAD)
-    m50 = flown_mission(scenario, cell_of(scenario, 0))
-    nca = flown_mission(scenario, cell_of(scenario, 1))
-    assert m50.pack == nca.pack  # same layout: 6S2P of the drone
+    m50 = compiled_of(scenario, 0)
+    nca = compiled_of(scenario, 1)
+    assert m50.setup.pack == nca.setup.pack  # same layout: 6S2P of the drone
     # The 21700 pack is heavier (12 x 69 g vs 12 x 45 g), so hovering costs more power.
-    assert m50.pack.mass_kg(m50.cell.budget) > nca.pack.mass_kg(nca.cell.budget)
+    assert m50.pack_mass_kg > nca.pack_mass_kg
+    assert m50.pack_mass_kg == m50.setup.pack.mass_kg(m50.setup.cell.budget)
     assert m50.mission.energy_wh > nca.mission.energy_wh
-    assert m50.phases is not None and len(m50.phases) == len(m50.mission.segments)
+    assert len(m50.phases) == len(m50.mission.segments) == len(m50.phase_table())
 
 
 def test_same_mass_sizing_picks_parallel_count_per_cell():
     scenario = scenario_from_dict({**QUAD, "pack_sizing": PackSizing.SAME_MASS})
-    reference = flown_mission(scenario, cell_of(scenario, 0))
-    nca = flown_mission(scenario, cell_of(scenario, 1))
+    reference = compiled_of(scenario, 0).setup
+    nca = compiled_of(scenario, 1).setup
     reference_kg = reference.pack.mass_kg(reference.cell.budget)
     per_string_kg = (
         reference_kg
@@ -136,9 +136,9 @@ def test_same_mass_sizing_picks_parallel_count_per_cell():
 
 def test_mission_demand_per_kilogram_of_cell():
     scenario = scenario_from_dict(QUAD)
-    flown = flown_mission(scenario, cell_of(scenario, 0))
+    flown = compiled_of(scenario, 0)
     demand = mission_demand(flown)
-    cells, mass_kg = flown.pack.cell_count, flown.cell.budget.mass_kg
+    cells, mass_kg = flown.setup.pack.cell_count, flown.setup.cell.budget.mass_kg
     assert demand["energy_wh_per_kg"] == pytest.approx(flown.mission.energy_wh / cells / mass_kg)
     peak = max(s.power_w for s in flown.mission.segments)
     assert demand["peak_w_per_kg"] == pytest.approx(peak / cells / mass_kg)
@@ -148,11 +148,28 @@ def test_mission_demand_per_kilogram_of_cell():
 def test_uploaded_flight_log_becomes_a_mission_document():
     log = b"time_s,power_w\n0,100\n60,300\n120,300\n180,100\n"
     document = mission_document("log.csv", log)
-    scenario = scenario_from_dict({"mission": {"document": document}, "cells": QUAD["cells"]})
-    flown = flown_mission(scenario, cell_of(scenario, 0))
+    scenario = scenario_from_dict(
+        {
+            "mission": {"document": document},
+            "cells": QUAD["cells"],
+            "series_count": 6,
+            "parallel_count": 2,
+        }
+    )
+    flown = compiled_of(scenario, 0)
     # 0-60 s at 100 W, 60-180 s at 300 W (sample-and-hold) = 1.667 + 10 Wh
     assert flown.mission.energy_wh == pytest.approx(100 * 60 / 3600 + 300 * 120 / 3600, rel=0.01)
-    assert flown.drone is None and flown.pack.cell_count == 12  # 6S2P without a drone
+    assert flown.setup.drone is None and flown.setup.pack.cell_count == 12
+    assert flown.take_off_mass_kg is None and flown.phases == ()
+
+
+def test_a_power_profile_without_a_drone_needs_a_pack_layout():
+    log = b"time_s,power_w\n0,100\n60,300\n120,300\n180,100\n"
+    scenario = scenario_from_dict(
+        {"mission": {"document": mission_document("log.csv", log)}, "cells": QUAD["cells"]}
+    )
+    with pytest.raises(InputError, match="no pack layout"):
+        compiled_of(scenario, 0)
 
 
 @pytest.mark.parametrize(
@@ -177,7 +194,7 @@ def test_saved_design_reloads_as_the_same_cell():
     text = tomli_w.dumps(design_document(choice, "thin anode M50")).encode()
     reloaded, cell = cell_choice("mine.toml", text)
     assert cell.name == "thin anode M50"
-    original = resolve_cell(choice)
+    original = cell_of_choice(choice)
     assert cell.design.negative == original.design.negative
     assert cell.budget.energy_wh == pytest.approx(original.budget.energy_wh)
     assert reloaded.document["template_of"] == "lg-m50-21700"

@@ -52,7 +52,7 @@ def view_json(
         "exported_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "scenario": scenario_to_dict(scenario),
         "results": [
-            {"cell": name, **(flight.summary if flight else {"error": "no result"})}
+            {"cell": name, **(flight.summary.to_dict() if flight else {"error": "no result"})}
             for name, flight in zip(names, flights, strict=True)
         ],
     }

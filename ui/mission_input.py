@@ -13,7 +13,7 @@ from sortie.errors import SortieError
 from sortie.models.flight_plan import FlightPlan
 from sortie.models.mission import FlightPhase
 from sortie.presets import PresetKind, list_presets, load_drone, load_mission
-from sortie.studies.scenario import MissionChoice, mission_document, resolve_mission
+from sortie.studies.scenario import MissionChoice, mission_document, mission_of_choice
 from ui import session
 from ui.i18n import tr
 from ui.uploads import read_upload
@@ -32,7 +32,7 @@ PHASE_COLUMNS = (
 
 def mission_drone(mission: dict[str, Any]) -> str | None:
     try:
-        return resolve_mission(_choice(mission)).drone
+        return mission_of_choice(_choice(mission)).drone
     except SortieError:
         return None
 

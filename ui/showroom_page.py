@@ -49,7 +49,7 @@ def render() -> None:
         [(n, f.timeseries) for n, f in flights],
         scenario.max_temperature_c,
         language(),
-        flights[0][1].summary["reserve_state_of_charge"],
+        flights[0][1].summary.reserve_state_of_charge,
     )
     figure.update_layout(font={"size": 20}, height=1200)
     st.plotly_chart(figure, width="stretch", key=f"show-{chosen}")
@@ -61,19 +61,19 @@ def _winner(flights) -> None:
     def score(item):
         summary = item[1].summary
         return (
-            summary["mission_completed"],
-            summary["final_state_of_charge"],
-            summary["endurance_s"],
+            summary.mission_completed,
+            summary.final_state_of_charge,
+            summary.endurance_s,
         )
 
     name, flight = max(flights, key=score)
     summary = flight.summary
-    if summary["mission_completed"]:
+    if summary.mission_completed:
         st.success(
             tr(
-                f"## Best: {name}, lands with {number(100 * summary['final_state_of_charge'])} % "
+                f"## Best: {name}, lands with {number(100 * summary.final_state_of_charge)} % "
                 "charge left",
-                f"## Am besten: {name}, landet mit {number(100 * summary['final_state_of_charge'])}"
+                f"## Am besten: {name}, landet mit {number(100 * summary.final_state_of_charge)}"
                 " % Restladung",
             ),
             icon=":material/emoji_events:",

@@ -1,19 +1,33 @@
-"""The model chain: fly a mission on a pack of cells and say how it went.
+"""The electrochemical chain: fly a power mission on a pack of cells and say how it went.
 
-``simulate_mission(cell, pack, mission, settings) -> MissionResult`` is the one entry point;
-studies (compare, sweep, optimise) call it. It converts Sortie's objects into plain numbers
-for the PyBaMM adapter (imported lazily so that listing presets never pays for PyBaMM) and
-turns what comes back into a time series and a verdict.
+``simulate_mission(cell, pack, mission, settings) -> MissionResult`` flies one;
+``simulate_runs`` flies many, batching those that share a built model into one solve. Both
+convert Sortie's objects into the engine's plain numbers (:mod:`sortie.models.cell_runs`; the
+PyBaMM engine is imported lazily so that listing presets never pays for PyBaMM) and turn what
+comes back into a time series and a verdict. Aircraft, flight plans and pack mass come first,
+in :mod:`sortie.models.flight`.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from sortie.cells.cell import Cell
 from sortie.cells.pack import Pack
-from sortie.errors import InfeasiblePowerError, InputError
+from sortie.errors import InfeasiblePowerError, InputError, SortieError
+from sortie.models.cell_runs import (
+    DesignInputs,
+    Ending,
+    ModelSpec,
+    ParameterError,
+    RunInputs,
+    RunOutput,
+    to_hashable_options,
+)
 from sortie.models.mission import Mission
 from sortie.models.result import MissionResult, MissionSummary, TerminationReason
 from sortie.models.settings import ModelKind, SimulationSettings
@@ -45,28 +59,21 @@ def time_grid_s(mission: Mission, output_points: int) -> np.ndarray:
     return np.union1d(uniform[keep], steps)
 
 
-def _termination(raw: str) -> TerminationReason:
-    from sortie.models import electrochemistry as ec
-
-    if raw == "final time":
-        return TerminationReason.END_OF_PROFILE
-    if raw == f"event: {ec.MINIMUM_VOLTAGE_EVENT}":
-        return TerminationReason.VOLTAGE_CUTOFF
-    if raw == f"event: {ec.MAXIMUM_TEMPERATURE_EVENT}":
-        return TerminationReason.TEMPERATURE_LIMIT
-    if raw.startswith("event:"):
-        return TerminationReason.MODEL_LIMIT
-    return TerminationReason.SOLVER_FAILURE
+_REASON_OF_ENDING = {
+    Ending.FINAL_TIME: TerminationReason.END_OF_PROFILE,
+    Ending.VOLTAGE_CUTOFF: TerminationReason.VOLTAGE_CUTOFF,
+    Ending.TEMPERATURE_LIMIT: TerminationReason.TEMPERATURE_LIMIT,
+    Ending.MODEL_EVENT: TerminationReason.MODEL_LIMIT,
+    Ending.SOLVER_FAILURE: TerminationReason.SOLVER_FAILURE,
+}
 
 
-def design_inputs(cell: Cell):
-    """The cell's design in the adapter's (PyBaMM's) units."""
-    from sortie.models import electrochemistry as ec
-
+def design_inputs(cell: Cell) -> DesignInputs:
+    """The cell's design in the engine's (PyBaMM's) units."""
     design, um = cell.design, 1e-6
     negative = design.negative
     secondary = negative.secondary_active_material_volume_fraction
-    return ec.DesignInputs(
+    return DesignInputs(
         positive_thickness_m=design.positive.coating_thickness_um * um,
         negative_thickness_m=negative.coating_thickness_um * um,
         separator_thickness_m=design.separator.thickness_um * um,
@@ -106,6 +113,67 @@ def _warnings(cell: Cell, settings: SimulationSettings, solver_warnings: tuple[s
     return tuple(dict.fromkeys(found))
 
 
+@dataclass(frozen=True)
+class CellRun:
+    """One cell of a pack flying a mission, in the engine's terms (no electrochemistry yet)."""
+
+    cell: Cell
+    pack: Pack
+    mission: Mission
+    settings: SimulationSettings
+    spec: ModelSpec
+    inputs: RunInputs
+    time_grid_s: np.ndarray
+    ambients_c: tuple[float, ...]
+
+
+def prepare_run(
+    cell: Cell, pack: Pack, mission: Mission, settings: SimulationSettings | None = None
+) -> CellRun:
+    """Check what can be checked without a solve and put the run in the engine's terms.
+    Raises :class:`InfeasiblePowerError` for a power no cell of this size could give and
+    :class:`InputError` for cells that start at or above their temperature limit."""
+    settings = settings or SimulationSettings()
+    budget = cell.budget
+    _check_power(cell, pack, mission)
+    ambients_c = mission.segment_ambients_c(settings.ambient_c)
+    if ambients_c[0] >= settings.max_temperature_c:
+        raise InputError(
+            f"the cells start at the ambient {ambients_c[0]:g} °C, at or above the temperature "
+            f"limit {settings.max_temperature_c:g} °C: raise the limit or lower the ambient"
+        )
+    spec = ModelSpec(
+        parameter_set=cell.chemistry.parameter_set,
+        model=settings.model.value,
+        model_options=to_hashable_options(cell.chemistry.model_options),
+        parameter_supplement=tuple(sorted(cell.chemistry.parameter_supplement.items())),
+        initial_state_of_charge=settings.initial_state_of_charge,
+        segment_start_times_s=mission.start_times_s,
+        bpx_json=cell.chemistry.bpx_json,
+    )
+    inputs = RunInputs(
+        cell_power_w=tuple(s.power_w / pack.cell_count for s in mission.segments),
+        ambient_k=tuple(celsius_to_kelvin(t) for t in ambients_c),
+        initial_temperature_k=celsius_to_kelvin(ambients_c[0]),
+        max_temperature_k=celsius_to_kelvin(settings.max_temperature_c),
+        heat_transfer_coefficient_w_per_m2_k=settings.heat_transfer_coefficient_w_per_m2_k,
+        cell_volume_m3=budget.volume_m3,
+        cooling_area_m2=cell.design.format.surface_area_m2,
+        volumetric_heat_capacity_j_per_m3_k=cell.heat_capacity_j_per_k / budget.volume_m3,
+        design=design_inputs(cell),
+    )
+    return CellRun(
+        cell=cell,
+        pack=pack,
+        mission=mission,
+        settings=settings,
+        spec=spec,
+        inputs=inputs,
+        time_grid_s=time_grid_s(mission, settings.output_points),
+        ambients_c=ambients_c,
+    )
+
+
 def simulate_mission(
     cell: Cell,
     pack: Pack,
@@ -117,62 +185,62 @@ def simulate_mission(
     Pack power is shared equally by all ``series_count x parallel_count`` cells. The run ends
     at the end of the profile, at the voltage cut-off of the parameter set, at
     ``settings.max_temperature_c`` or when the solver fails; the summary says which. Raises
-    :class:`InfeasiblePowerError` when the cells cannot deliver the first segment at all.
+    :class:`InfeasiblePowerError` when the cells cannot deliver the first segment at all and
+    :class:`InputError` for a design the chemistry cannot balance.
     """
-    from sortie.models import electrochemistry as ec
+    found = simulate_runs([prepare_run(cell, pack, mission, settings)])[0]
+    if isinstance(found, SortieError):
+        raise found
+    return found
 
-    settings = settings or SimulationSettings()
-    budget = cell.budget
-    _check_power(cell, pack, mission)
-    ambients_c = mission.segment_ambients_c(settings.ambient_c)
-    if ambients_c[0] >= settings.max_temperature_c:
-        raise InputError(
-            f"the cells start at the ambient {ambients_c[0]:g} °C, at or above the temperature "
-            f"limit {settings.max_temperature_c:g} °C: raise the limit or lower the ambient"
+
+def simulate_runs(runs: Sequence[CellRun]) -> list[MissionResult | SortieError]:
+    """Fly many prepared runs, batching those that share a built model and a time grid into
+    one solve each (see ``BuiltModel.run_many``). One entry per run, in order: a result, or
+    the error that run alone would have raised."""
+    from sortie.models.electrochemistry import built_model
+
+    groups: dict[tuple, list[int]] = {}
+    for index, run in enumerate(runs):
+        groups.setdefault((run.spec, run.time_grid_s.tobytes()), []).append(index)
+    found: list[MissionResult | SortieError | None] = [None] * len(runs)
+    for indices in groups.values():
+        first = runs[indices[0]]
+        try:
+            model = built_model(first.spec)
+        except ParameterError as error:
+            for index in indices:
+                found[index] = InputError(f"{runs[index].cell.name}: {error}")
+            continue
+        outputs = model.run_many([runs[i].inputs for i in indices], first.time_grid_s)
+        for index, output in zip(indices, outputs, strict=True):
+            found[index] = _outcome(runs[index], output)
+    return [item for item in found if item is not None]
+
+
+def _outcome(run: CellRun, output: RunOutput) -> MissionResult | SortieError:
+    if output.ending is Ending.INVALID_DESIGN:
+        return InputError(f"{run.cell.name}: {output.message}")
+    if output.ending is Ending.NO_START:
+        first = run.mission.segments[0]
+        cells = run.pack.cell_count
+        why = (
+            f"'{output.event}' is reached at once"
+            if output.event
+            else output.message.removeprefix("input set 0: ") or "no consistent initial state"
         )
-    spec = ec.ModelSpec(
-        parameter_set=cell.chemistry.parameter_set,
-        model=settings.model.value,
-        model_options=ec.to_hashable_options(cell.chemistry.model_options),
-        parameter_supplement=tuple(sorted(cell.chemistry.parameter_supplement.items())),
-        initial_state_of_charge=settings.initial_state_of_charge,
-        segment_start_times_s=mission.start_times_s,
-        bpx_json=cell.chemistry.bpx_json,
-    )
-    inputs = ec.RunInputs(
-        cell_power_w=tuple(s.power_w / pack.cell_count for s in mission.segments),
-        ambient_k=tuple(celsius_to_kelvin(t) for t in ambients_c),
-        initial_temperature_k=celsius_to_kelvin(ambients_c[0]),
-        max_temperature_k=celsius_to_kelvin(settings.max_temperature_c),
-        heat_transfer_coefficient_w_per_m2_k=settings.heat_transfer_coefficient_w_per_m2_k,
-        cell_volume_m3=budget.volume_m3,
-        cooling_area_m2=cell.design.format.surface_area_m2,
-        volumetric_heat_capacity_j_per_m3_k=cell.heat_capacity_j_per_k / budget.volume_m3,
-        design=design_inputs(cell),
-    )
-    try:
-        output = ec.run(spec, inputs, time_grid_s(mission, settings.output_points))
-    except ec.ParameterError as error:
-        raise InputError(f"{cell.name}: {error}") from None
-    except ec.StartFailure as failure:
-        first = mission.segments[0]
-        raise InfeasiblePowerError(
-            f"{cell.name} cannot start '{first.name}': "
-            f"{first.power_w / pack.cell_count:.1f} W per cell ({first.power_w:.0f} W over "
-            f"{pack.cell_count} cells) at {ambients_c[0]:g} °C and "
-            f"{100 * settings.initial_state_of_charge:.0f} % state of charge is more than it "
-            f"can give (too much power, too cold or too empty; "
-            f"{_first_line(str(failure)).removeprefix('input set 0: ')})"
-        ) from None
-    return _result(cell, pack, mission, settings, ambients_c, output)
+        return InfeasiblePowerError(
+            f"{run.cell.name} cannot start '{first.name}': "
+            f"{first.power_w / cells:.1f} W per cell ({first.power_w:.0f} W over "
+            f"{cells} cells) at {run.ambients_c[0]:g} °C and "
+            f"{100 * run.settings.initial_state_of_charge:.0f} % state of charge is more than "
+            f"it can give (too much power, too cold or too empty; {why})"
+        )
+    return _result(run, output)
 
 
 def _solver_failure_message(raw: str, time_s: np.ndarray, model: ModelKind) -> str:
-    detail = (
-        _first_line(raw)
-        .removeprefix("input set 0: ")
-        .removesuffix(", returning a partial solution.")
-    )
+    detail = raw or "no message"
     at = f" at {time_s[-1]:.0f} s" if len(time_s) else " at the start"
     hint = (
         "; SPMe is fragile under power control at high rates, DFN is more robust"
@@ -180,13 +248,6 @@ def _solver_failure_message(raw: str, time_s: np.ndarray, model: ModelKind) -> s
         else ""
     )
     return f"the solver failed{at}: {detail}{hint}"
-
-
-def _first_line(text: str) -> str:
-    """First line of a PyBaMM message, without its dump of every input value."""
-    if not text.strip():
-        return "no message"
-    return text.strip().splitlines()[0].split(" with inputs")[0][:200]
 
 
 # Geometry estimate and electrode-balance capacity may differ this much without comment.
@@ -214,7 +275,8 @@ def _hardest_segment(frame: pd.DataFrame, mission: Mission) -> str:
     return str(frame["segment"].iloc[int(np.argmax(frame["cell_current_a"].to_numpy()))])
 
 
-def _result(cell, pack, mission, settings, ambients_c, output) -> MissionResult:
+def _result(run: CellRun, output: RunOutput) -> MissionResult:
+    cell, pack, mission, settings = run.cell, run.pack, run.mission, run.settings
     budget = cell.budget
     n_cells = pack.cell_count
     time = output.time_s
@@ -235,13 +297,13 @@ def _result(cell, pack, mission, settings, ambients_c, output) -> MissionResult:
             "cell_current_a": output.current_a,
             "pack_current_a": output.current_a * pack.parallel_count,
             "cell_temperature_c": output.temperature_k - KELVIN_OFFSET,
-            "ambient_temperature_c": np.asarray(ambients_c)[index],
+            "ambient_temperature_c": np.asarray(run.ambients_c)[index],
             "state_of_charge": soc,
         },
         index=pd.Index(time, name="time_s"),
     )
-    reason = _termination(output.termination)
-    ran = len(time) > 0
+    reason = _REASON_OF_ENDING[output.ending]
+    ran = output.solved
     end_index = int(index[-1]) if ran else 0
     message = {
         TerminationReason.END_OF_PROFILE: "flew the whole profile",
@@ -249,9 +311,9 @@ def _result(cell, pack, mission, settings, ambients_c, output) -> MissionResult:
         TerminationReason.TEMPERATURE_LIMIT: (
             f"cell temperature reached {settings.max_temperature_c:g} °C"
         ),
-    }.get(reason, output.message or output.termination)
+    }.get(reason, output.message)
     if reason is TerminationReason.MODEL_LIMIT:
-        message = f"the model reached a limit of validity ({output.termination[7:]})"
+        message = f"the model reached a limit of validity ({output.event})"
     if reason is TerminationReason.SOLVER_FAILURE:
         message = _solver_failure_message(output.message, time, settings.model)
     energy_cell_wh = float(output.discharge_energy_wh[-1]) if ran else 0.0
@@ -267,14 +329,14 @@ def _result(cell, pack, mission, settings, ambients_c, output) -> MissionResult:
         cell_id=cell.id,
         chemistry_id=cell.chemistry.id,
         mission_id=mission.id,
-        model=settings.model.value,
+        model=settings.model,
         endurance_s=float(time[-1]) if ran else 0.0,
         mission_duration_s=mission.duration_s,
         mission_completed=completed,
         termination_reason=reason,
         termination_message=message,
         final_segment=mission.segments[end_index].name,
-        final_phase=mission.segments[end_index].phase.value,
+        final_phase=mission.segments[end_index].phase,
         hardest_segment=_hardest_segment(frame, mission),
         reserve_state_of_charge=mission.reserve_state_of_charge,
         reserve_met=reserve_met,
@@ -293,6 +355,7 @@ def _result(cell, pack, mission, settings, ambients_c, output) -> MissionResult:
         gravimetric_energy_density_wh_per_kg=budget.gravimetric_energy_density_wh_per_kg,
         volumetric_energy_density_wh_per_l=budget.volumetric_energy_density_wh_per_l,
         mission_gravimetric_energy_density_wh_per_kg=energy_cell_wh / budget.mass_kg,
+        mission_volumetric_energy_density_wh_per_l=energy_cell_wh / budget.volume_ml * 1e3,
         warnings=_warnings(cell, settings, output.warnings)
         + _balance_warning(cell, output.capacity_ah),
     )

@@ -1,14 +1,16 @@
-"""The PyBaMM adapter: the one module in Sortie that imports PyBaMM.
+"""The PyBaMM engine: the one module in Sortie that imports PyBaMM.
 
-Plain data in (:class:`ModelSpec`, :class:`RunInputs`), plain numpy arrays out
-(:class:`RunOutput`). A built ``pybamm.Simulation`` is cached per :class:`ModelSpec`; every
-value that changes from run to run without changing the model's structure (per-segment cell
-power and ambient temperature, cooling, heat capacity, temperature limit) is a PyBaMM input
-parameter, so a repeated run re-solves without rebuilding.
+Plain data in and out (:mod:`sortie.models.cell_runs`). A :class:`BuiltModel` holds one built
+``pybamm.Simulation`` per :class:`~sortie.models.cell_runs.ModelSpec` (cached per process by
+:func:`built_model`); every value that changes from run to run without changing the model's
+structure (the design, per-segment cell power and ambient temperature, cooling, heat capacity,
+temperature limit) is a PyBaMM input parameter, so a new run only re-solves, and
+:meth:`BuiltModel.run_many` solves a whole list of input sets in one call on IDAKLU's threads.
 
-Recipe and pitfalls: see ``shared/DESIGN.md``. Two facts checked while writing this:
+Recipe and pitfalls: see ``docs/pybamm-notes.md``. Facts checked while writing this
+(PyBaMM 26.10):
 - Segment start times are baked into the model as constants. With the times as input
-  parameters PyBaMM 26.10 integrates each sub-interval separately but passes it the whole
+  parameters PyBaMM integrates each sub-interval separately but passes it the whole
   ``t_interp`` grid and fails ("t_interp values must be less than the greatest t_eval").
   With constant times IDAKLU restarts exactly at each step in a single call.
 - ``"use lumped thermal capacity": "true"`` with ``Cell heat capacity [J.K-1.m-3]`` ties the
@@ -18,10 +20,14 @@ Recipe and pitfalls: see ``shared/DESIGN.md``. Two facts checked while writing t
   input parameters too, on PyBaMM's ``SymbolicUniform1DSubMesh`` for the x and r domains: a
   changed design re-solves in milliseconds instead of rebuilding. Against a model rebuilt with
   the same values it differs by < 0.05 mV (SPMe) and < 1 mV (DFN) at 1C.
-- Each design gets its own electrode balance (PyBaMM's electrode-SOH solver, ~12 ms, cached):
+- Each design gets its own electrode balance (PyBaMM's electrode-SOH solver, ~7 ms, cached):
   its initial stoichiometries are inputs too, and its lithium inventory is the set's per unit
   of positive capacity, so a thicker negative electrode does not create lithium. Two-phase
   sets (Chen2020_composite) keep the set's own balance.
+- A list-of-inputs solve fails as a whole when one input set raises: an event already true at
+  the start raises in post-processing, and a first input set with a single time step raises
+  "Solution time vector has length 1". :class:`_BatchSolver` turns the first into a one-step
+  solution; the second is handled by solving the first set on its own.
 """
 
 from __future__ import annotations
@@ -29,6 +35,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import re
 import tempfile
 import threading
 import warnings
@@ -41,6 +48,16 @@ os.environ.setdefault("PYBAMM_DISABLE_TELEMETRY", "true")
 import numpy as np
 import pybamm
 
+from sortie.models.cell_runs import (
+    DesignInputs,
+    Ending,
+    ModelSpec,
+    ParameterError,
+    RunInputs,
+    RunOutput,
+    empty_output,
+)
+
 VOLTAGE = "Voltage [V]"
 CURRENT = "Current [A]"
 TEMPERATURE = "Volume-averaged cell temperature [K]"
@@ -50,6 +67,10 @@ OUTPUT_VARIABLES = (VOLTAGE, CURRENT, TEMPERATURE, DISCHARGE_CAPACITY, DISCHARGE
 
 MINIMUM_VOLTAGE_EVENT = "Minimum voltage [V]"
 MAXIMUM_TEMPERATURE_EVENT = "Maximum temperature [K]"
+_ENDING_OF_EVENT = {
+    MINIMUM_VOLTAGE_EVENT: Ending.VOLTAGE_CUTOFF,
+    MAXIMUM_TEMPERATURE_EVENT: Ending.TEMPERATURE_LIMIT,
+}
 
 _MODEL_CLASSES = {
     "spm": pybamm.lithium_ion.SPM,
@@ -65,96 +86,7 @@ _BASE_OPTIONS = {
 # Relative tolerance: ~23 % faster than 1e-6 with no visible change (design notes).
 _RTOL = 1e-4
 _ATOL = 1e-6
-
-
-@dataclass(frozen=True)
-class ModelSpec:
-    """What fixes the structure of a built model (the cache key). Hashable plain data."""
-
-    parameter_set: str
-    model: str
-    model_options: tuple[tuple[str, Any], ...]
-    parameter_supplement: tuple[tuple[str, float], ...]
-    initial_state_of_charge: float
-    segment_start_times_s: tuple[float, ...]
-    # A checked BPX document (sortie.cells.bpx_import) instead of a named parameter set.
-    bpx_json: str | None = None
-
-
-@dataclass(frozen=True)
-class DesignInputs:
-    """A cell design in PyBaMM's units. ``negative_secondary_active_material_volume_fraction``
-    is used by two-phase negative electrodes only (then the primary fraction excludes it)."""
-
-    positive_thickness_m: float
-    negative_thickness_m: float
-    separator_thickness_m: float
-    positive_porosity: float
-    negative_porosity: float
-    separator_porosity: float
-    positive_active_material_volume_fraction: float
-    negative_active_material_volume_fraction: float
-    negative_secondary_active_material_volume_fraction: float
-    positive_particle_radius_m: float
-    negative_particle_radius_m: float
-    electrode_area_m2: float
-    nominal_capacity_ah: float
-
-
-@dataclass(frozen=True)
-class RunInputs:
-    """Per-run values (PyBaMM input parameters). One power and ambient per segment."""
-
-    cell_power_w: tuple[float, ...]
-    ambient_k: tuple[float, ...]
-    initial_temperature_k: float
-    max_temperature_k: float
-    heat_transfer_coefficient_w_per_m2_k: float
-    cell_volume_m3: float
-    cooling_area_m2: float
-    volumetric_heat_capacity_j_per_m3_k: float
-    design: DesignInputs
-
-
-@dataclass(frozen=True)
-class RunOutput:
-    """Solver output on the time grid (up to where the run ended).
-
-    ``termination`` is ``"final time"``, ``"event: <name>"`` or ``"failure"``.
-    """
-
-    time_s: np.ndarray
-    voltage_v: np.ndarray
-    current_a: np.ndarray
-    temperature_k: np.ndarray
-    discharge_capacity_ah: np.ndarray
-    discharge_energy_wh: np.ndarray
-    termination: str
-    message: str
-    warnings: tuple[str, ...]
-    # Capacity between the cut-offs of the design's electrode balance (None: the reference
-    # balance of a two-phase set was used).
-    capacity_ah: float | None = None
-
-
-class StartFailure(Exception):
-    """The run could not start: the cell cannot deliver the first segment's power."""
-
-
-class ParameterError(ValueError):
-    """A PyBaMM parameter set or supplement is unknown or inconsistent."""
-
-
-def to_hashable_options(options: dict[str, Any]) -> tuple[tuple[str, Any], ...]:
-    """Model options as a sorted tuple, lists turned into tuples (TOML gives lists; PyBaMM
-    wants tuples for per-electrode options)."""
-
-    def freeze(value: Any) -> Any:
-        if isinstance(value, list | tuple):
-            return tuple(freeze(v) for v in value)
-        return value
-
-    return tuple(sorted((key, freeze(value)) for key, value in options.items()))
+SOLVER_THREADS_VARIABLE = "SORTIE_SOLVER_THREADS"
 
 
 def available_parameter_sets() -> tuple[str, ...]:
@@ -189,16 +121,6 @@ def _piecewise_constant(prefix: str, start_times_s: Sequence[float], t: pybamm.S
         for i in range(1, len(start_times_s))
     ]
     return _balanced_sum(terms)
-
-
-@dataclass
-class _Built:
-    simulation: pybamm.Simulation
-    lock: threading.Lock
-    build_warnings: tuple[str, ...]
-    design_keys: dict[str, str]  # DesignInputs field -> PyBaMM parameter name
-    electrode_height_m: float
-    balance: _Balance | None  # None for two-phase sets: the reference balance is kept
 
 
 FARADAY_C_PER_MOL = 96_485.33212
@@ -320,9 +242,6 @@ def _design_keys(values: pybamm.ParameterValues) -> dict[str, str]:
     return keys
 
 
-_build_lock = threading.Lock()
-
-
 def _parameter_values(
     spec: ModelSpec, options: Any
 ) -> tuple[pybamm.ParameterValues, dict[str, str], _Balance | None]:
@@ -411,137 +330,215 @@ def _symbolic_submeshes(model: pybamm.BaseModel) -> dict:
     return submeshes
 
 
-def _build(spec: ModelSpec) -> _Built:
-    if spec.model not in _MODEL_CLASSES:
-        raise ParameterError(f"unknown model {spec.model!r}; choose from {sorted(_MODEL_CLASSES)}")
-    options = {**_BASE_OPTIONS, **dict(spec.model_options)}
-    model = _MODEL_CLASSES[spec.model](options=options)
-    temperature = model.variables[TEMPERATURE]
-    model.events.append(
-        pybamm.Event(
-            MAXIMUM_TEMPERATURE_EVENT,
-            pybamm.InputParameter("Maximum temperature [K]") - temperature,
-        )
-    )
-    solver = pybamm.IDAKLUSolver(
-        rtol=_RTOL,
-        atol=_ATOL,
-        output_variables=list(OUTPUT_VARIABLES),
-        on_failure="warn",
-        options={"num_threads": 1},
-    )
-    # Setting the initial state solves an electrode-SOH model, which may warn (e.g. OCP
-    # extrapolation): keep those with the result instead of printing them.
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        values, design_keys, balance = _parameter_values(spec, model.options)
-        simulation = pybamm.Simulation(
-            model,
-            parameter_values=values,
-            submesh_types=_symbolic_submeshes(model),
-            solver=solver,
-        )
-        simulation.build()
-    return _Built(
-        simulation=simulation,
-        lock=threading.Lock(),
-        build_warnings=_warning_texts(caught),
-        design_keys=design_keys,
-        electrode_height_m=float(values["Electrode height [m]"]),
-        balance=balance,
-    )
+class _BatchSolver(pybamm.IDAKLUSolver):
+    """IDAKLU with two per-input-set records instead of batch-wide effects: an event already
+    true at the start gives a one-step solution (PyBaMM raises for the whole list), and each
+    solution's extrapolation warnings are kept in solution order."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.extrapolations: list[tuple[str, ...]] = []
+
+    def _check_event_violation_post_solve(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+    def check_extrapolation(self, solution: Any, events: Any) -> None:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            super().check_extrapolation(solution, events)
+        self.extrapolations.append(_warning_texts(caught))
 
 
-@functools.lru_cache(maxsize=64)
-def _cached_build(spec: ModelSpec) -> _Built:
-    return _build(spec)
+_INPUT_SET = re.compile(r"^input set (\d+): ")
+_SINGLE_STEP = "time vector has length 1"
 
 
-def built_model_count() -> int:
-    """How many distinct models are built and cached (for tests and benchmarks)."""
-    return _cached_build.cache_info().currsize
+class BuiltModel:
+    """One built PyBaMM model for a :class:`ModelSpec`, solved as often as needed.
 
-
-def clear_cache() -> None:
-    _cached_build.cache_clear()
-
-
-def _input_dict(
-    inputs: RunInputs, built: _Built, initial_state_of_charge: float
-) -> dict[str, float]:
-    design = inputs.design
-    secondary = design.negative_secondary_active_material_volume_fraction
-    if secondary > 0 and "negative_secondary_active_material_volume_fraction" not in (
-        built.design_keys
-    ):
-        raise ParameterError("this chemistry has no secondary negative phase")
-    values = {
-        key: float(getattr(design, field_name)) for field_name, key in built.design_keys.items()
-    }
-    values["Electrode width [m]"] = design.electrode_area_m2 / built.electrode_height_m
-    if built.balance is not None:
-        x_0, x_100, y_100, y_0, _ = built.balance.stoichiometries(design)
-        soc = initial_state_of_charge
-        values[_INITIAL_KEYS[0]] = (x_0 + soc * (x_100 - x_0)) * (
-            built.balance.negative_max_concentration_mol_per_m3
-        )
-        values[_INITIAL_KEYS[1]] = (y_0 - soc * (y_0 - y_100)) * (
-            built.balance.positive_max_concentration_mol_per_m3
-        )
-    values["Nominal cell capacity [A.h]"] = design.nominal_capacity_ah
-    values |= {
-        "Initial temperature [K]": inputs.initial_temperature_k,
-        "Maximum temperature [K]": inputs.max_temperature_k,
-        "Heat transfer coefficient [W.m-2.K-1]": inputs.heat_transfer_coefficient_w_per_m2_k,
-        "Cell volume [m3]": inputs.cell_volume_m3,
-        "Cooling area [m2]": inputs.cooling_area_m2,
-        "Cell heat capacity [J.K-1.m-3]": inputs.volumetric_heat_capacity_j_per_m3_k,
-    }
-    for i, (power, ambient) in enumerate(zip(inputs.cell_power_w, inputs.ambient_k, strict=True)):
-        values[f"Cell power [W] {i}"] = float(power)
-        values[f"Ambient temperature [K] {i}"] = float(ambient)
-    return values
-
-
-def run(spec: ModelSpec, inputs: RunInputs, time_grid_s: np.ndarray) -> RunOutput:
-    """Fly one profile on one cell. ``time_grid_s`` is where outputs are reported (it does not
-    steer the solver); it must start at 0 and end at the profile's end.
-
-    Raises :class:`StartFailure` when the power cannot be delivered at t = 0.
+    Not thread-safe underneath (a built Simulation gave wrong results when shared by two
+    threads), so every solve holds this object's lock. ``solver_threads`` is IDAKLU's number of
+    threads for a list of input sets.
     """
-    if len(inputs.cell_power_w) != len(spec.segment_start_times_s):
-        raise ValueError("one power per segment is needed")
-    with _build_lock:
-        built = _cached_build(spec)
-    end_time_s = float(time_grid_s[-1])
-    with built.lock, warnings.catch_warnings(record=True) as caught_list:
-        warnings.simplefilter("always")
-        try:
-            solution = built.simulation.solve(
-                [0.0, end_time_s],
-                t_interp=time_grid_s,
-                inputs=_input_dict(inputs, built, spec.initial_state_of_charge),
+
+    def __init__(self, spec: ModelSpec, solver_threads: int = 1) -> None:
+        if spec.model not in _MODEL_CLASSES:
+            raise ParameterError(
+                f"unknown model {spec.model!r}; choose from {sorted(_MODEL_CLASSES)}"
             )
+        self.spec = spec
+        self.solver_threads = solver_threads
+        self._lock = threading.Lock()
+        options = {**_BASE_OPTIONS, **dict(spec.model_options)}
+        model = _MODEL_CLASSES[spec.model](options=options)
+        temperature = model.variables[TEMPERATURE]
+        model.events.append(
+            pybamm.Event(
+                MAXIMUM_TEMPERATURE_EVENT,
+                pybamm.InputParameter("Maximum temperature [K]") - temperature,
+            )
+        )
+        self._solver = _BatchSolver(
+            rtol=_RTOL,
+            atol=_ATOL,
+            output_variables=list(OUTPUT_VARIABLES),
+            # Failures come back as partial solutions with a warning naming the input set.
+            on_failure="warn",
+            options={"num_threads": solver_threads},
+        )
+        # Setting the initial state solves an electrode-SOH model, which may warn (e.g. OCP
+        # extrapolation): keep those with the results instead of printing them.
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            values, self._design_keys, self._balance = _parameter_values(spec, model.options)
+            self._simulation = pybamm.Simulation(
+                model,
+                parameter_values=values,
+                submesh_types=_symbolic_submeshes(model),
+                solver=self._solver,
+            )
+            self._simulation.build()
+        self.build_warnings = _warning_texts(caught)
+        self._electrode_height_m = float(values["Electrode height [m]"])
+
+    def input_values(self, inputs: RunInputs) -> dict[str, float]:
+        """The PyBaMM input parameters of one run. Raises :class:`ParameterError` for a design
+        without an electrode balance or with a phase the chemistry lacks."""
+        design = inputs.design
+        secondary = design.negative_secondary_active_material_volume_fraction
+        if secondary > 0 and "negative_secondary_active_material_volume_fraction" not in (
+            self._design_keys
+        ):
+            raise ParameterError("this chemistry has no secondary negative phase")
+        values = {
+            key: float(getattr(design, field_name)) for field_name, key in self._design_keys.items()
+        }
+        values["Electrode width [m]"] = design.electrode_area_m2 / self._electrode_height_m
+        if self._balance is not None:
+            x_0, x_100, y_100, y_0, _ = self._balance.stoichiometries(design)
+            soc = self.spec.initial_state_of_charge
+            values[_INITIAL_KEYS[0]] = (x_0 + soc * (x_100 - x_0)) * (
+                self._balance.negative_max_concentration_mol_per_m3
+            )
+            values[_INITIAL_KEYS[1]] = (y_0 - soc * (y_0 - y_100)) * (
+                self._balance.positive_max_concentration_mol_per_m3
+            )
+        values["Nominal cell capacity [A.h]"] = design.nominal_capacity_ah
+        values |= {
+            "Initial temperature [K]": inputs.initial_temperature_k,
+            "Maximum temperature [K]": inputs.max_temperature_k,
+            "Heat transfer coefficient [W.m-2.K-1]": inputs.heat_transfer_coefficient_w_per_m2_k,
+            "Cell volume [m3]": inputs.cell_volume_m3,
+            "Cooling area [m2]": inputs.cooling_area_m2,
+            "Cell heat capacity [J.K-1.m-3]": inputs.volumetric_heat_capacity_j_per_m3_k,
+        }
+        segments = len(self.spec.segment_start_times_s)
+        if len(inputs.cell_power_w) != segments or len(inputs.ambient_k) != segments:
+            raise ValueError("one power and one ambient per segment are needed")
+        for i, (power, ambient) in enumerate(
+            zip(inputs.cell_power_w, inputs.ambient_k, strict=True)
+        ):
+            values[f"Cell power [W] {i}"] = float(power)
+            values[f"Ambient temperature [K] {i}"] = float(ambient)
+        return values
+
+    def capacity_ah(self, design: DesignInputs) -> float | None:
+        """Capacity between the cut-offs by the design's electrode balance (None for a
+        two-phase set, which keeps the reference balance)."""
+        if self._balance is None:
+            return None
+        return self._balance.stoichiometries(design)[4]
+
+    def run(self, inputs: RunInputs, time_grid_s: np.ndarray) -> RunOutput:
+        """Fly one profile on one cell (see :meth:`run_many`)."""
+        return self.run_many([inputs], time_grid_s)[0]
+
+    def run_many(
+        self, inputs_list: Sequence[RunInputs], time_grid_s: np.ndarray
+    ) -> list[RunOutput]:
+        """Solve every input set in one call; one output per input set, in order, failures
+        included. ``time_grid_s`` is where outputs are reported (it does not steer the
+        solver); it must start at 0 and end at the profile's end, the same for all."""
+        outputs: list[RunOutput | None] = [None] * len(inputs_list)
+        solvable: list[tuple[int, dict[str, float]]] = []
+        for index, inputs in enumerate(inputs_list):
+            try:
+                solvable.append((index, self.input_values(inputs)))
+            except ParameterError as error:
+                outputs[index] = empty_output(
+                    Ending.INVALID_DESIGN, str(error), warnings=self.build_warnings
+                )
+        grid = np.asarray(time_grid_s, dtype=float)
+        with self._lock:
+            solved = self._solve_all([values for _, values in solvable], grid)
+        for (index, _), output in zip(solvable, solved, strict=True):
+            capacity = self.capacity_ah(inputs_list[index].design)
+            outputs[index] = _with_capacity(output, capacity)
+        return [output for output in outputs if output is not None]
+
+    def _solve_all(self, inputs: list[dict[str, float]], grid: np.ndarray) -> list[RunOutput]:
+        """PyBaMM's list solve, split where PyBaMM fails a list for one input set."""
+        if not inputs:
+            return []
+        try:
+            return self._solve_list(inputs, grid)
         except pybamm.SolverError as error:
-            # With on_failure="warn" a failure after the first step returns a partial
-            # solution; a raised error means no step was taken: the start is infeasible.
-            raise StartFailure(str(error)) from None
-    caught = built.build_warnings + _warning_texts(caught_list)
-    termination = solution.termination
-    message = ""
-    capacity_ah = (
-        built.balance.stoichiometries(inputs.design)[4] if built.balance is not None else None
-    )
-    stopped_early = termination == "final time" and solution.t[-1] < end_time_s * (1 - 1e-9)
-    if (termination == "failure" or stopped_early) and solution.t[-1] <= 0.0:
-        # No step taken: the initial state under the first power has no solution.
-        failures = [w for w in caught if "partial solution" in w]
-        raise StartFailure(failures[0] if failures else "no consistent initial state")
-    if termination == "failure" or stopped_early:
-        failures = [w for w in caught if "partial solution" in w]
-        message = failures[0] if failures else "the solver stopped before the end"
-        termination = "failure"
+            if len(inputs) == 1:
+                return [empty_output(Ending.NO_START, _first_line(str(error)))]
+            if _SINGLE_STEP in str(error):
+                # The first set took one step only; PyBaMM checks the first set alone.
+                return self._solve_all(inputs[:1], grid) + self._solve_all(inputs[1:], grid)
+            half = len(inputs) // 2
+            return self._solve_all(inputs[:half], grid) + self._solve_all(inputs[half:], grid)
+
+    def _solve_list(self, inputs: list[dict[str, float]], grid: np.ndarray) -> list[RunOutput]:
+        self._solver.extrapolations = []
+        end_time_s = float(grid[-1])
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            found = self._simulation.solve([0.0, end_time_s], t_interp=grid, inputs=inputs)
+        solutions = found if isinstance(found, list) else [found]
+        failures: dict[int, str] = {}
+        general: list[str] = []
+        for text in _warning_texts(caught):
+            match = _INPUT_SET.match(text)
+            if match:
+                failures[int(match.group(1))] = text[match.end() :]
+            elif "partial solution" not in text:
+                general.append(text)
+        # The last call per solution is the one after the solve (consistent-state roots may
+        # have been checked before).
+        extrapolations = self._solver.extrapolations[-len(solutions) :]
+        outputs = []
+        for index, solution in enumerate(solutions):
+            extra = extrapolations[index] if index < len(extrapolations) else ()
+            notes = tuple(dict.fromkeys((*self.build_warnings, *general, *extra)))
+            outputs.append(_output(solution, end_time_s, failures.get(index, ""), notes))
+        return outputs
+
+
+def _output(solution: Any, end_time_s: float, failure: str, notes: tuple[str, ...]) -> RunOutput:
+    """One solution as plain arrays with how it ended."""
+    termination = str(solution.termination)
     time_s = np.asarray(solution.t, dtype=float)
+    event = termination.removeprefix("event: ") if termination.startswith("event:") else ""
+    if event and len(time_s) <= 1:
+        return empty_output(
+            Ending.NO_START, f"'{event}' is reached at the start", event=event, warnings=notes
+        )
+    stopped_early = termination == "final time" and time_s[-1] < end_time_s * (1 - 1e-9)
+    if termination == "failure" or stopped_early:
+        if time_s[-1] <= 0.0:
+            return empty_output(
+                Ending.NO_START,
+                _first_line(failure) or "no consistent initial state",
+                warnings=notes,
+            )
+        ending = Ending.SOLVER_FAILURE
+    elif event:
+        ending = _ENDING_OF_EVENT.get(event, Ending.MODEL_EVENT)
+    else:
+        ending = Ending.FINAL_TIME
     # A step time comes back twice, a few ulp apart (grid point, discontinuity stop): keep
     # the first.
     unique = np.concatenate([[True], np.diff(time_s) > 1e-6])
@@ -550,17 +547,62 @@ def run(spec: ModelSpec, inputs: RunInputs, time_grid_s: np.ndarray) -> RunOutpu
         return np.asarray(solution[name].entries, dtype=float)[unique]
 
     return RunOutput(
+        ending=ending,
         time_s=time_s[unique],
         voltage_v=series(VOLTAGE),
         current_a=series(CURRENT),
         temperature_k=series(TEMPERATURE),
         discharge_capacity_ah=series(DISCHARGE_CAPACITY),
         discharge_energy_wh=series(DISCHARGE_ENERGY),
-        termination=termination,
-        message=message,
-        warnings=caught,
-        capacity_ah=capacity_ah,
+        message=_first_line(failure) if ending is Ending.SOLVER_FAILURE else "",
+        event=event if ending is Ending.MODEL_EVENT else "",
+        warnings=notes,
     )
+
+
+def _with_capacity(output: RunOutput, capacity_ah: float | None) -> RunOutput:
+    import dataclasses
+
+    return dataclasses.replace(output, capacity_ah=capacity_ah)
+
+
+def _first_line(text: str) -> str:
+    """First line of a PyBaMM message, without its dump of every input value."""
+    if not text.strip():
+        return ""
+    line = text.strip().splitlines()[0].split(" with inputs")[0]
+    return line.removesuffix(", returning a partial solution.")[:200]
+
+
+def default_solver_threads() -> int:
+    """IDAKLU threads per process (``SORTIE_SOLVER_THREADS``, default 1: worker processes
+    share the cores)."""
+    configured = os.environ.get(SOLVER_THREADS_VARIABLE)
+    return max(1, int(configured)) if configured else 1
+
+
+_build_lock = threading.Lock()
+
+
+@functools.lru_cache(maxsize=64)
+def _cached_model(spec: ModelSpec, solver_threads: int) -> BuiltModel:
+    return BuiltModel(spec, solver_threads)
+
+
+def built_model(spec: ModelSpec, solver_threads: int | None = None) -> BuiltModel:
+    """The process's built model for ``spec`` (built on first use, then kept: up to 64)."""
+    threads = solver_threads or default_solver_threads()
+    with _build_lock:
+        return _cached_model(spec, threads)
+
+
+def built_model_count() -> int:
+    """How many distinct models are built and kept (for tests and benchmarks)."""
+    return _cached_model.cache_info().currsize
+
+
+def clear_cache() -> None:
+    _cached_model.cache_clear()
 
 
 def _warning_texts(caught: list[warnings.WarningMessage]) -> tuple[str, ...]:

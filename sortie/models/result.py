@@ -7,6 +7,9 @@ from enum import StrEnum
 
 import pandas as pd
 
+from sortie.models.mission import FlightPhase
+from sortie.models.settings import ModelKind
+
 
 class TerminationReason(StrEnum):
     """Why a run ended. Only END_OF_PROFILE is a completed mission."""
@@ -37,19 +40,20 @@ TIMESERIES_COLUMNS = (
 
 @dataclass(frozen=True)
 class MissionSummary:
-    """What a run achieved. Temperatures in °C; energies at the pack terminals."""
+    """What a run achieved. Temperatures in °C; energies at the pack terminals. Typed (enums)
+    until :meth:`to_dict`, the form for JSON and exports."""
 
     cell_id: str
     chemistry_id: str
     mission_id: str
-    model: str
+    model: ModelKind
     endurance_s: float
     mission_duration_s: float
     mission_completed: bool
     termination_reason: TerminationReason
     termination_message: str
     final_segment: str
-    final_phase: str
+    final_phase: FlightPhase
     hardest_segment: str
     reserve_state_of_charge: float
     reserve_met: bool
@@ -68,14 +72,27 @@ class MissionSummary:
     gravimetric_energy_density_wh_per_kg: float
     volumetric_energy_density_wh_per_l: float
     mission_gravimetric_energy_density_wh_per_kg: float
+    mission_volumetric_energy_density_wh_per_l: float
     warnings: tuple[str, ...]
 
     def to_dict(self) -> dict:
         """JSON-ready dict (enums as their values)."""
         data = asdict(self)
-        data["termination_reason"] = self.termination_reason.value
+        for key in ("model", "termination_reason", "final_phase"):
+            data[key] = data[key].value
         data["warnings"] = list(self.warnings)
         return data
+
+    @classmethod
+    def from_dict(cls, data: dict) -> MissionSummary:
+        """The summary of :meth:`to_dict` (e.g. a reloaded view), typed again."""
+        fields = dict(data)
+        fields["model"] = ModelKind(fields["model"])
+        fields["termination_reason"] = TerminationReason(fields["termination_reason"])
+        fields["final_phase"] = FlightPhase(fields["final_phase"])
+        fields["warnings"] = tuple(fields.get("warnings", ()))
+        fields.setdefault("mission_volumetric_energy_density_wh_per_l", float("nan"))
+        return cls(**{k: v for k, v in fields.items() if k in _SUMMARY_FIELDS})
 
 
 @dataclass(frozen=True)
@@ -88,3 +105,6 @@ class MissionResult:
     @property
     def mission_completed(self) -> bool:
         return self.summary.mission_completed
+
+
+_SUMMARY_FIELDS = frozenset(MissionSummary.__dataclass_fields__)

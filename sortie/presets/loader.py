@@ -128,11 +128,15 @@ def parse_override(text: str) -> tuple[str, str, Any]:
     target, dot, path = target_path.strip().partition(".")
     if not separator or not dot or not path or not raw.strip():
         raise InputError(f"--set {text!r}: expected TARGET.FIELD=VALUE, e.g. drone.payload_kg=1.2")
+    return target, path, parse_value(raw)
+
+
+def parse_value(raw: str) -> Any:
+    """A TOML value (number, boolean, quoted string, array); anything else as plain text."""
     try:
-        value = tomllib.loads(f"value = {raw.strip()}")["value"]
+        return tomllib.loads(f"value = {raw.strip()}")["value"]
     except tomllib.TOMLDecodeError:
-        value = raw.strip()
-    return target, path, value
+        return raw.strip()
 
 
 def apply_overrides(data: dict[str, Any], overrides: Overrides, context: str) -> dict[str, Any]:
@@ -317,18 +321,54 @@ def mission_from_dict(data: dict[str, Any], context: str) -> Mission | FlightPla
 
 def _bpx_cell(bpx, overrides: Overrides, source: str) -> Cell:
     """A user's BPX cell (already checked in a child process, see sortie.cells.bpx_import)."""
-    import dataclasses
-
     from sortie.cells.bpx_cell import cell_from_bpx
 
-    cell = cell_from_bpx(bpx)
+    return changed_cell(cell_from_bpx(bpx), overrides, source)
+
+
+def _plain(value: Any) -> Any:
+    """Dataclass fields as TOML would give them: tuples as lists, enums as their values."""
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(item) for item in value]
+    if isinstance(value, StrEnum):
+        return value.value
+    return value
+
+
+def changed(obj: T, overrides: Overrides, context: str) -> T:
+    """A copy of a domain object (drone, mission, pack, settings) with dotted fields set, as
+    ``--set`` does on a file (``phases.2.duration_s``); validated like a new object."""
+    import dataclasses
+
+    if not overrides:
+        return obj
+    data = _plain(dataclasses.asdict(obj))
+    return construct(type(obj), apply_overrides(data, overrides, context), context)
+
+
+def changed_cell(cell: Cell, overrides: Overrides, context: str) -> Cell:
+    """A copy of ``cell`` with design fields set (dotted paths or the flat aliases of
+    :data:`CELL_FIELD_ALIASES`; ``format`` may name a standard format)."""
+    import dataclasses
+
     if not overrides:
         return cell
-    data = dataclasses.asdict(cell.design)
-    data["format"] = {k: (v.value if hasattr(v, "value") else v) for k, v in data["format"].items()}
-    data = apply_overrides(data, resolve_cell_overrides(data, overrides), source)
-    design = construct(CellDesign, data, source)
-    return Cell(design=design, chemistry=cell.chemistry)
+    data = _plain(dataclasses.asdict(cell.design))
+    fmt = overrides.get("format")
+    if isinstance(fmt, str):
+        if fmt not in _formats():
+            raise InputError(
+                f"{context}: unknown format '{fmt}' (standard: {', '.join(_formats())})"
+            )
+        overrides = {**overrides, "format": dict(_formats()[fmt])}
+    data = apply_overrides(data, resolve_cell_overrides(data, overrides), context)
+    design = construct(CellDesign, data, context)
+    try:
+        return Cell(design=design, chemistry=cell.chemistry)
+    except ValueError as error:
+        raise InputError(f"{context}: {error}") from None
 
 
 def load_mission(

@@ -1,23 +1,31 @@
 """Rating a cell: what it delivers at a given rate, by simulation.
 
 The budget's energy is capacity times the C/20 mean voltage; at a real rate the cell delivers
-less. ``discharge_at_rate`` flies one cell at constant power ``c_rate x rated energy`` (a
-power C-rate) from full to the cut-off, at 25 °C by default, and reports energy and Wh/kg.
+less. ``discharge_at_rates`` flies one cell at constant power ``c_rate x rated energy`` (a
+power C-rate) from full to the cut-off, at 25 °C by default, for each rate, and reports
+energy and Wh/kg. All rates are flown to one horizon (1.25 x the slowest rate's ideal
+duration), so they share one built model and are solved in one batch.
 """
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sortie.cells.cell import Cell
 from sortie.cells.pack import Pack
-from sortie.models.chain import simulate_mission
+from sortie.errors import SortieError
+from sortie.models.flight import FlightSetup, Grounded, fly_many
 from sortie.models.mission import FlightPhase, Mission, Segment
 from sortie.models.result import TerminationReason
 from sortie.models.settings import SimulationSettings
 
 # Long enough that only a cell limit can end the run: 1.25 x the ideal duration.
 _DURATION_MARGIN = 1.25
+MIN_C_RATE, MAX_C_RATE = 0.01, 30.0
+# The slowest rate sets the horizon; faster ones still need enough output samples.
+_OUTPUT_POINTS = 2000
 
 
 @dataclass(frozen=True)
@@ -33,29 +41,56 @@ class RatedDischarge:
     ended_by: str
 
 
-def discharge_at_rate(
-    cell: Cell, c_rate: float, settings: SimulationSettings | None = None
-) -> RatedDischarge:
-    """Constant-power discharge at ``c_rate`` (1/h, relative to the rated energy)."""
-    if not 0.01 <= c_rate <= 30:
-        raise ValueError(f"c_rate {c_rate:g} is outside 0.01..30")
-    settings = settings or SimulationSettings(ambient_c=25.0)
-    power_w = c_rate * cell.budget.energy_wh
-    mission = Mission(
+def _rating_mission(c_rate: float, power_w: float, duration_s: float) -> Mission:
+    return Mission(
         id=f"rating-{c_rate:g}C",
         name=f"{c_rate:g}C rating discharge",
         description="constant power to the cut-off",
         segments=(
             Segment(
-                name=f"{c_rate:g}C",
-                duration_s=_DURATION_MARGIN * 3600.0 / c_rate,
-                power_w=power_w,
-                phase=FlightPhase.TEST,
+                name=f"{c_rate:g}C", duration_s=duration_s, power_w=power_w, phase=FlightPhase.TEST
             ),
         ),
         ambient_c=25.0,
     )
-    result = simulate_mission(cell, Pack(series_count=1, parallel_count=1), mission, settings)
+
+
+def discharge_at_rates(
+    cell: Cell, c_rates: Sequence[float], settings: SimulationSettings | None = None
+) -> list[RatedDischarge | SortieError]:
+    """Constant-power discharges at each ``c_rate`` (1/h, relative to the rated energy), in
+    order; a rate the cell cannot even start is its error."""
+    for c_rate in c_rates:
+        if not MIN_C_RATE <= c_rate <= MAX_C_RATE:
+            raise ValueError(f"c_rate {c_rate:g} is outside {MIN_C_RATE:g}..{MAX_C_RATE:g}")
+    if not c_rates:
+        return []
+    settings = settings or SimulationSettings(ambient_c=25.0)
+    settings = dataclasses.replace(
+        settings, output_points=max(settings.output_points, _OUTPUT_POINTS)
+    )
+    horizon_s = _DURATION_MARGIN * 3600.0 / min(c_rates)
+    single = Pack(series_count=1, parallel_count=1)
+    setups = [
+        FlightSetup(
+            cell,
+            single,
+            _rating_mission(c_rate, c_rate * cell.budget.energy_wh, horizon_s),
+            None,
+            settings,
+        )
+        for c_rate in c_rates
+    ]
+    found: list[RatedDischarge | SortieError] = []
+    for c_rate, flown in zip(c_rates, fly_many(setups), strict=True):
+        if isinstance(flown, Grounded):
+            found.append(flown.error())
+            continue
+        found.append(_rated(cell, c_rate, flown.result, settings, horizon_s))
+    return found
+
+
+def _rated(cell, c_rate, result, settings, horizon_s) -> RatedDischarge:
     summary = result.summary
     series = result.timeseries
     capacity_ah = (
@@ -72,7 +107,7 @@ def discharge_at_rate(
         ended_by = summary.termination_reason.value
     return RatedDischarge(
         c_rate=c_rate,
-        power_w=power_w,
+        power_w=c_rate * cell.budget.energy_wh,
         energy_wh=summary.energy_delivered_wh,
         capacity_ah=capacity_ah,
         duration_s=summary.endurance_s,
@@ -82,3 +117,14 @@ def discharge_at_rate(
         / (1e3 * cell.budget.volume_m3),
         ended_by=ended_by,
     )
+
+
+def discharge_at_rate(
+    cell: Cell, c_rate: float, settings: SimulationSettings | None = None
+) -> RatedDischarge:
+    """One constant-power discharge (see :func:`discharge_at_rates`); raises the error of a
+    rate the cell cannot start."""
+    found = discharge_at_rates(cell, [c_rate], settings)[0]
+    if isinstance(found, SortieError):
+        raise found
+    return found

@@ -2,9 +2,11 @@
 
 Each work item is a :class:`Task` (plain, picklable, hashable: the runner caches by it and
 ships it to worker processes) and :func:`execute` turns it into an :class:`Outcome`. Three
-kinds: fly the scenario's mission on one cell; the endurance of one cell at one ambient
-temperature; one point of a cell's Ragone curve (constant power to the cut-off). Results are
-small (a DataFrame of a few hundred rows and a dict), never PyBaMM objects.
+kinds, each for one cell: fly the scenario's mission; its endurance at every ambient of
+:data:`AMBIENT_SWEEP_C`; its Ragone curve (constant power to the cut-off at each of
+:data:`RAGONE_C_RATES`). Every flight goes through :func:`sortie.models.flight.fly` (or
+``fly_many``: the ambients and the rates of one cell are solved in one batch). Results are
+small (a DataFrame of a few hundred rows and a typed summary), never PyBaMM objects.
 """
 
 from __future__ import annotations
@@ -23,20 +25,17 @@ import pandas as pd
 
 from sortie.cells.cell import Cell
 from sortie.errors import SortieError
-from sortie.models.chain import simulate_mission
-from sortie.models.drone import AirframeKind
-from sortie.models.mission import FlightPhase
-from sortie.studies.cell_rating import discharge_at_rate
-from sortie.studies.endurance import StationSpec, station_endurance
+from sortie.models.flight import CompiledFlight, Grounded, compile_flight, fly, fly_many
+from sortie.models.result import MissionSummary
+from sortie.studies.cell_rating import discharge_at_rates
+from sortie.studies.endurance import StationPoint, station_endurances, station_for
 from sortie.studies.scenario import (
     CellChoice,
-    FlownMission,
     Scenario,
-    flown_mission,
-    resolve_cell,
+    cell_of_choice,
     scenario_from_dict,
     scenario_key,
-    settings_of,
+    scenario_setup,
 )
 
 LOG = logging.getLogger(__name__)
@@ -57,35 +56,35 @@ class TaskKind(StrEnum):
 
 @dataclass(frozen=True)
 class Task:
-    """``scenario`` is the canonical JSON of a :class:`Scenario` (see ``scenario_key``);
-    ``value`` is the ambient in °C for AMBIENT and the power C-rate for RATING."""
+    """``scenario`` is the canonical JSON of a :class:`Scenario` (see ``scenario_key``)."""
 
     kind: TaskKind
     scenario: str
     cell_index: int
-    value: float | None = None
 
 
 def fly_task(scenario: Scenario, cell_index: int) -> Task:
     return Task(TaskKind.FLY, scenario_key(scenario), cell_index)
 
 
-def ambient_task(scenario: Scenario, cell_index: int, ambient_c: float) -> Task:
-    return Task(TaskKind.AMBIENT, scenario_key(scenario), cell_index, float(ambient_c))
+def ambient_task(scenario: Scenario, cell_index: int) -> Task:
+    return Task(TaskKind.AMBIENT, scenario_key(scenario), cell_index)
 
 
-def rating_task(scenario: Scenario, cell_index: int, c_rate: float) -> Task:
-    return Task(TaskKind.RATING, scenario_key(scenario), cell_index, float(c_rate))
+def rating_task(scenario: Scenario, cell_index: int) -> Task:
+    return Task(TaskKind.RATING, scenario_key(scenario), cell_index)
 
 
 @dataclass(frozen=True)
 class CellFlight:
     """One cell on the mission: ``timeseries`` indexed by ``time_s`` (see
-    ``TIMESERIES_COLUMNS``), ``summary`` as ``MissionSummary.to_dict()`` plus ``cell_name``,
-    and the phase table of a flight plan (None for a power profile)."""
+    ``TIMESERIES_COLUMNS``), the typed ``summary``, the names to show, and the phase table of
+    a flight plan (None for a power profile)."""
 
     timeseries: pd.DataFrame
-    summary: dict[str, Any]
+    summary: MissionSummary
+    cell_name: str
+    mission_name: str
     phases: pd.DataFrame | None
 
 
@@ -104,86 +103,108 @@ class Outcome:
 @functools.lru_cache(maxsize=64)
 def _cell(choice_json: str) -> Cell:
     # A BPX cell is parsed in a child process (~1 s): worth keeping per worker.
-    return resolve_cell(CellChoice(**json.loads(choice_json)))
+    return cell_of_choice(CellChoice(**json.loads(choice_json)))
 
 
 def cell_of(scenario: Scenario, cell_index: int) -> Cell:
     return _cell(json.dumps(dataclasses.asdict(scenario.cells[cell_index]), sort_keys=True))
 
 
-def fly(scenario: Scenario, cell_index: int) -> CellFlight:
+def setup_of(scenario: Scenario, cell_index: int):
+    """The flight setup of cell ``cell_index`` (its pack follows the scenario's sizing)."""
+    return scenario_setup(scenario, cell_of(scenario, cell_index), cell_of(scenario, 0))
+
+
+def compiled_of(scenario: Scenario, cell_index: int) -> CompiledFlight:
+    """What cell ``cell_index``'s pack must deliver (no electrochemistry: cheap)."""
+    return compile_flight(setup_of(scenario, cell_index))
+
+
+def fly_cell(scenario: Scenario, cell_index: int) -> CellFlight:
     """Fly the scenario's mission on cell ``cell_index`` (pack and mission follow its mass)."""
-    flown = flown_mission(scenario, cell_of(scenario, cell_index))
-    result = simulate_mission(flown.cell, flown.pack, flown.mission, settings_of(scenario))
-    summary = result.summary.to_dict()
-    summary["cell_name"] = flown.cell.name
-    summary["mission_name"] = flown.mission.name
-    return CellFlight(timeseries=result.timeseries, summary=summary, phases=flown.phases)
-
-
-def _station(flown: FlownMission, ambient_c: float) -> StationSpec:
-    wing_borne = flown.drone.kind in (AirframeKind.FIXED_WING, AirframeKind.VTOL)
-    return StationSpec(
-        phase=FlightPhase.LOITER if wing_borne else FlightPhase.HOVER,
-        ambient_c=ambient_c,
-        reserve_state_of_charge=flown.mission.reserve_state_of_charge,
+    flight = fly(setup_of(scenario, cell_index))
+    return CellFlight(
+        timeseries=flight.result.timeseries,
+        summary=flight.summary,
+        cell_name=flight.setup.cell.name,
+        mission_name=flight.compiled.mission.name,
+        phases=flight.compiled.phase_table(),
     )
 
 
-def ambient_endurance(scenario: Scenario, cell_index: int, ambient_c: float) -> dict[str, Any]:
-    """Endurance of one cell at ``ambient_c``. With a drone: time on station (hover for
-    rotorcraft, loiter on the wing otherwise) until the mission's reserve or a cell limit.
-    Without one: how long the power profile is flown. ``endurance_s`` is NaN when the cells
-    cannot even start (``limited_by`` says why)."""
-    cell = cell_of(scenario, cell_index)
-    flown = flown_mission(scenario, cell)
-    settings = dataclasses.replace(settings_of(scenario), ambient_c=ambient_c)
-    row: dict[str, Any] = {"cell_index": cell_index, "ambient_c": ambient_c}
-    try:
-        if flown.drone is not None:
-            found = station_endurance(
-                flown.drone, cell, flown.pack, _station(flown, ambient_c), settings
+def ambient_endurance(scenario: Scenario, cell_index: int) -> list[dict[str, Any]]:
+    """Endurance of one cell at every ambient of :data:`AMBIENT_SWEEP_C`, one batch. With a
+    drone: time on station (hover for rotorcraft, loiter on the wing otherwise) until the
+    mission's reserve or a cell limit (``measure`` "station"). Without one: how long the power
+    profile is flown ("profile"). ``endurance_s`` is NaN when the cells cannot even start
+    (``limited_by`` says why)."""
+    setup = setup_of(scenario, cell_index)
+    rows = [{"cell_index": cell_index, "ambient_c": ambient} for ambient in AMBIENT_SWEEP_C]
+    if setup.drone is not None:
+        reserve = compile_flight(setup).mission.reserve_state_of_charge
+        points = [
+            StationPoint(setup.cell, setup.pack, station_for(setup.drone, ambient, reserve))
+            for ambient in AMBIENT_SWEEP_C
+        ]
+        for row, found in zip(
+            rows, station_endurances(setup.drone, points, setup.settings), strict=True
+        ):
+            row.update(
+                endurance_s=found.endurance_s,
+                limited_by=found.limited_by.value,
+                measure="station" if found.limited_by.flown else "none",
             )
-            row.update(endurance_s=found.endurance_s, limited_by=found.limited_by)
-            row["measure"] = "station"
+        return rows
+    setups = [
+        dataclasses.replace(setup, settings=dataclasses.replace(setup.settings, ambient_c=a))
+        for a in AMBIENT_SWEEP_C
+    ]
+    for row, found in zip(rows, fly_many(setups), strict=True):
+        if isinstance(found, Grounded):
+            row.update(endurance_s=math.nan, limited_by=found.message, measure="none")
         else:
-            summary = simulate_mission(cell, flown.pack, flown.mission, settings).summary
-            row.update(endurance_s=summary.endurance_s, limited_by=summary.termination_reason)
-            row["measure"] = "profile"
-    except SortieError as error:
-        row.update(endurance_s=math.nan, limited_by=str(error), measure="none")
-    return row
+            row.update(
+                endurance_s=found.summary.endurance_s,
+                limited_by=found.summary.termination_reason.value,
+                measure="profile",
+            )
+    return rows
 
 
-def rating_point(scenario: Scenario, cell_index: int, c_rate: float) -> dict[str, Any]:
-    """One Ragone point: constant power ``c_rate`` x rated energy from full to the cut-off at
-    :data:`RATING_AMBIENT_C`, per kilogram of cell."""
+def rating_points(scenario: Scenario, cell_index: int) -> list[dict[str, Any]]:
+    """The cell's Ragone points: constant power ``c_rate`` x rated energy from full to the
+    cut-off at :data:`RATING_AMBIENT_C`, per kilogram of cell, one batch."""
     cell = cell_of(scenario, cell_index)
     mass_kg = cell.budget.mass_kg
-    row: dict[str, Any] = {"cell_index": cell_index, "c_rate": c_rate}
-    try:
-        settings = dataclasses.replace(settings_of(scenario), ambient_c=RATING_AMBIENT_C)
-        rated = discharge_at_rate(cell, c_rate, settings)
-    except SortieError as error:
-        row.update(
-            specific_power_w_per_kg=c_rate * cell.budget.energy_wh / mass_kg,
-            specific_energy_wh_per_kg=math.nan,
-            ended_by=str(error),
-        )
-        return row
-    row.update(
-        specific_power_w_per_kg=rated.power_w / mass_kg,
-        specific_energy_wh_per_kg=rated.energy_wh / mass_kg,
-        ended_by=rated.ended_by,
+    settings = dataclasses.replace(
+        setup_of(scenario, cell_index).settings, ambient_c=RATING_AMBIENT_C
     )
-    return row
+    rows = []
+    for c_rate, rated in zip(
+        RAGONE_C_RATES, discharge_at_rates(cell, RAGONE_C_RATES, settings), strict=True
+    ):
+        row: dict[str, Any] = {"cell_index": cell_index, "c_rate": c_rate}
+        if isinstance(rated, SortieError):
+            row.update(
+                specific_power_w_per_kg=c_rate * cell.budget.energy_wh / mass_kg,
+                specific_energy_wh_per_kg=math.nan,
+                ended_by=str(rated),
+            )
+        else:
+            row.update(
+                specific_power_w_per_kg=rated.power_w / mass_kg,
+                specific_energy_wh_per_kg=rated.energy_wh / mass_kg,
+                ended_by=rated.ended_by,
+            )
+        rows.append(row)
+    return rows
 
 
-def mission_demand(flown: FlownMission) -> dict[str, float]:
+def mission_demand(compiled: CompiledFlight) -> dict[str, float]:
     """What the mission asks of each kilogram of cell: mean and peak power [W/kg] and the
     energy of the whole profile [Wh/kg] (the cell's Ragone curve must pass above it)."""
-    mission, cells = flown.mission, flown.pack.cell_count
-    mass_kg = flown.cell.budget.mass_kg
+    mission, cells = compiled.mission, compiled.setup.pack.cell_count
+    mass_kg = compiled.setup.cell.budget.mass_kg
     powers = np.array([s.power_w for s in mission.segments])
     return {
         "mean_w_per_kg": mission.energy_wh * 3600.0 / mission.duration_s / cells / mass_kg,
@@ -198,10 +219,10 @@ def execute(task: Task) -> Outcome:
     try:
         scenario = scenario_from_dict(json.loads(task.scenario))
         if task.kind is TaskKind.FLY:
-            return Outcome(value=fly(scenario, task.cell_index))
+            return Outcome(value=fly_cell(scenario, task.cell_index))
         if task.kind is TaskKind.AMBIENT:
-            return Outcome(value=ambient_endurance(scenario, task.cell_index, task.value))
-        return Outcome(value=rating_point(scenario, task.cell_index, task.value))
+            return Outcome(value=ambient_endurance(scenario, task.cell_index))
+        return Outcome(value=rating_points(scenario, task.cell_index))
     except SortieError as error:
         return Outcome(error=str(error))
     except (ValueError, TypeError, KeyError) as error:

@@ -5,8 +5,9 @@ landing reserve is reached or a cell limit (voltage cut-off, temperature) ends i
 mass is part of the aircraft's mass, so adding cells in parallel adds energy and power
 demand: for a multirotor endurance peaks at an interior pack size.
 
-All runs of a sweep share one profile length, so PyBaMM builds the model once and only
-re-solves with new powers (see the design notes).
+Every point goes through the one flight chain (:func:`sortie.models.flight.fly_many`). A
+one-phase plan has one segment whatever its length, so all points of a chemistry share one
+built model; flown to one common horizon they are solved in one batch.
 """
 
 from __future__ import annotations
@@ -14,32 +15,67 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 
 import numpy as np
 import pandas as pd
 
 from sortie.cells.cell import Cell
 from sortie.cells.pack import Pack
-from sortie.errors import InfeasiblePowerError
-from sortie.models.chain import simulate_mission
-from sortie.models.drone import Drone
-from sortie.models.flight_plan import FlightPlan, FlightPlanError, Phase, compile_plan
+from sortie.models.drone import AirframeKind, Drone
+from sortie.models.flight import (
+    Flight,
+    FlightSetup,
+    Grounded,
+    NoFlight,
+    compile_flight,
+    fly_many,
+)
+from sortie.models.flight_plan import FlightPlan, FlightPlanError, Phase
 from sortie.models.mission import FlightPhase
-from sortie.models.result import MissionResult
+from sortie.models.result import MissionResult, TerminationReason
 from sortie.models.settings import SimulationSettings
 
-RESERVE = "reserve"
-TOO_HEAVY = "too heavy"
-TOO_MUCH_POWER = "more power than the cells can give"
 # The horizon is the pack's rated energy at the phase power, with a margin: a run can never
 # deliver much more than rated energy, so the reserve or a cell limit comes first.
 _HORIZON_MARGIN = 1.3
 
 
+class EnduranceLimit(StrEnum):
+    """What ended the time on station, or why there was none."""
+
+    RESERVE = "reserve"
+    VOLTAGE_CUTOFF = TerminationReason.VOLTAGE_CUTOFF.value
+    TEMPERATURE_LIMIT = TerminationReason.TEMPERATURE_LIMIT.value
+    MODEL_LIMIT = TerminationReason.MODEL_LIMIT.value
+    SOLVER_FAILURE = TerminationReason.SOLVER_FAILURE.value
+    # The horizon was reached first (only with a profile length given by the caller).
+    END_OF_PROFILE = TerminationReason.END_OF_PROFILE.value
+    TOO_HEAVY = "too heavy"
+    TOO_MUCH_POWER = "more power than the cells can give"
+    CANNOT_FLY = "cannot fly this phase"
+
+    @property
+    def flown(self) -> bool:
+        """True when the aircraft held station for some time."""
+        return self not in (
+            EnduranceLimit.TOO_HEAVY,
+            EnduranceLimit.TOO_MUCH_POWER,
+            EnduranceLimit.CANNOT_FLY,
+        )
+
+
+_LIMIT_OF_NO_FLIGHT = {
+    NoFlight.TOO_HEAVY: EnduranceLimit.TOO_HEAVY,
+    NoFlight.INFEASIBLE_POWER: EnduranceLimit.TOO_MUCH_POWER,
+    NoFlight.INVALID: EnduranceLimit.CANNOT_FLY,
+}
+
+
 @dataclass(frozen=True)
 class StationSpec:
     """Where and how the aircraft holds station. ``speed_m_per_s`` None: hover for rotorcraft,
-    the drone's cruise speed for winged aircraft."""
+    the best-endurance speed for a loiter."""
 
     phase: FlightPhase = FlightPhase.HOVER
     speed_m_per_s: float | None = None
@@ -48,9 +84,21 @@ class StationSpec:
     reserve_state_of_charge: float = 0.2
 
 
+def station_for(drone: Drone, ambient_c: float, reserve_state_of_charge: float) -> StationSpec:
+    """The natural station of an aircraft: hover for a multirotor, loiter on the wing for a
+    fixed wing or a VTOL."""
+    wing_borne = drone.kind in (AirframeKind.FIXED_WING, AirframeKind.VTOL)
+    return StationSpec(
+        phase=FlightPhase.LOITER if wing_borne else FlightPhase.HOVER,
+        ambient_c=ambient_c,
+        reserve_state_of_charge=reserve_state_of_charge,
+    )
+
+
 @dataclass(frozen=True)
 class EnduranceResult:
-    """``limited_by`` is ``"reserve"`` or the termination reason that came first."""
+    """One point on station. ``endurance_s`` and the power are NaN when it cannot fly
+    (``limited_by`` says why); ``flight`` is the flown profile (None then)."""
 
     cell_id: str
     series_count: int
@@ -58,11 +106,18 @@ class EnduranceResult:
     pack_mass_kg: float
     take_off_mass_kg: float
     pack_power_w: float
+    speed_m_per_s: float
     endurance_s: float
-    limited_by: str
-    result: MissionResult | None
+    limited_by: EnduranceLimit
+    message: str
+    flight: Flight | None
+
+    @property
+    def result(self) -> MissionResult | None:
+        return None if self.flight is None else self.flight.result
 
     def row(self) -> dict:
+        """The point as a table row (enums as their values)."""
         return {
             "cell_id": self.cell_id,
             "series_count": self.series_count,
@@ -70,12 +125,15 @@ class EnduranceResult:
             "pack_mass_kg": self.pack_mass_kg,
             "take_off_mass_kg": self.take_off_mass_kg,
             "pack_power_w": self.pack_power_w,
+            "speed_m_per_s": self.speed_m_per_s,
             "endurance_s": self.endurance_s,
-            "limited_by": self.limited_by,
+            "limited_by": self.limited_by.value,
         }
 
 
-def _plan(station: StationSpec, duration_s: float) -> FlightPlan:
+def station_plan(station: StationSpec, duration_s: float) -> FlightPlan:
+    """The station as a one-phase flight plan of ``duration_s`` (no reserve rule: the reserve
+    is read off the flown state of charge)."""
     return FlightPlan(
         id="on-station",
         name="on station",
@@ -92,11 +150,6 @@ def _plan(station: StationSpec, duration_s: float) -> FlightPlan:
         ground_altitude_m=station.ground_altitude_m,
         reserve_state_of_charge=0.0,
     )
-
-
-def station_power_w(drone: Drone, station: StationSpec, pack_mass_kg: float) -> float:
-    """Pack power on station (independent of the duration)."""
-    return compile_plan(_plan(station, 60.0), drone, pack_mass_kg).segments[0].power_w
 
 
 def horizon_s(pack_energy_wh: float, pack_power_w: float) -> float:
@@ -119,6 +172,99 @@ def _time_at_state_of_charge(result: MissionResult, state_of_charge: float) -> f
     return float(time[i - 1] + fraction * (time[i] - time[i - 1]))
 
 
+@dataclass(frozen=True)
+class StationPoint:
+    """One question for :func:`station_endurances`: this cell, in this pack, on this station."""
+
+    cell: Cell
+    pack: Pack
+    station: StationSpec
+
+
+def station_endurances(
+    drone: Drone,
+    points: Sequence[StationPoint],
+    settings: SimulationSettings | None = None,
+    profile_length_s: float | None = None,
+) -> list[EnduranceResult]:
+    """How long ``drone`` holds station at each point before the reserve or a cell limit.
+    ``profile_length_s`` None flies every point to one safe horizon from the largest pack
+    energy, so points of one chemistry are solved together."""
+    settings = settings or SimulationSettings()
+    powers: list[float] = []
+    for point in points:
+        probe = FlightSetup(
+            point.cell, point.pack, station_plan(point.station, 60.0), drone, settings
+        )
+        try:
+            powers.append(compile_flight(probe).mission.segments[0].power_w)
+        except FlightPlanError:
+            powers.append(math.nan)
+    if profile_length_s is None:
+        horizons = [
+            horizon_s(point.pack.energy_wh(point.cell.budget), power)
+            for point, power in zip(points, powers, strict=True)
+            if math.isfinite(power)
+        ]
+        profile_length_s = max(horizons, default=60.0)
+    flights = fly_many(
+        [
+            FlightSetup(
+                point.cell,
+                point.pack,
+                station_plan(point.station, profile_length_s),
+                drone,
+                settings,
+            )
+            for point in points
+        ]
+    )
+    return [
+        _endurance(found, power, point.station.reserve_state_of_charge)
+        for found, power, point in zip(flights, powers, points, strict=True)
+    ]
+
+
+def _endurance(found: Flight | Grounded, power_w: float, reserve: float) -> EnduranceResult:
+    setup = found.setup
+    compiled = found.compiled
+    pack_mass_kg = setup.pack.mass_kg(setup.cell.budget)
+    assert setup.drone is not None
+    common = dict(
+        cell_id=setup.cell.id,
+        series_count=setup.pack.series_count,
+        parallel_count=setup.pack.parallel_count,
+        pack_mass_kg=pack_mass_kg,
+        take_off_mass_kg=setup.drone.take_off_mass_kg(pack_mass_kg),
+        speed_m_per_s=compiled.phases[0].speed_m_per_s if compiled else math.nan,
+    )
+    if isinstance(found, Grounded):
+        limit = _LIMIT_OF_NO_FLIGHT[found.reason]
+        return EnduranceResult(
+            **common,
+            pack_power_w=power_w if limit is EnduranceLimit.TOO_MUCH_POWER else math.nan,
+            endurance_s=math.nan,
+            limited_by=limit,
+            message=found.message,
+            flight=None,
+        )
+    summary = found.summary
+    at_reserve = _time_at_state_of_charge(found.result, reserve)
+    if at_reserve is not None:
+        endurance_s, limited_by = at_reserve, EnduranceLimit.RESERVE
+    else:
+        endurance_s = summary.endurance_s
+        limited_by = EnduranceLimit(summary.termination_reason.value)
+    return EnduranceResult(
+        **common,
+        pack_power_w=power_w,
+        endurance_s=endurance_s,
+        limited_by=limited_by,
+        message=summary.termination_message,
+        flight=found,
+    )
+
+
 def station_endurance(
     drone: Drone,
     cell: Cell,
@@ -127,50 +273,9 @@ def station_endurance(
     settings: SimulationSettings | None = None,
     profile_length_s: float | None = None,
 ) -> EnduranceResult:
-    """How long ``drone`` holds station on ``pack`` of ``cell`` before the reserve or a cell
-    limit. ``profile_length_s`` None picks a safe horizon from the pack's energy."""
-    pack_mass_kg = pack.mass_kg(cell.budget)
-    take_off_mass_kg = drone.take_off_mass_kg(pack_mass_kg)
-    common = dict(
-        cell_id=cell.id,
-        series_count=pack.series_count,
-        parallel_count=pack.parallel_count,
-        pack_mass_kg=pack_mass_kg,
-        take_off_mass_kg=take_off_mass_kg,
-    )
-    try:
-        power_w = station_power_w(drone, station, pack_mass_kg)
-    except FlightPlanError as error:
-        if "exceeds the drone's maximum" not in str(error):
-            raise
-        return EnduranceResult(
-            **common, pack_power_w=math.nan, endurance_s=math.nan, limited_by=TOO_HEAVY, result=None
-        )
-    length_s = profile_length_s or horizon_s(pack.energy_wh(cell.budget), power_w)
-    mission = compile_plan(_plan(station, length_s), drone, pack_mass_kg)
-    try:
-        result = simulate_mission(cell, pack, mission, settings)
-    except InfeasiblePowerError:
-        return EnduranceResult(
-            **common,
-            pack_power_w=power_w,
-            endurance_s=math.nan,
-            limited_by=TOO_MUCH_POWER,
-            result=None,
-        )
-    at_reserve = _time_at_state_of_charge(result, station.reserve_state_of_charge)
-    if at_reserve is not None:
-        endurance_s, limited_by = at_reserve, RESERVE
-    else:
-        endurance_s = result.summary.endurance_s
-        limited_by = result.summary.termination_reason.value
-    return EnduranceResult(
-        **common,
-        pack_power_w=power_w,
-        endurance_s=endurance_s,
-        limited_by=limited_by,
-        result=result,
-    )
+    """One point of :func:`station_endurances`."""
+    point = StationPoint(cell, pack, station)
+    return station_endurances(drone, [point], settings, profile_length_s)[0]
 
 
 @dataclass(frozen=True)
@@ -198,29 +303,18 @@ def pack_size_sweep(
     progress: Callable[[int, int, str], None] | None = None,
 ) -> PackSweep:
     """Station endurance for every cell and parallel count (series count fixed: the drone's
-    voltage). Points above the drone's maximum take-off mass are kept as "too heavy"."""
+    voltage), one batch per cell. Points above the drone's maximum take-off mass are kept as
+    "too heavy"."""
     series = series_count or drone.series_count
     counts = sorted(set(parallel_counts))
     if not counts or counts[0] < 1:
         raise ValueError("parallel counts must be whole numbers from 1")
     rows = []
-    total = len(cells) * len(counts)
-    done = 0
-    for cell in cells:
-        packs = [Pack(series_count=series, parallel_count=p) for p in counts]
-        # One profile length for the whole sweep of this cell: one model build.
-        lengths = []
-        for pack in packs:
-            try:
-                power = station_power_w(drone, station, pack.mass_kg(cell.budget))
-            except FlightPlanError:
-                continue
-            lengths.append(horizon_s(pack.energy_wh(cell.budget), power))
-        length_s = max(lengths) if lengths else None
-        for pack in packs:
-            point = station_endurance(drone, cell, pack, station, settings, length_s)
-            rows.append(point.row())
-            done += 1
-            if progress:
-                progress(done, total, f"{cell.id} {series}S{pack.parallel_count}P")
+    for done, cell in enumerate(cells, start=1):
+        points = [
+            StationPoint(cell, Pack(series_count=series, parallel_count=p), station) for p in counts
+        ]
+        rows.extend(found.row() for found in station_endurances(drone, points, settings))
+        if progress:
+            progress(done, len(cells), cell.id)
     return PackSweep(table=pd.DataFrame(rows))

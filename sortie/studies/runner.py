@@ -85,9 +85,7 @@ def code_fingerprint() -> str:
 
 
 def task_key(task: Task) -> str:
-    text = "|".join(
-        [code_fingerprint(), task.kind.value, task.scenario, str(task.cell_index), repr(task.value)]
-    )
+    text = "|".join([code_fingerprint(), task.kind.value, task.scenario, str(task.cell_index)])
     return hashlib.sha256(text.encode()).hexdigest()
 
 

@@ -9,30 +9,24 @@ or an edited flight plan), or a BPX file's text, each with optional design overr
 from __future__ import annotations
 
 import base64
+import dataclasses
 import json
 import zlib
 from dataclasses import dataclass as plain_dataclass
 from enum import StrEnum
 from typing import Annotated, Any
 
-import pandas as pd
 from pydantic import Field, TypeAdapter, ValidationError, model_validator
 from pydantic.dataclasses import dataclass
 
 from sortie.cells.cell import Cell
 from sortie.cells.chemistry import STRICT
-from sortie.cells.pack import Pack
 from sortie.errors import InputError, describe_validation_error
 from sortie.models.drone import Drone
+from sortie.models.flight import FlightSetup
 from sortie.models.flight_log import log_to_mission
 from sortie.models.flight_log_csv import read_flight_log
-from sortie.models.flight_plan import (
-    FlightPlan,
-    as_mission,
-    phase_powers,
-    phase_table,
-    with_ambient,
-)
+from sortie.models.flight_plan import FlightPlan
 from sortie.models.mission import Mission
 from sortie.models.settings import DEFAULT_MAX_TEMPERATURE_C, ModelKind, SimulationSettings
 from sortie.presets.loader import (
@@ -46,12 +40,10 @@ from sortie.presets.loader import (
     parse_toml,
     read_toml,
 )
+from sortie.studies.setup import resolve_setup
 
 # More cells than this make overlaid plots unreadable on a projector.
 MAX_CELLS = 6
-# A pack layout for missions without a drone (a power profile or flight log).
-DEFAULT_SERIES_COUNT = 6
-DEFAULT_PARALLEL_COUNT = 2
 # URL parameter holding a whole scenario (compressed JSON) when it holds more than presets.
 VIEW_PARAMETER = "view"
 
@@ -102,8 +94,8 @@ class PackSizing(StrEnum):
 @dataclass(config=STRICT)
 class Scenario:
     """``drone`` None takes the mission's own drone; ``series_count``/``parallel_count`` None
-    take the drone's layout (6S2P without a drone); ``payload_kg`` None the drone's payload;
-    ``ambient_c`` None flies each phase at the mission's own ambient."""
+    take the drone's layout (without a drone both must be given); ``payload_kg`` None the
+    drone's payload; ``ambient_c`` None flies each phase at the mission's own ambient."""
 
     mission: MissionChoice
     cells: Annotated[tuple[CellChoice, ...], Field(min_length=1, max_length=MAX_CELLS)]
@@ -140,7 +132,7 @@ def scenario_key(scenario: Scenario) -> str:
 # --- resolving choices into domain objects ---------------------------------------------------
 
 
-def resolve_cell(choice: CellChoice) -> Cell:
+def cell_of_choice(choice: CellChoice) -> Cell:
     if choice.preset is not None:
         return load_cell(choice.preset, dict(choice.overrides))
     if choice.document is not None:
@@ -148,32 +140,23 @@ def resolve_cell(choice: CellChoice) -> Cell:
     return cell_from_bpx_bytes(choice.bpx.encode("utf-8"), "BPX file", dict(choice.overrides))
 
 
-def resolve_mission(choice: MissionChoice) -> Mission | FlightPlan:
+def mission_of_choice(choice: MissionChoice) -> Mission | FlightPlan:
     if choice.preset is not None:
         return load_mission(choice.preset)
     return mission_from_dict(choice.document, "your mission")
 
 
-def resolve_drone(scenario: Scenario, plan: Mission | FlightPlan) -> Drone | None:
-    drone_id = scenario.drone or plan.drone
+def _changes(scenario: Scenario) -> dict[str, Any]:
+    return {} if scenario.payload_kg is None else {"drone.payload_kg": scenario.payload_kg}
+
+
+def scenario_drone(scenario: Scenario) -> Drone | None:
+    """The aircraft of the scenario (its own or the mission's, with the payload), if any."""
+    drone_id = scenario.drone or mission_of_choice(scenario.mission).drone
     if drone_id is None:
         return None
-    overrides = {} if scenario.payload_kg is None else {"payload_kg": scenario.payload_kg}
-    return load_drone(drone_id, overrides)
-
-
-def resolve_pack(scenario: Scenario, drone: Drone | None, cell: Cell | None = None) -> Pack:
-    """The pack of ``cell`` (None: the layout as given, i.e. the first cell's pack)."""
-    series = scenario.series_count or (drone.series_count if drone else DEFAULT_SERIES_COUNT)
-    parallel = scenario.parallel_count or (
-        drone.parallel_count if drone else DEFAULT_PARALLEL_COUNT
-    )
-    layout = Pack(series_count=series, parallel_count=parallel)
-    if scenario.pack_sizing is PackSizing.SAME_LAYOUT or cell is None:
-        return layout
-    reference_kg = layout.mass_kg(resolve_cell(scenario.cells[0]).budget)
-    per_string_kg = Pack(series_count=series, parallel_count=1).mass_kg(cell.budget)
-    return Pack(series_count=series, parallel_count=max(1, round(reference_kg / per_string_kg)))
+    payload = {} if scenario.payload_kg is None else {"payload_kg": scenario.payload_kg}
+    return load_drone(drone_id, payload)
 
 
 def settings_of(scenario: Scenario) -> SimulationSettings:
@@ -184,31 +167,25 @@ def settings_of(scenario: Scenario) -> SimulationSettings:
     )
 
 
-@plain_dataclass(frozen=True)
-class FlownMission:
-    """The mission one cell flies: mass feedback makes it differ from cell to cell.
-    ``phases`` is the flight plan's phase table (None for a power profile)."""
-
-    cell: Cell
-    pack: Pack
-    mission: Mission
-    drone: Drone | None
-    phases: pd.DataFrame | None
-
-
-def flown_mission(scenario: Scenario, cell: Cell) -> FlownMission:
-    """Compile the scenario's mission for ``cell`` (no electrochemistry: cheap)."""
-    plan = resolve_mission(scenario.mission)
-    drone = resolve_drone(scenario, plan)
-    pack = resolve_pack(scenario, drone, cell)
-    pack_mass_kg = pack.mass_kg(cell.budget)
-    mission = as_mission(plan, drone, pack_mass_kg, scenario.ambient_c)
-    phases = None
-    if isinstance(plan, FlightPlan) and drone is not None:
-        phases = phase_table(
-            phase_powers(with_ambient(plan, scenario.ambient_c), drone, pack_mass_kg)
-        )
-    return FlownMission(cell=cell, pack=pack, mission=mission, drone=drone, phases=phases)
+def scenario_setup(scenario: Scenario, cell: Cell, reference: Cell | None = None) -> FlightSetup:
+    """The flight of ``cell`` in the scenario, by the one set of rules
+    (:func:`sortie.studies.setup.resolve_setup`). With SAME_MASS sizing ``reference`` (the
+    scenario's first cell) sets the pack mass that ``cell``'s parallel count matches."""
+    plan = mission_of_choice(scenario.mission)
+    common = dict(
+        drone=scenario.drone,
+        series_count=scenario.series_count,
+        parallel_count=scenario.parallel_count,
+        settings=settings_of(scenario),
+        changes=_changes(scenario),
+    )
+    setup = resolve_setup(plan, cell=cell, **common)
+    if scenario.pack_sizing is PackSizing.SAME_LAYOUT or reference is None:
+        return setup
+    reference_kg = resolve_setup(plan, cell=reference, **common).pack.mass_kg(reference.budget)
+    string_kg = dataclasses.replace(setup.pack, parallel_count=1).mass_kg(cell.budget)
+    parallel = max(1, round(reference_kg / string_kg))
+    return dataclasses.replace(setup, pack=dataclasses.replace(setup.pack, parallel_count=parallel))
 
 
 @plain_dataclass(frozen=True)

@@ -1,0 +1,214 @@
+"""From what a user names to a :class:`~sortie.models.flight.FlightSetup`: the one place that
+fills in defaults from the presets.
+
+The rules, the same for the command line, the app, endurance studies, sweeps and the
+optimiser:
+- the drone is the one given, else the one the mission names (none: a power profile flown by
+  the pack alone);
+- the cell is the one given, else the drone's;
+- the pack is the given series and parallel counts, else the drone's; without a drone both
+  must be given;
+- changes (``--set``) are dotted paths on a target: ``cell.``, ``drone.``, ``mission.``,
+  ``pack.``, ``settings.``; a bare cell alias (``positive_electrode_thickness_um``) is a cell
+  change; ``cell``, ``drone`` and ``mission`` without a path swap in another preset.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from sortie.cells.cell import Cell
+from sortie.cells.pack import Pack
+from sortie.errors import InputError
+from sortie.models.drone import Drone
+from sortie.models.flight import FlightSetup
+from sortie.models.flight_log import DEFAULT_BIN_S
+from sortie.models.flight_plan import FlightPlan
+from sortie.models.mission import Mission
+from sortie.models.settings import SimulationSettings
+from sortie.presets.loader import (
+    CELL_FIELD_ALIASES,
+    changed,
+    changed_cell,
+    construct,
+    load_cell,
+    load_drone,
+    load_mission,
+    parse_value,
+)
+
+
+class Target(StrEnum):
+    """What a change applies to."""
+
+    CELL = "cell"
+    DRONE = "drone"
+    MISSION = "mission"
+    PACK = "pack"
+    SETTINGS = "settings"
+
+
+# Targets whose bare name (no field path) swaps in another preset or file.
+SWAPPABLE = (Target.CELL, Target.DRONE, Target.MISSION)
+Reference = str | Path
+Changes = Mapping[str, Any]
+
+
+def change_key(text: str) -> str:
+    """The canonical key of a change: ``positive_electrode_thickness_um`` ->
+    ``cell.positive_electrode_thickness_um``. Raises :class:`InputError` for an unknown
+    target."""
+    key = text.strip()
+    if key in CELL_FIELD_ALIASES:
+        return f"{Target.CELL.value}.{key}"
+    target, _, path = key.partition(".")
+    if target not in {t.value for t in Target}:
+        raise InputError(
+            f"{key!r}: the target must be one of {', '.join(t.value for t in Target)} "
+            "(e.g. drone.payload_kg, cell.positive_electrode_thickness_um, pack.parallel_count)"
+        )
+    if not path and target not in {t.value for t in SWAPPABLE}:
+        raise InputError(f"{key!r}: name a field, e.g. {target}.{_EXAMPLE[Target(target)]}")
+    return key
+
+
+_EXAMPLE = {
+    Target.PACK: "parallel_count",
+    Target.SETTINGS: "ambient_c",
+    Target.CELL: "format.height_mm",
+    Target.DRONE: "payload_kg",
+    Target.MISSION: "phases.2.duration_s",
+}
+
+
+def parse_changes(texts: Iterable[str]) -> dict[str, Any]:
+    """``--set`` texts (``drone.payload_kg=1.2``) as changes, in order (a later one wins)."""
+    found: dict[str, Any] = {}
+    for text in texts:
+        field_name, separator, raw = text.partition("=")
+        if not separator:
+            raise InputError(
+                f"--set {text!r}: expected TARGET.FIELD=VALUE, e.g. drone.payload_kg=1.2"
+            )
+        if not raw.strip():
+            raise InputError(f"--set {text!r}: no value after '='")
+        try:
+            found[change_key(field_name)] = parse_value(raw)
+        except InputError as error:
+            raise InputError(f"--set {error}") from None
+    return found
+
+
+def _split(changes: Changes) -> tuple[dict[Target, Any], dict[Target, dict[str, Any]]]:
+    """(swaps by target, field changes by target)."""
+    swaps: dict[Target, Any] = {}
+    fields: dict[Target, dict[str, Any]] = {target: {} for target in Target}
+    for text, value in changes.items():
+        key = change_key(text)
+        target, _, path = key.partition(".")
+        if path:
+            fields[Target(target)][path] = value
+        else:
+            swaps[Target(target)] = value
+    return swaps, fields
+
+
+@dataclass(frozen=True)
+class Aircraft:
+    """What carries the mission: the drone (None for a bare pack), the cell and the pack."""
+
+    drone: Drone | None
+    cell: Cell
+    pack: Pack
+
+
+def resolve_aircraft(
+    *,
+    cell: Cell | Reference | None = None,
+    drone: Drone | Reference | None = None,
+    series_count: int | None = None,
+    parallel_count: int | None = None,
+    changes: Changes | None = None,
+    mission_drone: str | None = None,
+) -> Aircraft:
+    """Drone, cell and pack by the rules above (``mission_drone``: the drone a mission names)."""
+    swaps, fields = _split(changes or {})
+    drone = swaps.get(Target.DRONE, drone) or mission_drone
+    if isinstance(drone, Drone):
+        drone = changed(drone, fields[Target.DRONE], f"drone {drone.id}")
+    elif drone is not None:
+        drone = load_drone(drone, fields[Target.DRONE])
+    elif fields[Target.DRONE]:
+        raise InputError("drone changes given, but there is no drone: name one (--drone)")
+    cell = swaps.get(Target.CELL, cell) or (drone.cell if drone else None)
+    if cell is None:
+        raise InputError("no cell given: name one (--cell); the drone names none")
+    if isinstance(cell, Cell):
+        cell = changed_cell(cell, fields[Target.CELL], cell.name)
+    else:
+        cell = load_cell(cell, fields[Target.CELL])
+    series = series_count if series_count is not None else (drone.series_count if drone else None)
+    parallel = (
+        parallel_count if parallel_count is not None else (drone.parallel_count if drone else None)
+    )
+    pack_fields = {"series_count": series, "parallel_count": parallel, **fields[Target.PACK]}
+    if pack_fields["series_count"] is None or pack_fields["parallel_count"] is None:
+        raise InputError("no pack layout: give the series and parallel counts (or a drone)")
+    pack = construct(Pack, pack_fields, "pack")
+    return Aircraft(drone=drone, cell=cell, pack=pack)
+
+
+def resolve_mission(
+    mission: Mission | FlightPlan | Reference,
+    changes: Changes | None = None,
+    bin_s: float = DEFAULT_BIN_S,
+) -> Mission | FlightPlan:
+    """The mission with its changes (a reference is loaded: a preset, a file or a flight log
+    binned into ``bin_s`` segments)."""
+    swaps, fields = _split(changes or {})
+    mission = swaps.get(Target.MISSION, mission)
+    if isinstance(mission, Mission | FlightPlan):
+        return changed(mission, fields[Target.MISSION], f"mission {mission.id}")
+    return load_mission(mission, fields[Target.MISSION], bin_s)
+
+
+def resolve_settings(
+    settings: SimulationSettings | None, changes: Changes | None = None
+) -> SimulationSettings:
+    _, fields = _split(changes or {})
+    return changed(settings or SimulationSettings(), fields[Target.SETTINGS], "settings")
+
+
+def resolve_setup(
+    mission: Mission | FlightPlan | Reference,
+    *,
+    cell: Cell | Reference | None = None,
+    drone: Drone | Reference | None = None,
+    series_count: int | None = None,
+    parallel_count: int | None = None,
+    settings: SimulationSettings | None = None,
+    changes: Changes | None = None,
+    bin_s: float = DEFAULT_BIN_S,
+) -> FlightSetup:
+    """The flight setup for a mission by the rules above. Raises :class:`InputError` with one
+    line naming what is missing or wrong."""
+    plan = resolve_mission(mission, changes, bin_s)
+    aircraft = resolve_aircraft(
+        cell=cell,
+        drone=drone,
+        series_count=series_count,
+        parallel_count=parallel_count,
+        changes=changes,
+        mission_drone=plan.drone,
+    )
+    return FlightSetup(
+        cell=aircraft.cell,
+        pack=aircraft.pack,
+        mission=plan,
+        drone=aircraft.drone,
+        settings=resolve_settings(settings, changes),
+    )
