@@ -26,8 +26,9 @@ Recipe and pitfalls: see ``docs/pybamm-notes.md``. Facts checked while writing t
   sets (Chen2020_composite) keep the set's own balance.
 - A list-of-inputs solve fails as a whole when one input set raises: an event already true at
   the start raises in post-processing, and a first input set with a single time step raises
-  "Solution time vector has length 1". :class:`_BatchSolver` turns the first into a one-step
-  solution; the second is handled by solving the first set on its own.
+  "Solution time vector has length 1" after every set was solved. :class:`_BatchSolver`
+  turns the first into a one-step solution and keeps the solutions of the second; anything
+  else that fails a list is solved again in halves, down to the one set that fails.
 """
 
 from __future__ import annotations
@@ -331,13 +332,19 @@ def _symbolic_submeshes(model: pybamm.BaseModel) -> dict:
 
 
 class _BatchSolver(pybamm.IDAKLUSolver):
-    """IDAKLU with two per-input-set records instead of batch-wide effects: an event already
-    true at the start gives a one-step solution (PyBaMM raises for the whole list), and each
-    solution's extrapolation warnings are kept in solution order."""
+    """IDAKLU with per-input-set records instead of batch-wide effects: an event already true
+    at the start gives a one-step solution (PyBaMM raises for the whole list), each
+    solution's extrapolation warnings are kept in solution order, and so are the finished
+    solutions (PyBaMM drops them all when the first has a single step)."""
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.extrapolations: list[tuple[str, ...]] = []
+        self.finished: list[Any] = []
+
+    def start_batch(self) -> None:
+        self.extrapolations = []
+        self.finished = []
 
     def _check_event_violation_post_solve(self, *args: Any, **kwargs: Any) -> None:
         return None
@@ -347,6 +354,11 @@ class _BatchSolver(pybamm.IDAKLUSolver):
             warnings.simplefilter("always")
             super().check_extrapolation(solution, events)
         self.extrapolations.append(_warning_texts(caught))
+
+    def get_termination_reason(self, solution: Any, events: Any) -> tuple[Any, str]:
+        found = super().get_termination_reason(solution, events)
+        self.finished.append(found[0])
+        return found
 
 
 _INPUT_SET = re.compile(r"^input set (\d+): ")
@@ -485,18 +497,21 @@ class BuiltModel:
         except pybamm.SolverError as error:
             if len(inputs) == 1:
                 return [empty_output(Ending.NO_START, _first_line(str(error)))]
-            if _SINGLE_STEP in str(error):
-                # The first set took one step only; PyBaMM checks the first set alone.
-                return self._solve_all(inputs[:1], grid) + self._solve_all(inputs[1:], grid)
             half = len(inputs) // 2
             return self._solve_all(inputs[:half], grid) + self._solve_all(inputs[half:], grid)
 
     def _solve_list(self, inputs: list[dict[str, float]], grid: np.ndarray) -> list[RunOutput]:
-        self._solver.extrapolations = []
+        self._solver.start_batch()
         end_time_s = float(grid[-1])
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            found = self._simulation.solve([0.0, end_time_s], t_interp=grid, inputs=inputs)
+            try:
+                found = self._simulation.solve([0.0, end_time_s], t_interp=grid, inputs=inputs)
+            except pybamm.SolverError as error:
+                # Raised after every set was solved when the first took a single step.
+                if _SINGLE_STEP not in str(error) or len(self._solver.finished) != len(inputs):
+                    raise
+                found = list(self._solver.finished)
         solutions = found if isinstance(found, list) else [found]
         failures: dict[int, str] = {}
         general: list[str] = []
