@@ -18,6 +18,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from sortie import cli_studies
 from sortie.errors import InputError, SortieError, describe_validation_error
 from sortie.models.mission import FlightPhase
 from sortie.models.settings import ModelKind, SimulationSettings
@@ -144,6 +145,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     show.add_argument("--model", choices=[m.value for m in ModelKind], default="dfn")
     show.add_argument("--json", action="store_true", help="print one JSON object")
+    cli_studies.add_commands(commands)
     return parser
 
 
@@ -399,6 +401,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _endurance(args)
         if args.command == "cell":
             return _cell_show(args)
+        if args.command == "sweep":
+            return cli_studies.run_sweep_command(args)
         return _run(args)
     except (SortieError, ValidationError, ValueError, TypeError) as error:
         # Validation of what the user gave (values, files, overrides): one line, exit 2.

@@ -24,7 +24,7 @@ def runs():
     """(built model, grid, labelled input sets) covering every way a run can end."""
     base = prepare_run(load_cell("lg-m50-21700-chen2020"), SINGLE, MISSION, SETTINGS)
     thin = prepare_run(
-        load_cell("lg-m50-21700-chen2020", {"negative_electrode_thickness_um": 5.0}),
+        load_cell("lg-m50-21700-chen2020", {"positive_electrode_thickness_um": 10.0}),
         SINGLE,
         MISSION,
         SETTINGS,
@@ -36,7 +36,7 @@ def runs():
         "flies": base.inputs,
         # SPMe under 250 W (~14C) fails part-way (see the design notes).
         "solver failure": dataclasses.replace(base.inputs, cell_power_w=(10.0, 250.0, 8.0)),
-        # A 5 um anode holds a tenth of the lithium: the cut-off comes early.
+        # A 10 um cathode holds an eighth of the M50's 5 Ah: the cut-off comes early.
         "cut-off": thin.inputs,
         # A silicon phase the Chen2020 graphite electrode does not have.
         "invalid": dataclasses.replace(
@@ -98,3 +98,32 @@ def test_the_built_model_is_kept_per_spec(runs):
     model, _, _ = runs
     assert electrochemistry.built_model(model.spec) is model
     assert electrochemistry.built_model(model.spec, solver_threads=2) is not model
+
+
+def test_the_fast_electrode_balance_is_pybamms_own(runs):
+    model, _, _ = runs
+    balance = model._balance
+    for negative_ah in (4.0, 5.5, 7.0):
+        values = {
+            "Q_n": negative_ah,
+            "Q_p": 5.0,
+            "Q_Li": balance.lithium_per_positive_capacity * 5.0,
+        }
+        public = balance.solver.solve(values)
+        fast = electrochemistry.solve_balance(balance.solver, values)
+        expected = [float(public[k]) for k in ("x_0", "x_100", "y_100", "y_0", "Q")]
+        assert fast == pytest.approx(expected, rel=1e-9)
+
+
+def test_a_negative_electrode_full_at_full_charge_is_an_invalid_design():
+    # A 5 um anode cannot take the lithium of the M50's cathode: the balance puts it at
+    # x_100 ~ 1, where DFN starts fail at random. It is a design error, said as one.
+    thin = prepare_run(
+        load_cell("lg-m50-21700-chen2020", {"negative_electrode_thickness_um": 5.0}),
+        SINGLE,
+        MISSION,
+        SETTINGS,
+    )
+    output = electrochemistry.built_model(thin.spec).run(thin.inputs, thin.time_grid_s)
+    assert output.ending is Ending.INVALID_DESIGN
+    assert "negative electrode is full" in output.message and "N/P" in output.message

@@ -48,6 +48,9 @@ class ModelSpec:
     segment_start_times_s: tuple[float, ...]
     # A checked BPX document (sortie.cells.bpx_import) instead of a named parameter set.
     bpx_json: str | None = None
+    # The solver's (see SimulationSettings): a built solver keeps them.
+    relative_tolerance: float = 1e-4
+    compiled: bool = False
 
 
 @dataclass(frozen=True)

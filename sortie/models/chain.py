@@ -150,6 +150,8 @@ def prepare_run(
         initial_state_of_charge=settings.initial_state_of_charge,
         segment_start_times_s=mission.start_times_s,
         bpx_json=cell.chemistry.bpx_json,
+        relative_tolerance=settings.relative_tolerance,
+        compiled=settings.compiled,
     )
     inputs = RunInputs(
         cell_power_w=tuple(s.power_w / pack.cell_count for s in mission.segments),

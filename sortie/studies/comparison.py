@@ -143,12 +143,16 @@ def ambient_endurance(scenario: Scenario, cell_index: int) -> list[dict[str, Any
     if setup.drone is not None:
         reserve = compile_flight(setup).mission.reserve_state_of_charge
         points = [
-            StationPoint(setup.cell, setup.pack, station_for(setup.drone, ambient, reserve))
+            StationPoint(
+                setup.drone,
+                setup.cell,
+                setup.pack,
+                station_for(setup.drone, ambient, reserve),
+                setup.settings,
+            )
             for ambient in AMBIENT_SWEEP_C
         ]
-        for row, found in zip(
-            rows, station_endurances(setup.drone, points, setup.settings), strict=True
-        ):
+        for row, found in zip(rows, station_endurances(points), strict=True):
             row.update(
                 endurance_s=found.endurance_s,
                 limited_by=found.limited_by.value,

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 import numpy as np
@@ -174,30 +174,31 @@ def _time_at_state_of_charge(result: MissionResult, state_of_charge: float) -> f
 
 @dataclass(frozen=True)
 class StationPoint:
-    """One question for :func:`station_endurances`: this cell, in this pack, on this station."""
+    """One question for :func:`station_endurances`: this drone with this cell in this pack,
+    on this station, simulated with these settings."""
 
+    drone: Drone
     cell: Cell
     pack: Pack
     station: StationSpec
+    settings: SimulationSettings = field(default_factory=SimulationSettings)
+
+    def setup(self, duration_s: float) -> FlightSetup:
+        """The point as a flight of ``duration_s`` on station."""
+        plan = station_plan(self.station, duration_s)
+        return FlightSetup(self.cell, self.pack, plan, self.drone, self.settings)
 
 
 def station_endurances(
-    drone: Drone,
-    points: Sequence[StationPoint],
-    settings: SimulationSettings | None = None,
-    profile_length_s: float | None = None,
+    points: Sequence[StationPoint], profile_length_s: float | None = None
 ) -> list[EnduranceResult]:
-    """How long ``drone`` holds station at each point before the reserve or a cell limit.
+    """How long each point holds station before the reserve or a cell limit.
     ``profile_length_s`` None flies every point to one safe horizon from the largest pack
     energy, so points of one chemistry are solved together."""
-    settings = settings or SimulationSettings()
     powers: list[float] = []
     for point in points:
-        probe = FlightSetup(
-            point.cell, point.pack, station_plan(point.station, 60.0), drone, settings
-        )
         try:
-            powers.append(compile_flight(probe).mission.segments[0].power_w)
+            powers.append(compile_flight(point.setup(60.0)).mission.segments[0].power_w)
         except FlightPlanError:
             powers.append(math.nan)
     if profile_length_s is None:
@@ -207,18 +208,7 @@ def station_endurances(
             if math.isfinite(power)
         ]
         profile_length_s = max(horizons, default=60.0)
-    flights = fly_many(
-        [
-            FlightSetup(
-                point.cell,
-                point.pack,
-                station_plan(point.station, profile_length_s),
-                drone,
-                settings,
-            )
-            for point in points
-        ]
-    )
+    flights = fly_many([point.setup(profile_length_s) for point in points])
     return [
         _endurance(found, power, point.station.reserve_state_of_charge)
         for found, power, point in zip(flights, powers, points, strict=True)
@@ -274,8 +264,8 @@ def station_endurance(
     profile_length_s: float | None = None,
 ) -> EnduranceResult:
     """One point of :func:`station_endurances`."""
-    point = StationPoint(cell, pack, station)
-    return station_endurances(drone, [point], settings, profile_length_s)[0]
+    point = StationPoint(drone, cell, pack, station, settings or SimulationSettings())
+    return station_endurances([point], profile_length_s)[0]
 
 
 @dataclass(frozen=True)

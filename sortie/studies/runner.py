@@ -7,8 +7,8 @@ showroom can be precomputed; the key includes a fingerprint of Sortie's code and
 changed model never serves stale numbers.
 
 Any :class:`concurrent.futures.Executor` can stand in for the local pool (the tests use thread
-pools). A Dask cluster's ``Client(address).get_executor()`` is meant to be the cluster path; it
-is not wired into the app or tested yet.
+pools); with ``SORTIE_DASK_SCHEDULER`` set, the work goes to that Dask cluster (see
+:mod:`sortie.studies.executors`).
 """
 
 from __future__ import annotations
@@ -19,55 +19,28 @@ import hashlib
 import heapq
 import itertools
 import logging
-import multiprocessing
 import os
 import pickle
-import sys
 import tempfile
 import threading
-import types
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
 from enum import IntEnum
 from pathlib import Path
 
 from sortie.studies.comparison import Outcome, Task, execute
+from sortie.studies.executors import (
+    SCHEDULER_VARIABLE,
+    ClusterExecutor,
+    default_worker_count,
+    local_pool,
+)
 
 LOG = logging.getLogger(__name__)
 
 # Enough for a few hundred views of small results (each ~50-200 kB).
 MEMORY_ENTRIES = 512
 CACHE_DIR_VARIABLE = "SORTIE_CACHE_DIR"
-WORKERS_VARIABLE = "SORTIE_WORKERS"
-
-
-_MAIN_LOCK = threading.Lock()
-
-
-class _WorkerProcess(multiprocessing.context.SpawnProcess):
-    """A spawned process that does not re-run the parent's ``__main__`` script.
-
-    Spawn re-executes whatever ``sys.modules["__main__"]`` names in each child. Under
-    Streamlit that is the page script (Streamlit swaps it in while a script runs, and an
-    ``AppTest`` leaves its own generated script there), which would run the UI in a worker or
-    fail there. Workers only run Sortie functions, so they need no ``__main__`` at all.
-    """
-
-    @staticmethod
-    def _Popen(process_obj):
-        with _MAIN_LOCK:
-            main, blank = sys.modules["__main__"], types.ModuleType("__main__")
-            sys.modules["__main__"] = blank
-            try:
-                return multiprocessing.context.SpawnProcess._Popen(process_obj)
-            finally:
-                # Streamlit may have installed the next script meanwhile: keep that one.
-                if sys.modules["__main__"] is blank:
-                    sys.modules["__main__"] = main
-
-
-class _WorkerContext(multiprocessing.context.SpawnContext):
-    Process = _WorkerProcess
 
 
 @functools.cache
@@ -94,13 +67,6 @@ def default_cache_dir() -> Path:
     if configured:
         return Path(configured)
     return Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "sortie" / "results"
-
-
-def default_worker_count() -> int:
-    configured = os.environ.get(WORKERS_VARIABLE)
-    if configured:
-        return max(1, int(configured))
-    return max(1, min(os.cpu_count() or 1, 4))
 
 
 class ResultCache:
@@ -197,13 +163,12 @@ class Runner:
 
     def _pool(self) -> cf.Executor:
         if self._executor is None:
-            self._executor = cf.ProcessPoolExecutor(
-                max_workers=self._workers,
-                # Not fork: the Streamlit server is multi-threaded.
-                mp_context=_WorkerContext(),
-                initializer=_warm_worker,
-                initargs=(self._warm_tasks,),
-            )
+            address = os.environ.get(SCHEDULER_VARIABLE)
+            if address:
+                # The cluster's workers warm up on their first tasks.
+                self._executor = ClusterExecutor(address)
+            else:
+                self._executor = local_pool(self._workers, _warm_worker, (self._warm_tasks,))
         return self._executor
 
     def start(self) -> None:

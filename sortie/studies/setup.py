@@ -170,10 +170,15 @@ def resolve_mission(
     """The mission with its changes (a reference is loaded: a preset, a file or a flight log
     binned into ``bin_s`` segments)."""
     swaps, fields = _split(changes or {})
-    mission = swaps.get(Target.MISSION, mission)
+    return _mission(swaps.get(Target.MISSION, mission), fields[Target.MISSION], bin_s)
+
+
+def _mission(
+    mission: Mission | FlightPlan | Reference, fields: dict[str, Any], bin_s: float
+) -> Mission | FlightPlan:
     if isinstance(mission, Mission | FlightPlan):
-        return changed(mission, fields[Target.MISSION], f"mission {mission.id}")
-    return load_mission(mission, fields[Target.MISSION], bin_s)
+        return changed(mission, fields, f"mission {mission.id}")
+    return load_mission(mission, fields, bin_s)
 
 
 def resolve_settings(
@@ -211,4 +216,32 @@ def resolve_setup(
         mission=plan,
         drone=aircraft.drone,
         settings=resolve_settings(settings, changes),
+    )
+
+
+def apply_changes(setup: FlightSetup, changes: Changes) -> FlightSetup:
+    """``setup`` with changes applied to its objects (a sweep's design): fields on each
+    target, a named preset or file swapped in for ``cell``, ``drone`` or ``mission`` (a swap
+    keeps the pack layout; field changes of that target apply to the new one)."""
+    swaps, fields = _split(changes)
+    mission = _mission(
+        swaps.get(Target.MISSION, setup.mission), fields[Target.MISSION], DEFAULT_BIN_S
+    )
+    drone: Drone | None = setup.drone
+    if Target.DRONE in swaps:
+        drone = load_drone(swaps[Target.DRONE], fields[Target.DRONE])
+    elif fields[Target.DRONE]:
+        if drone is None:
+            raise InputError("drone changes given, but there is no drone")
+        drone = changed(drone, fields[Target.DRONE], f"drone {drone.id}")
+    if Target.CELL in swaps:
+        cell = load_cell(swaps[Target.CELL], fields[Target.CELL])
+    else:
+        cell = changed_cell(setup.cell, fields[Target.CELL], setup.cell.name)
+    return FlightSetup(
+        cell=cell,
+        pack=changed(setup.pack, fields[Target.PACK], "pack"),
+        mission=mission,
+        drone=drone,
+        settings=changed(setup.settings, fields[Target.SETTINGS], "settings"),
     )

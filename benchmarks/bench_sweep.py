@@ -1,0 +1,206 @@
+"""Design sweeps at speed: ``sortie sweep`` as a user runs it against the plain PyBaMM loop.
+
+    python benchmarks/bench_sweep.py [--sweep examples/sweeps/dfn-thickness-porosity-200.toml]
+        [--plain-sample 8] [--skip-dask]
+
+Measured in one run, on this machine, so that the ratios count:
+- the plain PyBaMM way: a new ``pybamm.Simulation`` per design with the same physics and
+  tolerances (benchmarks/plain_pybamm.py), timed on a sample of the sweep's designs;
+- ``sortie sweep FILE --out x.parquet`` in a fresh process (imports, model builds, solves,
+  writing): designs per second and the ratio to the plain loop; with 1 and 2 workers; through
+  a local 2-worker Dask cluster;
+- inside one process: the single-design re-solve time on the built model, and the batch
+  (one list-of-inputs solve) against one-by-one re-solves;
+- the peak memory (largest resident set) of a sweep process and its workers.
+Results go to benchmarks/results/sweep-<name>.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = Path(__file__).parent / "results"
+SORTIE = Path(sys.executable).with_name("sortie")
+
+
+def _sweep_process(sweep: Path, out: Path, *extra: str) -> tuple[float, float]:
+    """Wall time [s] and peak resident memory [MB] of ``sortie sweep`` in a new process."""
+    shutil.rmtree(out, ignore_errors=True)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    start = time.perf_counter()
+    done = subprocess.run(
+        [str(SORTIE), "sweep", str(sweep), "--out", str(out), *extra],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYBAMM_DISABLE_TELEMETRY": "true"},
+    )
+    seconds = time.perf_counter() - start
+    if done.returncode != 0:
+        raise SystemExit(f"sortie sweep failed: {done.stderr[-2000:]}")
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return seconds, max(peak, before) / 1024
+
+
+def _setups(sweep: Path):
+    from sortie.studies.design_rows import resolve_base
+    from sortie.studies.design_space import read_sweep_spec
+    from sortie.studies.setup import apply_changes
+
+    spec = read_sweep_spec(sweep)
+    base = resolve_base(spec)
+    return spec, [apply_changes(base.setup, {**base.changes, **d}) for d in spec.designs()]
+
+
+def _plain_design_s(setup) -> float:
+    """One design the plain way: a new Simulation with the design's parameters."""
+    import pybamm
+    from plain_pybamm import piecewise_power, solve_new_simulation
+
+    from sortie.models.flight import compile_flight
+
+    mission = compile_flight(setup).mission
+    cell, pack = setup.cell, setup.pack
+    start = time.perf_counter()
+    values = pybamm.ParameterValues(cell.chemistry.parameter_set)
+    values.update(cell.chemistry.parameter_supplement, check_already_exists=False)
+    design, um = cell.design, 1e-6
+    values.update(
+        {
+            "Positive electrode thickness [m]": design.positive.coating_thickness_um * um,
+            "Negative electrode thickness [m]": design.negative.coating_thickness_um * um,
+            "Positive electrode porosity": design.positive.porosity,
+            "Negative electrode porosity": design.negative.porosity,
+            "Positive electrode active material volume fraction": (
+                design.positive.active_material_volume_fraction
+            ),
+            "Negative electrode active material volume fraction": (
+                design.negative.active_material_volume_fraction
+            ),
+            "Positive particle radius [m]": design.positive.particle_radius_um * um,
+            "Negative particle radius [m]": design.negative.particle_radius_um * um,
+            "Electrode width [m]": cell.budget.electrode_area_m2 / values["Electrode height [m]"],
+            "Power function [W]": piecewise_power(
+                mission.start_times_s, [s.power_w / pack.cell_count for s in mission.segments]
+            ),
+            "Ambient temperature [K]": 273.15 + mission.segments[0].ambient_c,
+            "Initial temperature [K]": 273.15 + mission.segments[0].ambient_c,
+            "Cell heat capacity [J.K-1.m-3]": cell.heat_capacity_j_per_k / cell.budget.volume_m3,
+            "Cell volume [m3]": cell.budget.volume_m3,
+            "Cell cooling surface area [m2]": cell.design.format.surface_area_m2,
+            "Total heat transfer coefficient [W.m-2.K-1]": (
+                setup.settings.heat_transfer_coefficient_w_per_m2_k
+            ),
+        },
+        check_already_exists=False,
+    )
+    # A design that cannot fly costs its time too.
+    with contextlib.suppress(pybamm.SolverError):
+        solve_new_simulation(setup.settings.model.value, values, mission.duration_s)
+    return time.perf_counter() - start
+
+
+def _in_process(setups, repeats: int = 3) -> dict[str, float]:
+    """Single-design re-solve and batch against one by one, on one built model."""
+    from sortie.models.chain import prepare_run
+    from sortie.models.electrochemistry import built_model
+    from sortie.models.flight import compile_flight
+
+    runs = []
+    for setup in setups:
+        try:
+            runs.append(
+                prepare_run(setup.cell, setup.pack, compile_flight(setup).mission, setup.settings)
+            )
+        except Exception:  # a design that cannot fly: not part of this measurement
+            continue
+    runs = [r for r in runs if r.spec == runs[0].spec][:40]
+    model = built_model(runs[0].spec, solver_threads=1)
+    grid = runs[0].time_grid_s
+    model.run(runs[0].inputs, grid)  # solver set-up
+    single = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        model.run(runs[1].inputs, grid)
+        single.append(time.perf_counter() - start)
+    start = time.perf_counter()
+    for run in runs:
+        model.run(run.inputs, grid)
+    one_by_one = (time.perf_counter() - start) / len(runs)
+    start = time.perf_counter()
+    model.run_many([r.inputs for r in runs], grid)
+    batched = (time.perf_counter() - start) / len(runs)
+    return {
+        "single_resolve_s": statistics.median(single),
+        "one_by_one_per_design_s": one_by_one,
+        "batch_per_design_s": batched,
+        "batch_speedup_over_one_by_one": one_by_one / batched,
+    }
+
+
+def _dask_sweep(sweep: Path, out: Path) -> tuple[float, float]:
+    from distributed import LocalCluster
+
+    with LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    ) as cluster:
+        return _sweep_process(sweep, out, "--cluster", cluster.scheduler_address)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--sweep", type=Path, default=ROOT / "examples/sweeps/dfn-thickness-porosity-200.toml"
+    )
+    parser.add_argument("--plain-sample", type=int, default=8)
+    parser.add_argument("--skip-dask", action="store_true")
+    args = parser.parse_args()
+    sys.path.insert(0, str(Path(__file__).parent))
+    os.environ.setdefault("PYBAMM_DISABLE_TELEMETRY", "true")
+
+    spec, setups = _setups(args.sweep)
+    step = max(1, len(setups) // args.plain_sample)
+    sample = setups[::step][: args.plain_sample]
+    results: dict[str, float] = {"designs": len(setups), "cores": os.cpu_count() or 1}
+    plain = [_plain_design_s(s) for s in sample]
+    results["plain_per_design_s"] = statistics.median(plain)
+    results["plain_designs_per_s"] = 1 / results["plain_per_design_s"]
+    with tempfile.TemporaryDirectory() as folder:
+        out = Path(folder) / "x.parquet"
+        for workers in (2, 1):
+            seconds, peak = _sweep_process(args.sweep, out, "--workers", str(workers))
+            results[f"sweep_{workers}_workers_s"] = seconds
+            results[f"sweep_{workers}_workers_designs_per_s"] = len(setups) / seconds
+            results[f"sweep_{workers}_workers_peak_mb"] = peak
+        if not args.skip_dask:
+            seconds, _ = _dask_sweep(args.sweep, out)
+            results["sweep_dask_2_workers_s"] = seconds
+            results["dask_overhead_over_local_pool"] = seconds / results["sweep_2_workers_s"]
+    results.update(_in_process(setups))
+    best = max(results["sweep_1_workers_designs_per_s"], results["sweep_2_workers_designs_per_s"])
+    results["ratio_sweep_over_plain"] = best / results["plain_designs_per_s"]
+
+    for name, value in results.items():
+        print(f"{name:40s} {value:10.4g}")
+    print(
+        f"{spec.name}: {len(setups)} designs; speed-up of the sweep over the plain loop: "
+        f"{results['ratio_sweep_over_plain']:.1f}x"
+    )
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / f"sweep-{args.sweep.stem}.json").write_text(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()

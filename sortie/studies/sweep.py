@@ -1,0 +1,152 @@
+"""Sweeps: every design of a design space flown, in chunks, on local workers or a cluster.
+
+``sweep(spec)`` returns one row per design (see ``sortie.studies.design_rows``). With ``out``
+the rows stream to a Parquet folder as chunks finish (``sortie.studies.result_store``): kill
+the process at any point and ``resume=True`` flies only what is missing.
+
+Each chunk is one task for a worker: the worker applies each design's changes to the base and
+flies the chunk in one batch per built model (PyBaMM's list-of-inputs solve), so a worker
+builds a model once and keeps it for every later chunk.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import logging
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from sortie.errors import InputError, SortieError
+from sortie.studies.design_rows import SweepBase, flown_rows, resolve_base, rows_frame
+from sortie.studies.design_space import SweepSpec, spec_fingerprint, spec_to_dict
+from sortie.studies.executors import executor_for, executor_worker_count
+from sortie.studies.result_store import ResultStore
+
+LOG = logging.getLogger(__name__)
+
+# Big enough for a batch to pay (one list solve per chunk), small enough that every worker
+# gets several chunks and a killed sweep loses little.
+MAX_CHUNK = 32
+CHUNKS_PER_WORKER = 4
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class SweepRun:
+    """How a sweep went: ``table`` has a row per finished design (by design); ``failed``
+    designs hit an internal error and are missing (a ``resume`` retries them)."""
+
+    table: pd.DataFrame
+    total: int
+    computed: int
+    failed: tuple[int, ...]
+    seconds: float
+
+
+def chunk_size(designs: int, workers: int) -> int:
+    return max(1, min(MAX_CHUNK, -(-designs // (workers * CHUNKS_PER_WORKER))))
+
+
+def _chunks(todo: Sequence[tuple[int, dict[str, Any]]], size: int):
+    return [list(todo[i : i + size]) for i in range(0, len(todo), size)]
+
+
+def _evaluate(base: SweepBase, designs: list[tuple[int, dict[str, Any]]]) -> list[dict]:
+    """A worker's task (top-level, so that worker processes can import it)."""
+    return flown_rows(base, designs)
+
+
+def run_sweep(
+    spec: SweepSpec,
+    out: Path | None = None,
+    *,
+    workers: int | None = None,
+    cluster: str | None = None,
+    resume: bool = False,
+    progress: Progress | None = None,
+    executor: cf.Executor | None = None,
+) -> SweepRun:
+    """Fly every design of ``spec`` (see the module notes). ``executor`` overrides
+    ``workers``/``cluster`` (and is not shut down here). Raises :class:`InputError` for a bad
+    base or results folder."""
+    start = time.perf_counter()
+    designs = spec.designs()
+    base = resolve_base(spec)
+    store = None
+    if out is not None:
+        manifest = {
+            "fingerprint": spec_fingerprint(spec),
+            "designs": len(designs),
+            "fields": list(spec.fields),
+            "spec": spec_to_dict(spec),
+            "sortie_version": version("sortie"),
+        }
+        store = ResultStore(out, manifest, resume)
+    done = store.done() if store is not None else set()
+    todo = [(i, d) for i, d in enumerate(designs) if i not in done]
+    frames: list[pd.DataFrame] = []
+    failed: list[int] = []
+    finished = len(done)
+    if progress:
+        progress(finished, len(designs))
+    owned = executor is None
+    pool = executor or executor_for(workers, cluster)
+    try:
+        size = chunk_size(len(todo), executor_worker_count(pool))
+        futures = {pool.submit(_evaluate, base, chunk): chunk for chunk in _chunks(todo, size)}
+        for future in cf.as_completed(futures):
+            chunk = futures[future]
+            try:
+                frame = rows_frame(future.result(), spec)
+            except SortieError:
+                raise
+            except Exception:
+                # A bug or a dead worker, not a design that cannot fly: keep the rest going.
+                LOG.exception("designs %s..%s failed", chunk[0][0], chunk[-1][0])
+                failed.extend(index for index, _ in chunk)
+                continue
+            if store is not None:
+                store.write(frame)
+            else:
+                frames.append(frame)
+            finished += len(chunk)
+            if progress:
+                progress(finished, len(designs))
+    except BaseException:
+        for future in futures if "futures" in locals() else ():
+            future.cancel()
+        raise
+    finally:
+        if owned:
+            pool.shutdown(wait=True, cancel_futures=True)
+    if store is not None:
+        table = store.read()
+    elif frames:
+        table = pd.concat(frames, ignore_index=True).sort_values("design", ignore_index=True)
+    else:
+        table = rows_frame([], spec)
+    return SweepRun(
+        table=table,
+        total=len(designs),
+        computed=len(todo) - len(failed),
+        failed=tuple(sorted(failed)),
+        seconds=time.perf_counter() - start,
+    )
+
+
+def sweep(spec: SweepSpec, out: Path | None = None, **options: Any) -> pd.DataFrame:
+    """Every design of ``spec`` as one row (see :func:`run_sweep` for the options)."""
+    run = run_sweep(spec, out, **options)
+    if run.failed:
+        raise InputError(
+            f"{len(run.failed)} of {run.total} designs failed with an internal error (see the "
+            "log); the others are done" + ("; resume to retry them" if out is not None else "")
+        )
+    return run.table

@@ -1,0 +1,312 @@
+"""Sweeps: designs from a sweep file, rows for every design (failures included), streaming to
+Parquet parts, resume after a kill, and the same table from a local pool and a Dask cluster."""
+
+import hashlib
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from sortie.errors import InputError
+from sortie.models.flight import fly
+from sortie.models.settings import ModelKind, SimulationSettings
+from sortie.studies.design_rows import resolve_base
+from sortie.studies.design_space import Sampling, read_sweep_spec, spec_from_dict
+from sortie.studies.executors import InProcessExecutor
+from sortie.studies.setup import apply_changes
+from sortie.studies.sweep import run_sweep, sweep
+
+ROOT = Path(__file__).resolve().parents[1]
+SORTIE = Path(sys.executable).with_name("sortie")
+
+SPME_BASE = {
+    "mission": "quad-isr-loiter",
+    "cell": "lg-m50-21700-chen2020",
+    "settings": {"model": "spme"},
+}
+
+
+def _spec(dimensions, **extra):
+    return spec_from_dict({"base": SPME_BASE, "dimensions": dimensions, **extra})
+
+
+def test_a_grid_is_every_combination_in_order():
+    spec = _spec(
+        [
+            {"field": "positive_electrode_thickness_um", "start": 60.0, "stop": 80.0, "count": 3},
+            {"field": "pack.parallel_count", "values": [1, 2]},
+        ]
+    )
+    assert spec.fields == ("cell.positive_electrode_thickness_um", "pack.parallel_count")
+    designs = spec.designs()
+    assert [tuple(d.values()) for d in designs] == [
+        (60.0, 1),
+        (60.0, 2),
+        (70.0, 1),
+        (70.0, 2),
+        (80.0, 1),
+        (80.0, 2),
+    ]
+
+
+def test_a_latin_hypercube_is_seeded_and_stratified():
+    dimensions = [
+        {"field": "cell.positive_electrode_porosity", "start": 0.25, "stop": 0.45},
+        {"field": "pack.parallel_count", "start": 1, "stop": 4},
+        {"field": "cell", "values": ["lg-m50-21700", "nca-18650-power"]},
+    ]
+    spec = _spec(dimensions, sampling="latin hypercube", samples=8, seed=3)
+    assert spec.sampling is Sampling.LATIN_HYPERCUBE
+    first, again = spec.designs(), _spec(dimensions, sampling="latin hypercube", samples=8, seed=3)
+    assert first == again.designs()
+    assert first != _spec(dimensions, sampling="latin hypercube", samples=8, seed=4).designs()
+    porosities = sorted(d["cell.positive_electrode_porosity"] for d in first)
+    # One sample in each eighth of the range: what makes it a Latin hypercube.
+    assert [int((p - 0.25) / 0.2 * 8) for p in porosities] == list(range(8))
+    counts = [d["pack.parallel_count"] for d in first]
+    assert set(counts) == {1, 2, 3, 4} and all(isinstance(c, int) for c in counts)
+    assert sorted(d["cell"] for d in first).count("nca-18650-power") == 4
+
+
+@pytest.mark.parametrize(
+    "dimensions, extra, message",
+    [
+        ([{"field": "plane.wing_m", "values": [1]}], {}, "target must be one of"),
+        ([{"field": "pack", "values": [1]}], {}, "name a field"),
+        ([{"field": "cell.porosity", "start": 1.0}], {}, "start and stop"),
+        ([{"field": "cell.x", "values": [1], "start": 1, "stop": 2}], {}, "either values"),
+        ([{"field": "cell.x", "start": 0.1, "stop": 0.2}], {}, "needs count"),
+        ([{"field": "cell.x", "values": [1]}], {"samples": 5}, "go together"),
+        (
+            [{"field": "cell.x", "values": [1]}, {"field": "cell.x", "values": [2]}],
+            {},
+            "once",
+        ),
+    ],
+)
+def test_bad_sweep_files_are_one_line_errors(dimensions, extra, message):
+    with pytest.raises(InputError, match=message) as error:
+        _spec(dimensions, **extra).designs()
+    assert "\n" not in str(error.value)
+
+
+def test_impossible_designs_in_the_middle_are_rows_not_a_crash():
+    spec = _spec(
+        [
+            {
+                "field": "cell.positive_electrode_thickness_um",
+                "values": [70.0, 5000.0, 75.0],  # 5 mm: not a coating
+            },
+            {"field": "pack.parallel_count", "values": [2, 12]},  # 6S12P: above 6 kg
+        ]
+    )
+    table = sweep(spec, executor=InProcessExecutor())
+    assert list(table["design"]) == list(range(6))
+    by_design = table.set_index("design")
+    assert by_design.loc[[0, 4], "flown"].all()
+    assert by_design.loc[[0, 4], "mission_completed"].all()
+    assert not by_design.loc[[2, 3], "flown"].any()
+    assert set(by_design.loc[[2, 3], "not_flown_reason"]) == {"invalid"}
+    assert "coating_thickness_um" in by_design.loc[2, "message"]
+    assert list(by_design.loc[[1, 5], "not_flown_reason"]) == ["too heavy", "too heavy"]
+    assert "exceeds the drone's maximum" in by_design.loc[1, "message"]
+    # A grounded design still says what it would have weighed and held.
+    assert by_design.loc[1, "take_off_mass_kg"] > 6.0
+    assert by_design.loc[1, "capacity_ah"] == pytest.approx(by_design.loc[0, "capacity_ah"])
+
+
+def test_a_sweep_row_is_the_flight_of_that_design():
+    spec = _spec([{"field": "drone.payload_kg", "values": [0.25, 0.75]}])
+    table = sweep(spec, executor=InProcessExecutor())
+    base = resolve_base(spec)
+    for design, row in zip(spec.designs(), table.itertuples(index=False), strict=True):
+        flight = fly(apply_changes(base.setup, design))
+        summary = flight.summary
+        assert row.endurance_s == pytest.approx(summary.endurance_s)
+        assert row.final_state_of_charge == pytest.approx(summary.final_state_of_charge)
+        assert row.max_cell_temperature_c == pytest.approx(summary.max_cell_temperature_c)
+        assert row.take_off_mass_kg == pytest.approx(flight.compiled.take_off_mass_kg)
+        assert row.termination_reason == summary.termination_reason.value
+    # More payload, more power: less charge left.
+    assert table["final_state_of_charge"].iloc[1] < table["final_state_of_charge"].iloc[0]
+
+
+@pytest.mark.slow
+def test_sweep_tolerances_keep_the_verdicts():
+    """The sweep's solver settings (rtol 1e-3, 100 output points) against Sortie's defaults
+    (1e-4, 600) on DFN designs across the example sweep, valid and limit cases."""
+    spec = read_sweep_spec(ROOT / "examples/sweeps/dfn-thickness-porosity-200.toml")
+    base = resolve_base(spec)
+    for design in spec.designs()[::37]:
+        fast_setup = apply_changes(base.setup, design)
+        try:
+            fast = fly(fast_setup).summary
+        except InputError:
+            continue  # an invalid design is invalid either way (checked elsewhere)
+        precise = fly(
+            apply_changes(
+                base.setup,
+                {**design, "settings.relative_tolerance": 1e-4, "settings.output_points": 600},
+            )
+        ).summary
+        assert fast.termination_reason is precise.termination_reason
+        assert fast.mission_completed == precise.mission_completed
+        assert fast.endurance_s == pytest.approx(precise.endurance_s, rel=1e-3)
+        assert fast.final_state_of_charge == pytest.approx(precise.final_state_of_charge, abs=1e-3)
+        assert fast.min_cell_voltage_v == pytest.approx(precise.min_cell_voltage_v, abs=2e-3)
+        assert fast.max_cell_temperature_c == pytest.approx(
+            precise.max_cell_temperature_c, abs=0.05
+        )
+
+
+def _write_sweep(folder: Path, samples: int) -> Path:
+    path = folder / "sweep.toml"
+    path.write_text(
+        f"""
+name = "resume test"
+sampling = "latin hypercube"
+samples = {samples}
+seed = 11
+[base]
+mission = "quad-isr-loiter"
+cell = "lg-m50-21700-chen2020"
+[base.settings]
+model = "spme"
+[[dimensions]]
+field = "cell.positive_electrode_thickness_um"
+start = 60.0
+stop = 76.0
+[[dimensions]]
+field = "drone.payload_kg"
+start = 0.0
+stop = 1.5
+"""
+    )
+    return path
+
+
+def _sortie(*args, **kwargs):
+    return subprocess.Popen(
+        [str(SORTIE), *args],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYBAMM_DISABLE_TELEMETRY": "true"},
+        **kwargs,
+    )
+
+
+def _hashes(folder: Path) -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.glob("part-*")}
+
+
+@pytest.mark.slow
+def test_a_killed_sweep_resumes_with_every_design_once(tmp_path):
+    path = _write_sweep(tmp_path, samples=120)
+    out = tmp_path / "results.parquet"
+    process = _sortie(
+        "sweep", str(path), "--out", str(out), "--workers", "2", start_new_session=True
+    )
+    deadline = time.monotonic() + 240
+    while len(list(out.glob("part-*"))) < 2:
+        assert process.poll() is None, process.communicate()
+        assert time.monotonic() < deadline, "no part written in time"
+        time.sleep(0.05)
+    os.killpg(process.pid, signal.SIGKILL)  # the sweep and its workers, mid-way
+    process.wait()
+    finished = _hashes(out)
+    done_before = pd.read_parquet(out)
+    assert 0 < len(done_before) < 120, "killed too late to test a resume"
+
+    again = _sortie("sweep", str(path), "--out", str(out))
+    refused = again.communicate(timeout=120)
+    assert again.returncode == 2 and "--resume" in refused[1]
+
+    resumed = _sortie("sweep", str(path), "--out", str(out), "--resume", "--workers", "2")
+    stdout, stderr = resumed.communicate(timeout=600)
+    assert resumed.returncode == 0, stderr
+    assert f"{120 - len(done_before)} computed now" in stdout
+    table = pd.read_parquet(out)
+    assert sorted(table["design"]) == list(range(120))  # each design exactly once
+    after = _hashes(out)
+    assert all(after[name] == digest for name, digest in finished.items())
+    # The rows finished before the kill are the same rows, value for value.
+    kept = table.set_index("design").loc[done_before["design"]].reset_index()
+    pd.testing.assert_frame_equal(
+        kept, done_before.sort_values("design", ignore_index=True), check_like=True
+    )
+
+
+def test_resume_refuses_the_results_of_another_sweep(tmp_path):
+    out = tmp_path / "r.parquet"
+    spec = _spec([{"field": "drone.payload_kg", "values": [0.25]}])
+    run_sweep(spec, out, executor=InProcessExecutor())
+    other = _spec([{"field": "drone.payload_kg", "values": [0.5]}])
+    with pytest.raises(InputError, match="another sweep"):
+        run_sweep(other, out, resume=True, executor=InProcessExecutor())
+    with pytest.raises(InputError, match="--resume"):
+        run_sweep(spec, out, executor=InProcessExecutor())
+    finished = run_sweep(spec, out, resume=True, executor=InProcessExecutor())
+    assert finished.computed == 0 and len(finished.table) == 1
+
+
+def test_the_command_line_sweep_reports_and_writes_parquet(tmp_path):
+    path = _write_sweep(tmp_path, samples=4)
+    out = tmp_path / "x.parquet"
+    done = subprocess.run(
+        [str(SORTIE), "sweep", str(path), "--out", str(out), "--workers", "1"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "4 designs (4 computed now" in done.stdout
+    assert "resume test: 4/4 designs (100 %)" in done.stderr  # plain lines off a terminal
+    table = pd.read_parquet(out)
+    assert len(table) == 4 and table["flown"].all()
+    assert (out / "_sweep.json").is_file()
+
+
+@pytest.mark.slow
+def test_a_dask_cluster_gives_the_local_pools_table(tmp_path):
+    distributed = pytest.importorskip("distributed")
+    spec = read_sweep_spec(_write_sweep(tmp_path, samples=12))
+    local = sweep(spec, workers=2)
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    ) as cluster:
+        remote = sweep(spec, tmp_path / "dask.parquet", cluster=cluster.scheduler_address)
+        with distributed.Client(cluster.scheduler_address) as client:
+            assert len(client.scheduler_info()["workers"]) == 2
+    pd.testing.assert_frame_equal(local, remote)
+
+
+def test_an_unreachable_cluster_is_a_one_line_error():
+    spec = _spec([{"field": "drone.payload_kg", "values": [0.25]}])
+    with pytest.raises(InputError, match="cannot reach the Dask scheduler"):
+        sweep(spec, cluster="tcp://127.0.0.1:9")
+
+
+def test_settings_reach_the_flight():
+    spec = spec_from_dict(
+        {
+            "base": {**SPME_BASE, "settings": {"model": "spm", "ambient_c": 5.0}},
+            "dimensions": [{"field": "settings.max_temperature_c", "values": [50.0]}],
+        }
+    )
+    base = resolve_base(spec)
+    setup = apply_changes(base.setup, spec.designs()[0])
+    assert setup.settings == SimulationSettings(
+        model=ModelKind.SPM,
+        ambient_c=5.0,
+        max_temperature_c=50.0,
+        output_points=100,
+        relative_tolerance=1e-3,
+    )
