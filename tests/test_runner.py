@@ -8,6 +8,7 @@ import types
 
 import pytest
 
+from sortie.models.result import TerminationReason
 from sortie.studies.comparison import (
     AMBIENT_SWEEP_C,
     RAGONE_C_RATES,
@@ -18,7 +19,6 @@ from sortie.studies.comparison import (
     fly_task,
     rating_task,
 )
-from sortie.models.result import TerminationReason
 from sortie.studies.runner import Priority, ResultCache, Runner, task_key
 from sortie.studies.scenario import scenario_from_dict, scenario_to_dict
 
