@@ -3,12 +3,35 @@
 These tests import PyBaMM directly (tests may; product code may not outside the adapter).
 """
 
+import json
+import tempfile
+
 import numpy as np
 import pybamm
 import pytest
 
+from sortie.cells.chemistry import Chemistry
 from sortie.presets import PresetKind, chemistries, list_presets, load_cell
 from sortie.presets.loader import load_chemistry
+
+# PyBaMM's BPX import writes a temporary file per formula and keeps it: keep them here.
+_BPX_SCRATCH = tempfile.TemporaryDirectory(prefix="sortie-test-bpx-")
+
+
+def set_values(chemistry: Chemistry) -> pybamm.ParameterValues:
+    """The chemistry's parameter set as PyBaMM reads it (a catalogue BPX file through PyBaMM's
+    BPX import, as the engine does), with Sortie's supplement."""
+    if chemistry.bpx_json is None:
+        values = pybamm.ParameterValues(chemistry.parameter_set)
+    else:
+        previous, tempfile.tempdir = tempfile.tempdir, _BPX_SCRATCH.name
+        try:
+            values = pybamm.ParameterValues.create_from_bpx_obj(json.loads(chemistry.bpx_json))
+        finally:
+            tempfile.tempdir = previous
+    values.update(chemistry.parameter_supplement, check_already_exists=False)
+    return values
+
 
 PYBAMM_DESIGN_KEYS = {
     ("positive", "coating_thickness_um"): ("Positive electrode thickness [m]", 1e-6),
@@ -43,8 +66,7 @@ def test_preset_design_is_the_parameter_set_design(info):
     """The mass budget must describe the electrodes PyBaMM simulates (templates change them
     on purpose and are checked in tests/test_cell_design_studies.py)."""
     cell = load_cell(info.id)
-    values = pybamm.ParameterValues(cell.chemistry.parameter_set)
-    values.update(cell.chemistry.parameter_supplement, check_already_exists=False)
+    values = set_values(cell.chemistry)
     for (part, field), (key, scale) in PYBAMM_DESIGN_KEYS.items():
         ours = getattr(getattr(cell.design, part), field) * scale
         assert ours == pytest.approx(_value(values, key), rel=1e-6), (part, field)
@@ -71,7 +93,11 @@ def _transport_ratio(values: pybamm.ParameterValues, key: str) -> float:
             break
     if not callable(function):
         return 1.0
-    arity = len(inspect.signature(function).parameters)
+    # Positional arguments only: PyBaMM's BPX functions carry their constants as defaults.
+    arity = sum(
+        parameter.default is inspect.Parameter.empty
+        for parameter in inspect.signature(function).parameters.values()
+    )
 
     def at(temperature_k: float) -> float:
         if arity == 2:
@@ -89,7 +115,7 @@ def _transport_ratio(values: pybamm.ParameterValues, key: str) -> float:
 
 @pytest.mark.parametrize("chemistry", list(chemistries().values()), ids=lambda c: c.id)
 def test_temperature_dependence_flag_matches_the_set(chemistry):
-    values = pybamm.ParameterValues(chemistry.parameter_set)
+    values = set_values(chemistry)
     ratios = [
         _transport_ratio(values, key)
         for key in (
@@ -118,8 +144,7 @@ def test_catalogue_capacity_and_voltage_match_a_c20_discharge(chemistry):
         },
     }
     model = pybamm.lithium_ion.SPMe(options=options)
-    values = pybamm.ParameterValues(chemistry.parameter_set)
-    values.update(chemistry.parameter_supplement, check_already_exists=False)
+    values = set_values(chemistry)
     values.set_initial_state(1.0, options=model.options)
     area_m2 = (
         values["Electrode height [m]"]
@@ -159,8 +184,7 @@ def test_stoichiometry_window_and_concentrations_are_the_sets(chemistry):
         for k, v in chemistry.model_options.items()
     }
     model = pybamm.lithium_ion.SPM(options=options)
-    base = pybamm.ParameterValues(chemistry.parameter_set)
-    base.update(chemistry.parameter_supplement, check_already_exists=False)
+    base = set_values(chemistry)
     c_max = base["Maximum concentration in positive electrode [mol.m-3]"]
     assert chemistry.positive_max_concentration_mol_per_m3 == pytest.approx(c_max)
     assert chemistry.negative_max_concentration_mol_per_m3 == pytest.approx(

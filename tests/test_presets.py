@@ -2,6 +2,8 @@
 
 import pytest
 
+from sortie.cells.chemistry import Provenance
+from sortie.cells.pack import Pack
 from sortie.errors import InputError
 from sortie.presets import (
     PresetKind,
@@ -27,10 +29,26 @@ REQUIRED_CHEMISTRY_SETS = {
 
 def test_catalogue_covers_the_required_parameter_sets():
     assert {c.parameter_set for c in chemistries().values()} >= REQUIRED_CHEMISTRY_SETS
-    for chemistry in chemistries().values():
-        assert chemistry.reference, chemistry.id
-        assert chemistry.fidelity is not None
-    assert chemistry.positive_stoichiometry_at_empty > chemistry.positive_stoichiometry_at_full
+
+
+@pytest.mark.parametrize("chemistry", list(chemistries().values()), ids=lambda c: c.id)
+def test_every_chemistry_is_sourced_and_its_flags_reach_the_warnings(chemistry):
+    assert chemistry.reference.strip()
+    fidelity, warnings = chemistry.fidelity, chemistry.fidelity.warnings
+    # Each flag that lowers trust is shown with every result (and only then).
+    cold = "no temperature dependence in transport: cold missions look too good"
+    assert (cold in warnings) is not fidelity.temperature_dependent_transport
+    supplied = "thermal data supplied from the literature, not from the parameter set"
+    assert (supplied in warnings) is (fidelity.thermal_data is Provenance.SUPPLIED)
+    scaled = "scaled from a lab cell to a commercial format"
+    assert (scaled in warnings) is fidelity.scaled_from_lab_cell
+    # What Sortie adds to a published set is sourced.
+    if chemistry.parameter_supplement:
+        assert chemistry.sources
+    # The positive electrode's state-of-charge window is most of its capacity in every set
+    # (0.54..0.86 measured): a smaller one would be a misread stoichiometry.
+    window = chemistry.positive_stoichiometry_at_empty - chemistry.positive_stoichiometry_at_full
+    assert 0.5 < window <= 1.0
 
 
 @pytest.mark.parametrize("info", list_presets(PresetKind.CELL), ids=lambda i: i.id)
@@ -79,8 +97,16 @@ def test_required_missions_exist():
 @pytest.mark.parametrize("info", list_presets(PresetKind.DRONE), ids=lambda i: i.id)
 def test_every_drone_preset_loads(info):
     drone = load_drone(info.id)
-    if drone.cell:
-        load_cell(drone.cell)
+    assert (drone.id, drone.name, drone.description) == (info.id, info.name, info.description)
+    # Every preset flies its own pack of a preset cell, within its take-off mass limit.
+    assert drone.cell is not None
+    cell = load_cell(drone.cell)
+    assert cell.id == drone.cell
+    pack = Pack(series_count=drone.series_count, parallel_count=drone.parallel_count)
+    take_off_kg = drone.take_off_mass_kg(pack.mass_kg(cell.budget))
+    assert drone.airframe_mass_kg < take_off_kg
+    if drone.max_takeoff_mass_kg is not None:
+        assert take_off_kg <= drone.max_takeoff_mass_kg
 
 
 def test_unknown_preset_lists_the_known_ones():

@@ -19,6 +19,9 @@ from sortie.cells.materials import ALUMINIUM_DENSITY_KG_PER_M3, COPPER_DENSITY_K
 STRICT = ConfigDict(extra="forbid", frozen=True)
 
 Positive = Annotated[float, Field(gt=0)]
+# A card line: one line, short enough for a showroom card in large type.
+MAX_CARD_NOTE_CHARS = 160
+CardNote = Annotated[str, Field(max_length=MAX_CARD_NOTE_CHARS, pattern=r"^[^\n\r\t]*$")]
 
 
 class FoilMetal(StrEnum):
@@ -99,9 +102,14 @@ class Chemistry:
     negative_secondary_active_density_kg_per_m3: Positive | None = None
     model_options: dict[str, Any] = Field(default_factory=dict)
     parameter_supplement: dict[str, float] = Field(default_factory=dict)
-    # A user's cell: the checked BPX document (JSON text) replaces a named parameter set.
+    # A user's cell or a catalogue BPX file: the checked BPX document (JSON text) replaces a
+    # named parameter set.
     bpx_json: str | None = Field(default=None, repr=False)
     sources: dict[str, str] = Field(default_factory=dict)
+    # One plain line for a showroom card where the parameter set itself limits the cell
+    # (a visitor must not read a set's limit as the chemistry's), in English and German.
+    card_note_en: CardNote = ""
+    card_note_de: CardNote = ""
 
     @model_validator(mode="after")
     def _check(self) -> Chemistry:
@@ -113,7 +121,15 @@ class Chemistry:
         )
         if (secondary[0] is None) != (secondary[1] is None):
             raise ValueError("a secondary negative phase needs both its concentration and density")
+        if bool(self.card_note_en) != bool(self.card_note_de):
+            raise ValueError("a card note needs both card_note_en and card_note_de")
         return self
+
+    def card_note(self, language: str) -> str:
+        """The card line in ``language`` ("en" or "de"); empty when the set needs none."""
+        if language not in ("en", "de"):
+            raise ValueError(f"no card note language {language!r} (en, de)")
+        return self.card_note_en if language == "en" else self.card_note_de
 
     @property
     def has_secondary_negative_phase(self) -> bool:

@@ -88,12 +88,35 @@ def construct(cls: type[T], data: dict[str, Any], context: str) -> T:
 
 
 @functools.cache
+def _chemistry_entries() -> dict[str, dict[str, Any]]:
+    return read_toml(DATA_DIR / "chemistries.toml")
+
+
+@functools.cache
+def _catalogue_chemistry(key: str) -> Chemistry:
+    """One catalogue entry, built on first use: an entry with ``bpx_file`` (a file in
+    ``presets/data/bpx/``) is read through the same checked path as a user's BPX file
+    (formula allow-list, parsed in a child process), which costs a few tenths of a second."""
+    data = {"id": key, **_chemistry_entries()[key]}
+    bpx_file = data.pop("bpx_file", None)
+    if bpx_file is not None:
+        data["bpx_json"] = _preset_bpx(bpx_file, f"chemistry {key}").bpx_json
+    return construct(Chemistry, data, f"chemistry {key}")
+
+
+def _preset_bpx(name: Any, context: str):
+    """A BPX file of the catalogue, by its name inside ``presets/data/bpx/``."""
+    from sortie.cells.bpx_import import read_bpx
+
+    folder = (DATA_DIR / "bpx").resolve()
+    path = (folder / str(name)).resolve()
+    if not isinstance(name, str) or path.parent != folder or path.suffix != ".json":
+        raise InputError(f"{context}: bpx_file must name a .json file in presets/data/bpx/")
+    return read_bpx(path)
+
+
 def chemistries() -> dict[str, Chemistry]:
-    raw = read_toml(DATA_DIR / "chemistries.toml")
-    return {
-        key: construct(Chemistry, {"id": key, **value}, f"chemistry {key}")
-        for key, value in raw.items()
-    }
+    return {key: _catalogue_chemistry(key) for key in _chemistry_entries()}
 
 
 @functools.cache
@@ -170,10 +193,10 @@ def apply_overrides(data: dict[str, Any], overrides: Overrides, context: str) ->
 
 
 def load_chemistry(chemistry_id: str) -> Chemistry:
-    catalogue = chemistries()
-    if chemistry_id not in catalogue:
-        raise InputError(f"unknown chemistry '{chemistry_id}' (catalogue: {', '.join(catalogue)})")
-    return catalogue[chemistry_id]
+    entries = _chemistry_entries()
+    if chemistry_id not in entries:
+        raise InputError(f"unknown chemistry '{chemistry_id}' (catalogue: {', '.join(entries)})")
+    return _catalogue_chemistry(chemistry_id)
 
 
 # Flat names for the fields a cell designer changes (``--set positive_electrode_thickness_um=90``).
