@@ -403,6 +403,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _cell_show(args)
         if args.command == "sweep":
             return cli_studies.run_sweep_command(args)
+        if args.command == "optimise":
+            return cli_studies.run_optimise_command(args)
         return _run(args)
     except (SortieError, ValidationError, ValueError, TypeError) as error:
         # Validation of what the user gave (values, files, overrides): one line, exit 2.

@@ -42,6 +42,21 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     )
     _add_execution_options(sweep)
 
+    optimise = commands.add_parser(
+        "optimise", help="the best design for a figure under constraints (optimisation file)"
+    )
+    optimise.add_argument("file", type=Path, help="optimisation file (.toml)")
+    optimise.add_argument(
+        "--save-cell",
+        type=Path,
+        help="write the best design's cell here (default: <file name>-best.toml in the "
+        "current folder)",
+    )
+    optimise.add_argument(
+        "--table", type=Path, help="write every design flown (best first) to this .csv file"
+    )
+    _add_execution_options(optimise)
+
 
 def _check_workers(args: argparse.Namespace) -> None:
     if args.workers is not None and not 1 <= args.workers <= 256:
@@ -121,3 +136,89 @@ def _attribute(table: pd.DataFrame, column: str) -> str:
 
 def _value(value) -> str:
     return f"{value:.4g}" if isinstance(value, float) else str(value)
+
+
+def run_optimise_command(args: argparse.Namespace) -> int:
+    from sortie.studies.optimise import read_optimise_spec, run_optimisation
+
+    _check_workers(args)
+    spec = read_optimise_spec(args.file)
+    save_cell = args.save_cell or Path(f"{args.file.stem}-best.toml")
+    for path in (save_cell, args.table):
+        if path is not None and not path.resolve().parent.is_dir():
+            raise InputError(f"cannot write {path}: folder {path.parent} does not exist")
+    progress = TerminalProgress(spec.name, unit="generations")
+    try:
+        found = run_optimisation(
+            spec, workers=args.workers, cluster=args.cluster, progress=progress.update
+        )
+    finally:
+        progress.close()
+    print(_optimise_report(found))
+    if args.table is not None:
+        from sortie.files import write_atomically
+
+        write_atomically(args.table, found.table.to_csv(index=False).encode())
+    best = found.best
+    cell_fields = [f for f in spec.sweep_spec().fields if f.split(".")[0] == "cell"]
+    if best is not None and cell_fields:
+        _save_best_cell(found, best, save_cell)
+    elif best is not None:
+        print("the optimum changes no cell field: no cell file written")
+    return EXIT_OK
+
+
+def _design_text(row, fields) -> str:
+    return ", ".join(f"{field}={_value(row[field])}" for field in fields)
+
+
+def _optimise_report(found) -> str:
+    spec = found.spec
+    fields = spec.sweep_spec().fields
+    goals = ", ".join(f"{o.goal.value} {o.figure}" for o in spec.objectives)
+    lines = [
+        f"{spec.name}: {goals} by {spec.method.value}: {found.evaluations} designs flown in "
+        f"{found.generations} generations ({found.seconds:.1f} s)"
+    ]
+    feasible = found.table[found.table["feasible"]]
+    if feasible.empty:
+        lines.append("no design meets the constraints")
+        return "\n".join(lines)
+    shown = found.pareto if len(spec.objectives) > 1 else feasible.head(TOP_DESIGNS)
+    lines.append("Pareto front:" if len(spec.objectives) > 1 else "best designs:")
+    for _, row in shown.head(20).iterrows():
+        figures = ", ".join(f"{o.figure}={_value(row[o.figure])}" for o in spec.objectives)
+        lines.append(f"  {_design_text(row, fields)}: {figures}")
+    best = found.best
+    lines.append(
+        f"optimum: {_design_text(best, fields)}: endurance {best['endurance_s'] / 60:.1f} min, "
+        f"{100 * best['final_state_of_charge']:.0f} % left, "
+        f"{best['max_cell_temperature_c']:.1f} °C, pack {best['pack_mass_kg']:.2f} kg"
+    )
+    return "\n".join(lines)
+
+
+def _save_best_cell(found, best, path: Path) -> None:
+    from sortie.presets.cell_files import cell_document, write_cell_file
+    from sortie.studies.design_rows import resolve_base
+    from sortie.studies.setup import apply_changes
+
+    spec = found.spec
+    fields = spec.sweep_spec().fields
+    base = resolve_base(spec.sweep_spec())
+    design = {field: _python(best[field]) for field in fields}
+    cell = apply_changes(base.setup, {**base.changes, **design}).cell
+    changes = _design_text(best, fields)
+    document = cell_document(
+        cell,
+        name=f"{cell.name} ({spec.name})",
+        description=f"the optimum of '{spec.name}': {changes}",
+        derived_from=f"{cell.id} with {changes}",
+    )
+    write_cell_file(path, document)
+    print(f"best cell written to {path} (sortie run --cell {path} ...)")
+
+
+def _python(value):
+    """A table value as plain Python (numpy and pandas scalars become int, float or str)."""
+    return value.item() if hasattr(value, "item") else value

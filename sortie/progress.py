@@ -14,8 +14,9 @@ LINE_INTERVAL_S = 10.0
 class TerminalProgress:
     """``update(done, total)`` as designs finish; ``close()`` at the end."""
 
-    def __init__(self, label: str, stream: TextIO | None = None) -> None:
+    def __init__(self, label: str, unit: str = "designs", stream: TextIO | None = None) -> None:
         self.label = label
+        self.unit = unit
         self.stream = stream or sys.stderr
         self._bar = None
         self._start = time.perf_counter()
@@ -28,7 +29,9 @@ class TerminalProgress:
             from tqdm import tqdm
 
             if self._bar is None:
-                self._bar = tqdm(total=total, desc=self.label, unit="design", file=self.stream)
+                self._bar = tqdm(
+                    total=total, desc=self.label, unit=self.unit.rstrip("s"), file=self.stream
+                )
             self._bar.update(done - self._bar.n)
             return
         elapsed = time.perf_counter() - self._start
@@ -38,7 +41,7 @@ class TerminalProgress:
             self._last_tenth, self._last_line = tenth, elapsed
             share = 100 * done / max(total, 1)
             print(
-                f"{self.label}: {done}/{total} designs ({share:.0f} %) after {elapsed:.1f} s",
+                f"{self.label}: {done}/{total} {self.unit} ({share:.0f} %) after {elapsed:.1f} s",
                 file=self.stream,
                 flush=True,
             )

@@ -130,10 +130,13 @@ _INITIAL_KEYS = (
 )
 
 
-# A graphite negative lithiated beyond this at full charge has no margin for the lithium the
-# positive brings (real cells keep N/P 1.05-1.2 and x_100 ~0.8-0.9); its exchange current
-# tends to zero, and DFN starts fail at random for x_100 > 0.999.
+# A negative electrode lithiated beyond this at full charge has no margin for the lithium the
+# positive brings (real cells keep N/P 1.05-1.2 and x_100 ~0.8-0.9): its exchange current
+# tends to zero and the model's start fails at random (Chen2020 designs with x_100 > 0.999).
+# A set whose own cell sits fuller (ORegan2022: 0.9997, by its OCP data) keeps its own
+# balance plus FULL_NEGATIVE_MARGIN as the limit.
 MAX_FULL_NEGATIVE_STOICHIOMETRY = 0.99
+FULL_NEGATIVE_MARGIN = 0.005
 
 
 @dataclass
@@ -149,6 +152,7 @@ class _Balance:
     lithium_per_positive_capacity: float
     negative_max_concentration_mol_per_m3: float
     positive_max_concentration_mol_per_m3: float
+    max_full_negative_stoichiometry: float
     cache: dict
 
     def stoichiometries(self, design: DesignInputs) -> tuple[float, float, float, float, float]:
@@ -184,7 +188,7 @@ class _Balance:
                     f"voltages (N/P {negative_ah / positive_ah:.2f}): {str(error)[:120]}"
                 ) from None
         x_100 = self.cache[key][1]
-        if x_100 > MAX_FULL_NEGATIVE_STOICHIOMETRY:
+        if x_100 > self.max_full_negative_stoichiometry:
             raise ParameterError(
                 f"the negative electrode is full at 100 % charge (lithiated to {x_100:.3f}, "
                 f"N/P {negative_ah / positive_ah:.2f}): it cannot take the lithium this positive "
@@ -225,14 +229,27 @@ def _balance(values: pybamm.ParameterValues, options: Any, two_phase: bool) -> _
     lithium = negative * values[_INITIAL_KEYS[0]] + positive * values[_INITIAL_KEYS[1]]
     c_n = values["Maximum concentration in negative electrode [mol.m-3]"]
     c_p = values["Maximum concentration in positive electrode [mol.m-3]"]
+    # A copy: the set's values become input parameters later in the build.
+    solver = pybamm.lithium_ion.ElectrodeSOHSolver(
+        values.copy(), param=pybamm.LithiumIonParameters(options), options=options
+    )
+    k = lithium / (positive * c_p)
+    try:
+        # The set's own cell (per unit area: only the ratios count).
+        own = solve_balance(
+            solver, {"Q_n": negative * c_n, "Q_p": positive * c_p, "Q_Li": k * positive * c_p}
+        )
+        reference_x_100 = own[1]
+    except (pybamm.SolverError, ValueError):
+        reference_x_100 = 0.0
     return _Balance(
-        # A copy: the set's values become input parameters later in the build.
-        solver=pybamm.lithium_ion.ElectrodeSOHSolver(
-            values.copy(), param=pybamm.LithiumIonParameters(options), options=options
-        ),
-        lithium_per_positive_capacity=lithium / (positive * c_p),
+        solver=solver,
+        lithium_per_positive_capacity=k,
         negative_max_concentration_mol_per_m3=c_n,
         positive_max_concentration_mol_per_m3=c_p,
+        max_full_negative_stoichiometry=max(
+            MAX_FULL_NEGATIVE_STOICHIOMETRY, reference_x_100 + FULL_NEGATIVE_MARGIN
+        ),
         cache={},
     )
 

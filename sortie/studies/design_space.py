@@ -210,19 +210,21 @@ def _relative_to(reference: str | None, folder: Path) -> str | None:
 
 def read_sweep_spec(path: Path) -> SweepSpec:
     """A sweep file; files it names are relative to its folder."""
-    data = read_toml(path)
-    return _with_paths(data, path.parent, path.name)
+    return spec_from_dict(with_file_paths(read_toml(path), path.parent), path.name)
 
 
 def parse_sweep_spec(text: str, context: str) -> SweepSpec:
     """A sweep from TOML text (an upload: presets only, no file paths)."""
-    return _with_paths(parse_toml(text, context), None, context)
+    return spec_from_dict(parse_toml(text, context), context)
 
 
-def _with_paths(data: dict[str, Any], folder: Path | None, context: str) -> SweepSpec:
+def with_file_paths(data: dict[str, Any], folder: Path) -> dict[str, Any]:
+    """``data`` with the base's file references (mission, cell, drone) relative to
+    ``folder``, the folder of the file they were written in."""
     base = data.get("base")
-    if folder is not None and isinstance(base, dict):
+    if isinstance(base, dict):
+        data = {**data, "base": dict(base)}
         for key in ("mission", "cell", "drone"):
             if isinstance(base.get(key), str):
-                base[key] = _relative_to(base[key], folder)
-    return spec_from_dict(data, context)
+                data["base"][key] = _relative_to(base[key], folder)
+    return data

@@ -302,9 +302,16 @@ def pack_size_sweep(
     rows = []
     for done, cell in enumerate(cells, start=1):
         points = [
-            StationPoint(cell, Pack(series_count=series, parallel_count=p), station) for p in counts
+            StationPoint(
+                drone,
+                cell,
+                Pack(series_count=series, parallel_count=p),
+                station,
+                settings or SimulationSettings(),
+            )
+            for p in counts
         ]
-        rows.extend(found.row() for found in station_endurances(drone, points, settings))
+        rows.extend(found.row() for found in station_endurances(points))
         if progress:
             progress(done, len(cells), cell.id)
     return PackSweep(table=pd.DataFrame(rows))

@@ -11,8 +11,6 @@ rest. ``pandas.read_parquet(folder)`` reads the whole table (files starting with
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 import uuid
 from pathlib import Path
 from typing import Any
@@ -20,27 +18,10 @@ from typing import Any
 import pandas as pd
 
 from sortie.errors import InputError
+from sortie.files import TEMPORARY_PREFIX, write_atomically
 
 MANIFEST = "_sweep.json"
 _PART_GLOB = "part-*.parquet"
-_TEMPORARY_PREFIX = ".writing-"
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file in the same folder and a rename:
-    readers see the old file or the new one, never a part."""
-    with tempfile.NamedTemporaryFile(
-        dir=path.parent, prefix=_TEMPORARY_PREFIX, delete=False
-    ) as handle:
-        try:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        except BaseException:
-            handle.close()
-            os.unlink(handle.name)
-            raise
-    os.replace(handle.name, path)
 
 
 class ResultStore:
@@ -65,7 +46,7 @@ class ResultStore:
                 )
         try:
             folder.mkdir(parents=True, exist_ok=True)
-            for stale in folder.glob(f"{_TEMPORARY_PREFIX}*"):
+            for stale in folder.glob(f"{TEMPORARY_PREFIX}*"):
                 stale.unlink()  # left by a killed writer
             if found is None:
                 write_atomically(folder / MANIFEST, json.dumps(manifest, indent=2).encode())

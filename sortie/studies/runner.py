@@ -45,13 +45,14 @@ CACHE_DIR_VARIABLE = "SORTIE_CACHE_DIR"
 
 @functools.cache
 def code_fingerprint() -> str:
-    """Hash of every Python and TOML file of the sortie package and the PyBaMM version."""
+    """Hash of every Python, TOML and JSON (BPX) file of the sortie package and the PyBaMM
+    version."""
     from importlib.metadata import version
 
     root = Path(__file__).resolve().parents[1]
     digest = hashlib.sha256(version("pybamm").encode())
     for path in sorted(root.rglob("*")):
-        if path.suffix in (".py", ".toml") and "__pycache__" not in path.parts:
+        if path.suffix in (".py", ".toml", ".json") and "__pycache__" not in path.parts:
             digest.update(str(path.relative_to(root)).encode())
             digest.update(path.read_bytes())
     return digest.hexdigest()[:16]

@@ -63,6 +63,17 @@ def _evaluate(base: SweepBase, designs: list[tuple[int, dict[str, Any]]]) -> lis
     return flown_rows(base, designs)
 
 
+def evaluate(
+    base: SweepBase, designs: Sequence[dict[str, Any]], executor: cf.Executor
+) -> list[dict]:
+    """Rows of ``designs`` (indexed from 0, in order), flown in chunks on ``executor``: the
+    optimiser's batch of a generation."""
+    todo = list(enumerate(designs))
+    size = chunk_size(len(todo), executor_worker_count(executor))
+    futures = [executor.submit(_evaluate, base, chunk) for chunk in _chunks(todo, size)]
+    return [row for future in futures for row in future.result()]
+
+
 def run_sweep(
     spec: SweepSpec,
     out: Path | None = None,
