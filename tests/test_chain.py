@@ -1,5 +1,6 @@
 """The model chain with real PyBaMM solves (kept short)."""
 
+import copy
 import dataclasses
 
 import numpy as np
@@ -132,9 +133,19 @@ def test_impossible_power_is_refused_before_solving(m50, single_cell):
 def test_inputs_are_not_mutated(m50, single_cell):
     mission = constant_mission((60, 10.0))
     settings = SimulationSettings()
-    before = (dataclasses.asdict(m50.design), dataclasses.asdict(mission), settings)
+
+    def snapshot():
+        return copy.deepcopy(
+            (
+                dataclasses.asdict(m50.design),
+                dataclasses.asdict(mission),
+                dataclasses.asdict(settings),
+            )
+        )
+
+    before = snapshot()
     simulate_mission(m50, single_cell, mission, settings)
-    assert before == (dataclasses.asdict(m50.design), dataclasses.asdict(mission), settings)
+    assert snapshot() == before
 
 
 @pytest.mark.parametrize("model", list(ModelKind))

@@ -1,6 +1,7 @@
 """Scenarios: validation, resolution with mass feedback, pack sizing, URLs, uploads."""
 
 import dataclasses
+import json
 
 import pytest
 
@@ -209,12 +210,17 @@ def test_bad_cell_uploads_are_refused():
 
 def test_showcases_load_and_name_both_languages():
     shows = showcases()
-    assert len(shows) >= 3
+    assert len(shows) >= 3 and len({show.id for show in shows}) == len(shows)
     for show in shows:
-        assert set(show.title) == {"en", "de"} and all(show.title.values())
-        assert scenario_key(show.scenario)
+        for texts in (show.title, show.story):
+            assert set(texts) == {"en", "de"} and all(texts.values())
+            assert texts["en"] != texts["de"]  # translated, not copied
+        key = scenario_key(show.scenario)
+        assert scenario_key(scenario_from_dict(json.loads(key))) == key
+        # Every cell of the scenario has a flight to show (or a verdict why not).
         for index in range(len(show.scenario.cells)):
-            cell_of(show.scenario, index)
+            assert cell_of(show.scenario, index).budget.energy_wh > 0
+            assert compiled_of(show.scenario, index).mission.duration_s > 0
 
 
 def test_scenarios_are_frozen():
