@@ -36,6 +36,7 @@ from sortie.presets.loader import read_toml
 from sortie.studies.design_rows import ROW_COLUMNS, SweepBase, resolve_base, rows_frame
 from sortie.studies.design_space import Base, Dimension, SweepSpec, with_file_paths
 from sortie.studies.executors import executor_for
+from sortie.studies.pareto import pareto_mask
 from sortie.studies.sweep import evaluate
 
 # Figures an objective or a constraint may name: the numeric and yes/no columns of a row.
@@ -324,14 +325,9 @@ def _nsga(evaluator: _Evaluator, progress: Progress | None) -> int:
 
 def _pareto(table: pd.DataFrame, objectives: tuple[Objective, ...]) -> pd.Series:
     """Feasible designs no other feasible design beats in every objective."""
-    feasible = table["feasible"].to_numpy()
-    signs = np.array([1.0 if o.goal is Goal.MAXIMISE else -1.0 for o in objectives])
-    values = table[[o.figure for o in objectives]].to_numpy(dtype=float) * signs
-    front = np.zeros(len(table), dtype=bool)
-    for i in np.nonzero(feasible)[0]:
-        others = values[feasible]
-        dominated = np.any(np.all(others >= values[i], axis=1) & np.any(others > values[i], axis=1))
-        front[i] = not dominated
+    values = table[[o.figure for o in objectives]].to_numpy(dtype=float, copy=True)
+    values[~table["feasible"].to_numpy()] = np.nan
+    front = pareto_mask(values, [o.goal is Goal.MAXIMISE for o in objectives])
     return pd.Series(front, index=table.index)
 
 

@@ -172,6 +172,11 @@ class Runner:
                 self._executor = local_pool(self._workers, _warm_worker, (self._warm_tasks,))
         return self._executor
 
+    def executor(self) -> cf.Executor:
+        """The runner's pool (or cluster), for work that is not a cached :class:`Task`: a
+        design-space sweep's chunks. Its workers keep their built models for both."""
+        return self._pool()
+
     def start(self) -> None:
         """Start the worker processes now (they warm up in the background)."""
         pool = self._pool()

@@ -7,7 +7,9 @@ optimiser:
   the pack alone);
 - the cell is the one given, else the drone's;
 - the pack is the given series and parallel counts, else the drone's; without a drone both
-  must be given;
+  must be given; it is built with the drone's pack overhead and interconnect resistance when
+  the drone gives them, else the defaults of :class:`~sortie.cells.pack.Pack`;
+  ``pack.mass_kg`` pins the real pack's mass (the field ``pinned_mass_kg``);
 - changes (``--set``) are dotted paths on a target: ``cell.``, ``drone.``, ``mission.``,
   ``pack.``, ``settings.``; a bare cell alias (``positive_electrode_thickness_um``) is a cell
   change; ``cell``, ``drone`` and ``mission`` without a path swap in another preset.
@@ -15,6 +17,7 @@ optimiser:
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
@@ -103,6 +106,33 @@ def parse_changes(texts: Iterable[str]) -> dict[str, Any]:
     return found
 
 
+# Pack fields by the names a user gives: ``pack.mass_kg`` is the real pack's mass (the
+# method ``Pack.mass_kg(cell)`` gives the mass in use).
+PACK_FIELD_ALIASES = {"mass_kg": "pinned_mass_kg"}
+
+
+def drone_pack_defaults(drone: Drone | None) -> dict[str, Any]:
+    """The pack fields a drone sets for the pack it carries, by :class:`Pack` field name."""
+    if drone is None:
+        return {}
+    found = {
+        "mass_overhead_fraction": drone.pack_mass_overhead_fraction,
+        "interconnect_resistance_ohm": drone.pack_interconnect_resistance_ohm,
+    }
+    return {key: value for key, value in found.items() if value is not None}
+
+
+def _rebuilt_for_drone(pack: Pack, old: Drone | None, new: Drone | None) -> Pack:
+    """``pack`` with the new drone's pack defaults where they differ from the old drone's (a
+    default the new drone drops goes back to Pack's own); the same defaults leave it as is."""
+    before, after = drone_pack_defaults(old), drone_pack_defaults(new)
+    if before == after:
+        return pack
+    pack_defaults = {field.name: field.default for field in dataclasses.fields(Pack)}
+    restored = {key: pack_defaults[key] for key in before if key not in after}
+    return dataclasses.replace(pack, **restored, **after)
+
+
 def _split(changes: Changes) -> tuple[dict[Target, Any], dict[Target, dict[str, Any]]]:
     """(swaps by target, field changes by target)."""
     swaps: dict[Target, Any] = {}
@@ -110,6 +140,8 @@ def _split(changes: Changes) -> tuple[dict[Target, Any], dict[Target, dict[str, 
     for text, value in changes.items():
         key = change_key(text)
         target, _, path = key.partition(".")
+        if target == Target.PACK.value:
+            path = PACK_FIELD_ALIASES.get(path, path)
         if path:
             fields[Target(target)][path] = value
         else:
@@ -155,7 +187,12 @@ def resolve_aircraft(
     parallel = (
         parallel_count if parallel_count is not None else (drone.parallel_count if drone else None)
     )
-    pack_fields = {"series_count": series, "parallel_count": parallel, **fields[Target.PACK]}
+    pack_fields = {
+        "series_count": series,
+        "parallel_count": parallel,
+        **drone_pack_defaults(drone),
+        **fields[Target.PACK],
+    }
     if pack_fields["series_count"] is None or pack_fields["parallel_count"] is None:
         raise InputError("no pack layout: give the series and parallel counts (or a drone)")
     pack = construct(Pack, pack_fields, "pack")
@@ -222,7 +259,8 @@ def resolve_setup(
 def apply_changes(setup: FlightSetup, changes: Changes) -> FlightSetup:
     """``setup`` with changes applied to its objects (a sweep's design): fields on each
     target, a named preset or file swapped in for ``cell``, ``drone`` or ``mission`` (a swap
-    keeps the pack layout; field changes of that target apply to the new one)."""
+    keeps the pack layout; field changes of that target apply to the new one). A changed drone
+    brings its own pack defaults (overhead, interconnect), as :func:`resolve_aircraft` would."""
     swaps, fields = _split(changes)
     mission = _mission(
         swaps.get(Target.MISSION, setup.mission), fields[Target.MISSION], DEFAULT_BIN_S
@@ -240,8 +278,38 @@ def apply_changes(setup: FlightSetup, changes: Changes) -> FlightSetup:
         cell = changed_cell(setup.cell, fields[Target.CELL], setup.cell.name)
     return FlightSetup(
         cell=cell,
-        pack=changed(setup.pack, fields[Target.PACK], "pack"),
+        pack=changed(
+            _rebuilt_for_drone(setup.pack, setup.drone, drone), fields[Target.PACK], "pack"
+        ),
         mission=mission,
         drone=drone,
         settings=changed(setup.settings, fields[Target.SETTINGS], "settings"),
     )
+
+
+def current_value(setup: FlightSetup, key: str) -> Any:
+    """The value a change key names in ``setup`` (None when it is not a plain field, e.g. a
+    swap or a list entry): what a sweep's range is centred on."""
+    target, _, path = change_key(key).partition(".")
+    if not path:
+        return None
+    if target == Target.CELL.value:
+        node: Any = setup.cell.design
+        path = CELL_FIELD_ALIASES.get(path, path)
+    else:
+        node = {
+            Target.DRONE.value: setup.drone,
+            Target.MISSION.value: setup.mission,
+            Target.PACK.value: setup.pack,
+            Target.SETTINGS.value: setup.settings,
+        }[target]
+    for part in path.split("."):
+        if node is None:
+            return None
+        if isinstance(node, tuple | list):
+            if not part.isdigit() or int(part) >= len(node):
+                return None
+            node = node[int(part)]
+        else:
+            node = getattr(node, part, None)
+    return node

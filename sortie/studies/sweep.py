@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import logging
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -83,10 +84,13 @@ def run_sweep(
     resume: bool = False,
     progress: Progress | None = None,
     executor: cf.Executor | None = None,
+    on_rows: Callable[[pd.DataFrame], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
 ) -> SweepRun:
     """Fly every design of ``spec`` (see the module notes). ``executor`` overrides
-    ``workers``/``cluster`` (and is not shut down here). Raises :class:`InputError` for a bad
-    base or results folder."""
+    ``workers``/``cluster`` (and is not shut down here). ``on_rows`` gets each chunk's rows
+    as they finish; once ``cancelled()`` is true the rest is cancelled and what finished is
+    returned. Raises :class:`InputError` for a bad base or results folder."""
     start = time.perf_counter()
     designs = spec.designs()
     base = resolve_base(spec)
@@ -128,8 +132,14 @@ def run_sweep(
             else:
                 frames.append(frame)
             finished += len(chunk)
+            if on_rows:
+                on_rows(frame)
             if progress:
                 progress(finished, len(designs))
+            if cancelled is not None and cancelled():
+                for other in futures:
+                    other.cancel()
+                break
     except BaseException:
         for future in futures if "futures" in locals() else ():
             future.cancel()
@@ -146,7 +156,7 @@ def run_sweep(
     return SweepRun(
         table=table,
         total=len(designs),
-        computed=len(todo) - len(failed),
+        computed=finished - len(done),
         failed=tuple(sorted(failed)),
         seconds=time.perf_counter() - start,
     )
@@ -161,3 +171,64 @@ def sweep(spec: SweepSpec, out: Path | None = None, **options: Any) -> pd.DataFr
             "log); the others are done" + ("; resume to retry them" if out is not None else "")
         )
     return run.table
+
+
+class BackgroundSweep:
+    """A sweep running in a thread of this process (its designs on ``executor``), read while
+    it runs: the app's design-space page polls :meth:`table` and :meth:`progress`."""
+
+    def __init__(self, spec: SweepSpec, executor: cf.Executor) -> None:
+        self.spec = spec
+        self.total = len(spec.designs())
+        self._lock = threading.Lock()
+        self._frames: list[pd.DataFrame] = []
+        self._done = 0
+        self._stop = threading.Event()
+        self.error: str | None = None
+        self.seconds = 0.0
+        self._thread = threading.Thread(
+            target=self._run, args=(executor,), name="sortie-sweep", daemon=True
+        )
+        self._thread.start()
+
+    def _run(self, executor: cf.Executor) -> None:
+        start = time.perf_counter()
+        try:
+            run_sweep(
+                self.spec,
+                executor=executor,
+                on_rows=self._add,
+                cancelled=self._stop.is_set,
+            )
+        except SortieError as error:
+            self.error = str(error)
+        except Exception as error:  # a bug: keep the page alive, log the details
+            LOG.exception("background sweep failed")
+            self.error = f"internal error ({type(error).__name__}); see the server log"
+        finally:
+            self.seconds = time.perf_counter() - start
+
+    def _add(self, frame: pd.DataFrame) -> None:
+        with self._lock:
+            self._frames.append(frame)
+            self._done += len(frame)
+
+    @property
+    def finished(self) -> bool:
+        return not self._thread.is_alive()
+
+    def progress(self) -> tuple[int, int]:
+        with self._lock:
+            return self._done, self.total
+
+    def stop(self) -> None:
+        """Cancel the designs not started yet (the running chunks finish)."""
+        self._stop.set()
+
+    def table(self) -> pd.DataFrame:
+        """The rows so far, by design."""
+        with self._lock:
+            frames = list(self._frames)
+        if not frames:
+            return rows_frame([], self.spec)
+        return pd.concat(frames, ignore_index=True).sort_values("design", ignore_index=True)

@@ -1,0 +1,60 @@
+"""The Design space page through Streamlit's AppTest: a real sweep in the app's worker pool,
+its plot, a design taken on to the comparison; German too."""
+
+import time
+
+from streamlit.testing.v1 import AppTest
+
+from ui.session import PENDING_CELLS, PENDING_DESIGN
+
+TIMEOUT_S = 300
+
+
+def _space_page():
+    from ui import design_space_page
+
+    design_space_page.render()
+
+
+def _run_small_sweep(at: AppTest) -> AppTest:
+    at.selectbox(key="space_model").set_value("spm")
+    for number in at.number_input:
+        if number.key and number.key.endswith("_count"):
+            number.set_value(3)
+    at.run()
+    at.button(key="space_run").click().run()
+    deadline = time.monotonic() + TIMEOUT_S
+    while not at.success:  # the page polls the running sweep; a rerun reads it
+        assert time.monotonic() < deadline, "the sweep did not finish"
+        assert not at.exception, at.exception
+        time.sleep(0.5)
+        at.run()
+    return at
+
+
+def test_design_space_page_sweeps_plots_and_hands_a_design_on():
+    at = AppTest.from_function(_space_page, default_timeout=TIMEOUT_S).run()
+    assert not at.exception
+    assert at.title[0].value == "Design space"
+    assert "3 designs" not in [c.value for c in at.caption]
+    at = _run_small_sweep(at)
+    assert "3 designs in" in at.success[0].value and "3 flown" in at.success[0].value
+    charts = at.get("plotly_chart")
+    assert len(charts) == 2  # curves over the field, and the Pareto plot
+    assert at.selectbox(key="space_design").options  # a design to take on
+    at.button(key="space_add").click().run()
+    assert at.session_state[PENDING_CELLS], "the design was not queued for the comparison"
+    at.button(key="space_open_designer").click().run()
+    pending = at.session_state[PENDING_DESIGN]
+    assert pending["preset"] == "lg-m50-21700"
+    assert set(pending["changes"]) == {"positive_electrode_thickness_um"}
+
+
+def test_design_space_page_in_german():
+    at = AppTest.from_function(_space_page, default_timeout=TIMEOUT_S)
+    at.session_state["lang"] = "de"
+    at.run()
+    assert not at.exception
+    assert at.title[0].value == "Entwurfsraum"
+    assert at.button(key="space_run").label == "Sweep starten"
+    assert "Erste Größe" in [s.label for s in at.selectbox]

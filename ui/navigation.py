@@ -1,0 +1,63 @@
+"""The app's pages, made once, so that pages can switch to each other (``st.switch_page``
+needs the very page ``st.navigation`` was given)."""
+
+from __future__ import annotations
+
+import functools
+
+import streamlit as st
+
+from ui import catalogue_page, cell_page, compare_page, design_space_page, showroom_page
+from ui.guard import guarded
+
+COMPARE, CELL, DESIGN_SPACE, CATALOGUE, SHOWROOM = (
+    "compare",
+    "cell",
+    "design-space",
+    "catalogue",
+    "showroom",
+)
+
+
+@functools.cache
+def _render(name: str):
+    """The page's guarded render function: one object per page for the server's life, which
+    is how ``st.switch_page`` recognises the page."""
+    return guarded(
+        {
+            COMPARE: compare_page.render,
+            CELL: cell_page.render,
+            DESIGN_SPACE: design_space_page.render,
+            CATALOGUE: catalogue_page.render,
+            SHOWROOM: showroom_page.render,
+        }[name]
+    )
+
+
+_ICONS = {
+    COMPARE: ":material/flight:",
+    CELL: ":material/tune:",
+    DESIGN_SPACE: ":material/grid_on:",
+    CATALOGUE: ":material/battery_full:",
+    SHOWROOM: ":material/slideshow:",
+}
+
+
+def page(name: str) -> st.Page:
+    """The page ``name``, titled in the session's language."""
+    from ui.i18n import tr
+
+    titles = {
+        COMPARE: tr("Compare cells", "Zellen vergleichen"),
+        CELL: tr("Cell designer", "Zelldesigner"),
+        DESIGN_SPACE: tr("Design space", "Entwurfsraum"),
+        CATALOGUE: tr("Cells and presets", "Zellen und Vorlagen"),
+        SHOWROOM: "Showroom",
+    }
+    return st.Page(
+        _render(name),
+        title=titles[name],
+        icon=_ICONS[name],
+        url_path=name,
+        default=name == COMPARE,
+    )
