@@ -1,11 +1,22 @@
 """Every page through Streamlit's AppTest, on the real engine and the real worker pool
 (short solves: SPM/SPMe where the verdict is not thermal)."""
 
+import dataclasses
+import logging
 import re
 from pathlib import Path
 
 import pytest
+import tomli_w
 from streamlit.testing.v1 import AppTest
+
+from sortie.studies.scenario import (
+    CellChoice,
+    design_document,
+    mission_document,
+    scenario_from_dict,
+)
+from ui.export import view_json
 
 TIMEOUT_S = 300
 APP = Path(__file__).resolve().parents[1] / "app.py"
@@ -20,6 +31,24 @@ def app(**query: str | list[str]) -> AppTest:
 
 def verdicts(at: AppTest) -> list[str]:
     return [e.value for e in at.success] + [e.value for e in at.error]
+
+
+@pytest.fixture
+def no_tracebacks(caplog):
+    """Fails the test when anything (the page guard, the runner) logged an exception: a page
+    that shows a plain message must not have hit an error on the way."""
+    caplog.set_level(logging.WARNING)
+    yield
+    logged = [r for r in caplog.records if r.exc_info]
+    assert not logged, [r.getMessage() for r in logged]
+
+
+def view_file(data: dict) -> tuple[str, bytes, str]:
+    """An exported view of scenario ``data`` (no results: loading it reads the scenario)."""
+    scenario = scenario_from_dict(data)
+    names = [f"cell {i}" for i in range(len(scenario.cells))]
+    text = view_json(scenario, names, [None] * len(names))
+    return "sortie-view.json", text.encode(), "application/json"
 
 
 def test_compare_page_renders_and_compares_three_cells():
@@ -110,6 +139,85 @@ def test_edit_phases_shows_the_table_and_flies_it():
     assert "view" in at.query_params
 
 
+def test_loading_a_view_sets_every_input_and_shows_its_results(no_tracebacks):
+    """The view's uploader is drawn after the inputs: the view is queued and applied at the
+    top of the next run (writing drawn widgets' keys is refused by Streamlit)."""
+    at = app().run()
+    log = "time [s],power [W]\n" + "".join(f"{t},{250 + t % 30}\n" for t in range(0, 300, 2))
+    own = view_file(
+        {
+            "mission": {"document": mission_document("log.csv", log.encode())},
+            "cells": [{"preset": "nca-18650-power"}],
+            "model": "spm",
+        }
+    )
+    at.file_uploader(key="view_upload").set_value(own).run()
+    assert not at.exception
+    assert not any("went wrong" in e.value for e in at.error)
+    assert at.radio(key="mission_source").value == "own"  # switched from the preset
+    assert at.multiselect(key="cells").value == ["nca-18650-power"]
+    assert at.selectbox(key="model").value == "spm"
+    assert len(verdicts(at)) == 1
+
+    preset = view_file(
+        {
+            "mission": {"preset": "fpv-strike-sprint"},
+            "cells": [{"preset": "lg-m50-21700"}],
+            "model": "spm",
+            "parallel_count": 3,
+        }
+    )
+    at.file_uploader(key="view_upload").set_value(preset).run()
+    assert not at.exception
+    assert at.radio(key="mission_source").value == "preset"  # and back
+    assert at.selectbox(key="mission_preset").value == "fpv-strike-sprint"
+    assert at.number_input(key="parallel").value == 3
+    assert any("LG M50" in v for v in verdicts(at)), verdicts(at)
+
+
+def test_an_uploaded_cell_file_joins_the_selection(no_tracebacks):
+    design = CellChoice(preset="lg-m50-21700", overrides={"positive_electrode_thickness_um": 60.0})
+    toml = tomli_w.dumps(design_document(design, "My thin M50")).encode()
+    at = app().run()
+    at.file_uploader(key="cell_upload").set_value(("thin.toml", toml, "text/plain")).run()
+    assert not at.exception
+    selected = at.multiselect(key="cells").value
+    assert selected[:3] == ["lg-m50-21700", "nca-18650-power", "sodium-ion-18650"]
+    assert selected[3:] == ["own:My thin M50"]
+
+
+def test_a_designed_cell_joins_the_default_view_on_the_first_visit(no_tracebacks):
+    """The cell designer queues its cell; a session that has not seen the compare page yet
+    gets the default view with the design added (not replaced by the default)."""
+    at = app()
+    choice = dataclasses.asdict(
+        CellChoice(preset="lg-m50-21700", overrides={"separator_thickness_um": 20.0})
+    )
+    at.session_state["own_cells"] = {"own:thin": {"name": "thin", "choice": choice}}
+    at.session_state["pending_cells"] = ["own:thin"]
+    at.run()
+    assert not at.exception
+    assert at.multiselect(key="cells").value[-1] == "own:thin"
+    assert len(at.multiselect(key="cells").value) == 4
+
+
+def test_too_heavy_pack_is_a_verdict_and_the_ragone_plot_still_draws(no_tracebacks):
+    at = app(
+        mission="vtol-cargo-delivery",
+        cell=["lg-m50-21700", "a123-26650-lfp"],
+        series="12",
+        parallel="8",
+        model="spm",
+    ).run()
+    assert not at.exception
+    assert any("exceeds the drone's maximum 16.00 kg" in e.value for e in at.error)
+    charts_before = len(at.get("plotly_chart"))
+    at.button(key="ragone").click().run()
+    assert not at.exception
+    assert not any("went wrong" in e.value for e in at.error)
+    assert len(at.get("plotly_chart")) == charts_before + 1
+
+
 @pytest.mark.slow
 def test_trade_offs_ragone_and_ambient_sweep():
     at = app(mission="quad-isr-loiter", cell="lg-m50-21700-chen2020", model="spme").run()
@@ -170,7 +278,9 @@ def test_cell_page_shows_budget_and_reacts_to_design_changes():
     assert len(own) == 1
     (key,) = own
     assert own[key]["choice"]["overrides"] == {"positive_electrode_thickness_um": 60.0}
-    assert key in at.session_state["cells"]
+    # Queued for the compare page, which selects it before drawing its widgets.
+    assert at.session_state["pending_cells"] == [key]
+    assert any("is in the comparison" in t.value for t in at.toast)
     at.number_input(key="lg-m50-21700-target").set_value(9.0).run()
     assert any("can" in e.value for e in at.error)  # 9 Ah does not fit: a plain message
 
@@ -194,6 +304,24 @@ def _failing_page():
         raise KeyError("a bug")
 
     guarded(render)()
+
+
+def _page_with_a_user_error():
+    from sortie.errors import InputError
+    from ui.guard import guarded
+
+    def render():
+        raise InputError("take-off mass 17.03 kg exceeds the drone's maximum 16.00 kg")
+
+    guarded(render)()
+
+
+def test_a_user_error_reaching_the_guard_is_its_own_line_without_a_traceback(no_tracebacks):
+    at = AppTest.from_function(_page_with_a_user_error, default_timeout=TIMEOUT_S).run()
+    assert not at.exception
+    assert [e.value for e in at.error] == [
+        "take-off mass 17.03 kg exceeds the drone's maximum 16.00 kg"
+    ]
 
 
 def test_an_unexpected_failure_is_one_plain_sentence():

@@ -5,7 +5,8 @@ Skips only where Chromium or Playwright is missing, and never under CI (``make t
 installs Chromium where it can, so there the test runs). ``SORTIE_SCREENSHOTS=1`` also writes
 the README's screenshots into ``docs/``. The click-to-first-verdict times it measures are
 printed and written to ``benchmarks/results/browser_first_verdict.txt``: a measurement, not
-an assertion.
+an assertion. Every test also fails when the server logged a traceback while it ran (a page
+that shows a plain message must not have hit an error on the way there).
 """
 
 from __future__ import annotations
@@ -20,11 +21,14 @@ import subprocess
 import sys
 import time
 import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from sortie.models.result import TIMESERIES_COLUMNS
+from sortie.studies.scenario import scenario_from_dict
+from ui.export import view_json
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
@@ -46,8 +50,26 @@ CHROMIUM_ARGS = [
 CSV_COLUMNS = ["cell", "time_s", *TIMESERIES_COLUMNS]
 MISSION = "FPV strike sprint"
 CELLS = ["LG M50 21700 (NMC811, ORegan2022)", "NCA 18650 power cell (NCA_Kim2011)"]
+# The cell designer's name for a preset with changes.
+DESIGNED = f"{CELLS[0]} (edited)"
+# A pack too heavy for its aircraft on one of the two cells (SPM: the verdict is not thermal).
+HEAVY_LINK = (
+    "mission=vtol-cargo-delivery&cell=lg-m50-21700&cell=a123-26650-lfp"
+    "&series=12&parallel=8&model=spm"
+)
 SLOW_S = 240_000  # ms; a cold pool on a busy 2-core CI machine builds DFN models for minutes
+SETTLED = """() => {
+    const app = document.querySelector('[data-testid="stApp"]');
+    return app && app.dataset.testScriptState === "notRunning"
+        && !document.querySelector('[data-testid="stStatusWidget"]');
+}"""
 VERDICT = '[data-testid="stAlertContentSuccess"], [data-testid="stAlertContentError"]'
+
+
+try:
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+except ImportError:  # the tests skip (see _playwright)
+    PlaywrightTimeout = TimeoutError
 
 
 def _playwright():
@@ -74,8 +96,19 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
+@dataclass(frozen=True)
+class Server:
+    url: str
+    log: Path  # the server's stdout and stderr: Streamlit logs every error there
+
+    def tracebacks_after(self, offset: int) -> str:
+        """What the server logged from ``offset`` on, when it holds a traceback ("" if not)."""
+        text = self.log.read_text()[offset:]
+        return text if "Traceback" in text else ""
+
+
 @pytest.fixture(scope="module")
-def app_url(tmp_path_factory):
+def server(tmp_path_factory):
     _playwright()
     port = _free_port()
     log = tmp_path_factory.mktemp("server") / "streamlit.log"
@@ -92,6 +125,9 @@ def app_url(tmp_path_factory):
                 *(sys.executable, "-m", "streamlit", "run", "app.py"),
                 *("--server.address", "127.0.0.1", "--server.port", str(port)),
                 *("--server.headless", "true", "--browser.gatherUsageStats", "false"),
+                # The test judges this code as it was at start-up: a file saved meanwhile
+                # (someone editing the tree) would reload modules under the running pool.
+                *("--server.fileWatcherType", "none"),
             ],
             cwd=ROOT,
             env=env,
@@ -111,15 +147,31 @@ def app_url(tmp_path_factory):
             if server.poll() is not None or time.monotonic() > deadline:
                 pytest.fail(f"the app did not start:\n{log.read_text()[-3000:]}")
             time.sleep(0.5)
-        yield url
+        yield Server(url, log)
     finally:
         server.terminate()
         try:
             server.wait(timeout=30)
         except subprocess.TimeoutExpired:
             server.kill()
-    # Whatever the pages did, the server must not have printed a traceback.
+    # Whatever the pages did, the server must not have printed a traceback (start-up and
+    # shutdown included; each test checks its own part too, see below).
     assert "Traceback" not in log.read_text(), log.read_text()[-3000:]
+
+
+@pytest.fixture(scope="module")
+def app_url(server) -> str:
+    return server.url
+
+
+@pytest.fixture(autouse=True)
+def no_traceback_in_the_server_log(server):
+    """Each test fails when the server logged a traceback while it ran: a page that shows a
+    plain message must not have hit an error on the way."""
+    offset = len(server.log.read_text())
+    yield
+    server_log = server.tracebacks_after(offset)
+    assert not server_log, server_log[-4000:]
 
 
 @pytest.fixture(scope="module")
@@ -140,17 +192,30 @@ def _open(browser, url: str, heading: str = "Compare cells on a mission"):
 
 
 def _settle(page) -> None:
-    """Wait until Streamlit has finished the rerun a widget change started."""
+    """Wait until Streamlit has finished the rerun a widget change started. (The script
+    state, not the status widget alone: that one shows only after a run has lasted a while,
+    and a click during the run a widget change has just started can be lost.)"""
     page.wait_for_timeout(300)
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=SLOW_S
-    )
+    page.wait_for_function(SETTLED, timeout=SLOW_S)
 
 
 def _choose(page, label: str, option: str) -> None:
-    page.get_by_role("combobox", name=label).click()
-    page.get_by_role("option", name=option, exact=True).click()
+    box = page.get_by_role("combobox", name=label)
+    choice = page.get_by_role("option", name=option, exact=True)
+    box.click()
+    if not _appears(choice):
+        # After a switch of pages the first click on a select box may only focus it.
+        box.click()
+    choice.click()
     _settle(page)
+
+
+def _appears(locator, timeout_ms: int = 5_000) -> bool:
+    try:
+        locator.wait_for(timeout=timeout_ms)
+    except PlaywrightTimeout:
+        return False
+    return True
 
 
 def _choose_cells(page, names: list[str]) -> None:
@@ -158,10 +223,17 @@ def _choose_cells(page, names: list[str]) -> None:
     box.get_by_role("button", name=re.compile("clear all", re.I)).click()
     _settle(page)
     for name in names:
-        page.get_by_role("combobox", name=re.compile("^Cells to compare")).click()
+        box = page.get_by_role("combobox", name=re.compile("^Cells to compare"))
+        box.click()
+        # Typed: the list draws only the options in view, and own cells come last.
+        box.fill(name)
         page.get_by_role("option", name=name, exact=True).click()
         _settle(page)
     page.keyboard.press("Escape")
+    # Leave the box now: its height changes when it loses focus, and if that happens on the
+    # next click's mousedown, the click lands beside its button and is lost.
+    page.evaluate("() => document.activeElement && document.activeElement.blur()")
+    _settle(page)
 
 
 def _verdicts(page, count: int, timeout_ms: int = SLOW_S) -> list[str]:
@@ -241,7 +313,7 @@ def test_compare_two_cells_download_share_and_switch_language(browser, app_url, 
     # Deutsch: the whole page, and the URL keeps it.
     page.get_by_text("Deutsch", exact=True).click()
     page.get_by_role("heading", name="Zellen auf einer Mission vergleichen").wait_for()
-    assert page.get_by_role("button", name="Vergleichen").is_visible()
+    page.get_by_role("button", name="Vergleichen").wait_for()  # the page redraws top down
     assert "lang=de" in page.url
     assert re.search(r"Mission erfüllt|Abbruch: |Mission geflogen", _verdicts(page, 2)[0])
     _screenshot(page, "german.png")
@@ -269,8 +341,48 @@ def test_flight_log_upload_and_an_oversized_file(browser, app_url, tmp_path):
     page.get_by_text("Power profile: flight log hover-log.csv").wait_for(timeout=60_000)
     _settle(page)
     page.get_by_role("button", name="Compare").click()
-    assert len(_verdicts(page, 3)) == 3  # the default three cells fly the log
+    flown = _verdicts(page, 3)  # the default three cells fly the log
+    assert len(flown) == 3
+
+    # Its view, saved and loaded into a new session that shows a preset: the mission source
+    # switches to the file, and the same results come back (from the cache).
+    with page.expect_download() as pending:
+        page.get_by_role("button", name="View (JSON, reloadable)").click()
+    view = tmp_path / "log-view.json"
+    view.write_bytes(Path(pending.value.path()).read_bytes())
     page.context.close()
+    page = _open(browser, app_url)
+    assert page.get_by_role("radio", name="Preset").is_checked()
+    _load_view(page, view)
+    page.get_by_text("Power profile: flight log hover-log.csv").wait_for(timeout=60_000)
+    assert page.get_by_role("radio", name="My file").is_checked()
+    assert _verdicts(page, 3) == flown
+
+    # And back: a preset view replaces the file (mission source, mission, cells, model).
+    preset = scenario_from_dict(
+        {
+            "mission": {"preset": "fpv-strike-sprint"},
+            "cells": [{"preset": "nca-18650-power"}],
+            "model": "spm",
+        }
+    )
+    other_view = tmp_path / "preset-view.json"
+    other_view.write_text(view_json(preset, [CELLS[1]], [None]))
+    _load_view(page, other_view)
+    page.get_by_text(f"Power profile: {MISSION}").wait_for(timeout=60_000)
+    assert page.get_by_role("radio", name="Preset").is_checked()
+    assert page.get_by_role("combobox", name="Mission").input_value() == MISSION
+    (verdict,) = _verdicts(page, 1)
+    assert CELLS[1] in verdict
+    page.context.close()
+
+
+def _load_view(page, path: Path) -> None:
+    _settle(page)  # the page is drawn to the end: its uploaders are all there
+    # A file input takes a file whether its expander is open or not.
+    expander = page.get_by_test_id("stExpander").filter(has_text="Load a saved view (JSON)")
+    expander.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(path)
+    _settle(page)
 
 
 def test_two_sessions_at_once_both_get_their_results(browser, app_url):
@@ -306,6 +418,58 @@ def test_first_verdict_of_a_three_cell_comparison(browser, app_url):
         + "\n"
     )
     print("\n".join(lines))
+
+
+def test_designed_cell_joins_the_comparison_and_its_file_loads_back(browser, app_url, tmp_path):
+    """A new visitor starts in the cell designer: the design joins the default comparison
+    (not replaced by it), and the saved TOML loads back as one more own cell; both fly."""
+    page = _open(browser, f"{app_url}/cell", heading="Cell designer")
+    coating = page.get_by_label("Positive coating [µm]")
+    coating.fill("60")
+    coating.press("Enter")
+    page.get_by_role("button", name="Add to the comparison").click()
+    page.get_by_text(f"{DESIGNED} is in the comparison").wait_for()
+    with page.expect_download() as pending:
+        page.get_by_role("button", name="Save this design (TOML)").click()
+    design = tmp_path / "design.toml"
+    design.write_bytes(Path(pending.value.path()).read_bytes())
+
+    page.get_by_role("link", name="Compare cells").click()
+    page.get_by_role("heading", name="Compare cells on a mission").wait_for()
+    _settle(page)
+    chips = page.get_by_test_id("stMultiSelect")
+    chips.get_by_text(DESIGNED, exact=True).wait_for()
+    assert CELLS[0] in chips.inner_text()  # the default view is still there
+
+    page.get_by_text("Add my own cell").click()
+    page.get_by_test_id("stFileUploaderDropzoneInput").first.set_input_files(design)
+    reloaded = f"{DESIGNED} (2)"  # the same name, kept apart
+    chips.get_by_text(reloaded, exact=True).wait_for(timeout=60_000)
+
+    _choose(page, "Cell model", "SPM")
+    _choose_cells(page, [DESIGNED, reloaded])
+    page.get_by_role("button", name="Compare").click()
+    # The file holds the same design: the same verdict (the sentence after the name).
+    first, second = (text.split("\n")[-1] for text in _verdicts(page, 2))
+    assert first == second
+    page.context.close()
+
+
+def test_too_heavy_pack_is_a_verdict_and_the_trade_offs_still_draw(browser, app_url):
+    """12S8P of LFP cells lifts the VTOL above its 16 kg maximum: that cell's card says so,
+    the other cell flies, and both trade-off plots draw without it (no traceback: the
+    fixture above reads the server log)."""
+    page = _open(browser, f"{app_url}/?{HEAVY_LINK}")
+    texts = _verdicts(page, 2)
+    assert "Completed with" in texts[0] or "Stopped: " in texts[0], texts[0]
+    assert re.search(r"take-off mass [\d.]+ kg exceeds the drone's maximum 16\.00 kg", texts[1])
+    page.get_by_role("button", name="Ragone plot").click()
+    page.get_by_text("Ragone plot at 25 °C").wait_for(timeout=SLOW_S)
+    page.get_by_role("button", name=re.compile("^Endurance from")).click()
+    page.get_by_text("Endurance across ambient temperature").wait_for(timeout=SLOW_S)
+    assert page.locator(".js-plotly-plot").count() >= 4  # profile, flights, Ragone, ambient
+    assert "Something went wrong" not in page.get_by_test_id("stMain").inner_text()
+    page.context.close()
 
 
 def test_cell_designer_and_showroom_render(browser, app_url):

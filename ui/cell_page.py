@@ -158,11 +158,17 @@ def _keep(cell_id: str, name: str, overrides: dict[str, float]) -> None:
         key="add_to_comparison",
         width="stretch",
     ):
-        key = session.add_own_cell(label, choice)
-        cells = st.session_state.get("cells", [])
-        if key not in cells and len(cells) < MAX_CELLS:
-            st.session_state["cells"] = [*cells, key]
-        st.toast(tr(f"{label} is in the comparison", f"{label} ist im Vergleich"))
+        # Queued, not written: the compare page selects it before drawing its widgets (and
+        # after its first-visit default, which would otherwise replace it).
+        if session.queue_cell(session.add_own_cell(label, choice)):
+            st.toast(tr(f"{label} is in the comparison", f"{label} ist im Vergleich"))
+        else:
+            st.toast(
+                tr(
+                    f"The comparison holds {MAX_CELLS} cells: remove one first.",
+                    f"Der Vergleich hat schon {MAX_CELLS} Zellen: erst eine entfernen.",
+                )
+            )
     columns[1].download_button(
         tr("Save this design (TOML)", "Design speichern (TOML)"),
         tomli_w.dumps(design_document(choice, label)),

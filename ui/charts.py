@@ -175,10 +175,11 @@ def comparison_figure(
 
 
 def ragone_figure(
-    points: pd.DataFrame, demand: Sequence[dict], names: Sequence[str], lang: Language
+    points: pd.DataFrame, demand: Sequence[dict | None], names: Sequence[str], lang: Language
 ) -> go.Figure:
     """Specific power against specific energy (log-log), one curve per cell; each cell's
-    mission demand as a cross at (energy needed, mean power) with a bar up to the peak."""
+    mission demand as a cross at (energy needed, mean power) with a bar up to the peak (None:
+    the cell cannot fly the mission, no cross)."""
     figure = go.Figure()
     for index, name in enumerate(names):
         rows = points[points["cell_index"] == index].sort_values("specific_power_w_per_kg")
@@ -194,7 +195,8 @@ def ragone_figure(
                 hovertemplate="%{customdata:g}C: %{x:.0f} Wh/kg at %{y:.0f} W/kg",
             )
         )
-    for index, need in enumerate(demand):
+    shown = [(index, need) for index, need in enumerate(demand) if need is not None]
+    for index, need in shown:
         figure.add_trace(
             go.Scatter(
                 x=[need["energy_wh_per_kg"], need["energy_wh_per_kg"]],
@@ -205,7 +207,7 @@ def ragone_figure(
                 mode="lines+markers",
                 marker={"symbol": ["x", "triangle-up"], "size": 14, "color": colour(index)},
                 line={"dash": "dot", "width": 2, "color": colour(index)},
-                showlegend=index == 0,
+                showlegend=index == shown[0][0],
                 hovertemplate="%{x:.0f} Wh/kg, %{y:.0f} W/kg",
             )
         )

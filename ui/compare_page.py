@@ -3,6 +3,7 @@ button, read a verdict per cell and see the trade-offs."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from typing import Any
 
@@ -12,12 +13,11 @@ import streamlit as st
 from sortie.errors import SortieError
 from sortie.models.settings import ModelKind
 from sortie.presets import PresetKind, list_presets, load_drone
-from sortie.studies.comparison import cell_of
+from sortie.studies.comparison import cell_of, compiled_of
 from sortie.studies.scenario import (
     MAX_CELLS,
     PackSizing,
     Scenario,
-    flown_mission,
     from_query,
     scenario_from_dict,
     scenario_key,
@@ -37,6 +37,8 @@ MODEL_LABELS = {ModelKind.DFN: "DFN", ModelKind.SPME: "SPMe", ModelKind.SPM: "SP
 def render() -> None:
     st.title(tr("Compare cells on a mission", "Zellen auf einer Mission vergleichen"))
     _first_visit()
+    # Before any widget of this page: a loaded view, an uploaded or designed cell.
+    session.apply_pending()
     left, right = st.columns([1, 2], gap="large")
     with left:
         scenario = _inputs()
@@ -87,8 +89,7 @@ def _first_visit() -> None:
         except SortieError as error:
             st.error(str(error))
     default = scenario_from_dict(session.DEFAULT_SCENARIO)
-    session.apply_scenario(default, cell_names(default))
-    state.pop(session.COMPARED, None)
+    session.apply_scenario(default, cell_names(default), compared=False)
 
 
 def cell_names(scenario: Scenario) -> list[str]:
@@ -136,7 +137,7 @@ def _inputs() -> Scenario | None:
         scenario = scenario_from_dict(data)
         for index in range(len(scenario.cells)):
             cell_of(scenario, index)
-        flown_mission(scenario, cell_of(scenario, 0))
+        compiled_of(scenario, 0)
     except SortieError as error:
         st.error(str(error))
         return None
@@ -173,17 +174,22 @@ def _cells_input() -> list[dict[str, Any]]:
             state["cell_upload_id"] = upload.file_id
             try:
                 choice, cell = cell_choice_from_file(upload.name, read_upload(upload))
-                key = session.add_own_cell(cell.name, choice)
-                if key not in state["cells"] and len(state["cells"]) < MAX_CELLS:
-                    state["cells"] = [*state["cells"], key]
-                st.rerun()
+                # The multiselect is drawn: it takes the new cell at the top of the next run.
+                if session.queue_cell(session.add_own_cell(cell.name, choice)):
+                    st.rerun()
+                st.warning(_full_message())
             except SortieError as error:
                 st.error(str(error))
     if not selected:
         st.warning(tr("Pick at least one cell.", "Mindestens eine Zelle wählen."))
-    import dataclasses
-
     return [dataclasses.asdict(session.choice_of(option)) for option in selected]
+
+
+def _full_message() -> str:
+    return tr(
+        f"The comparison holds {MAX_CELLS} cells: remove one to add this cell.",
+        f"Der Vergleich hat schon {MAX_CELLS} Zellen: erst eine entfernen.",
+    )
 
 
 def _pack_and_conditions() -> dict[str, Any]:
@@ -247,6 +253,7 @@ def _load_view() -> None:
     state["view_upload_id"] = upload.file_id
     try:
         scenario = export.scenario_from_view(read_upload(upload))
+        # Queued: this page's widgets are drawn already; the next run starts with the view.
         session.apply_scenario(scenario, cell_names(scenario))
     except SortieError as error:
         st.error(str(error))
@@ -274,13 +281,14 @@ def _share(scenario: Scenario) -> None:
 
 
 def _profile(scenario: Scenario) -> None:
-    flown = flown_mission(scenario, cell_of(scenario, 0))
+    flown = compiled_of(scenario, 0)
+    phases = flown.phase_table()
     compared = st.session_state.get(session.COMPARED) is not None
     title = tr("Power profile", "Leistungsprofil") + f": {flown.mission.name}"
     with st.expander(title, expanded=not compared):
         st.plotly_chart(charts.profile_figure(flown.mission, language()), width="stretch")
-        if flown.phases is not None:
-            st.dataframe(_phase_display(flown.phases), hide_index=True, width="stretch")
+        if phases is not None:
+            st.dataframe(_phase_display(phases), hide_index=True, width="stretch")
             st.caption(
                 tr(
                     "Masses and powers for the first cell's pack.",

@@ -9,19 +9,26 @@ from collections.abc import Callable
 
 import streamlit as st
 
+from sortie.errors import SortieError
 from ui.i18n import tr
 
 LOG = logging.getLogger("sortie.ui")
 
 
 def guarded(render: Callable[[], None]) -> Callable[[], None]:
-    """``render`` with any exception turned into a message. (Streamlit's own rerun and stop
-    signals are BaseExceptions and pass through.)"""
+    """``render`` with any exception turned into a message: a :class:`SortieError` as its own
+    line, anything else as a plain sentence with the traceback in the log. (Streamlit's own
+    rerun and stop signals are BaseExceptions and pass through.)"""
 
     @functools.wraps(render)
     def page() -> None:
         try:
             render()
+        except SortieError as error:
+            # A user's input the page did not expect to fail here: still a one-line message
+            # with nothing to debug, so no traceback in the log (but a line, to find the gap).
+            LOG.warning("page %s: %s", render.__module__, error)
+            st.error(str(error), icon=":material/error:")
         except Exception:
             LOG.exception("page %s failed", render.__module__)
             st.error(

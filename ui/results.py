@@ -10,18 +10,19 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from sortie.errors import SortieError
+from sortie.models.result import MissionSummary, TerminationReason
 from sortie.studies.comparison import (
-    AMBIENT_SWEEP_C,
-    RAGONE_C_RATES,
     CellFlight,
     Outcome,
     ambient_task,
     cell_of,
+    compiled_of,
     fly_task,
     mission_demand,
     rating_task,
 )
-from sortie.studies.scenario import Scenario, flown_mission
+from sortie.studies.scenario import Scenario
 from ui import charts, export
 from ui.i18n import language, number, phase_text, reason_text, tr
 
@@ -30,12 +31,12 @@ def _minutes(seconds: float) -> str:
     return f"{number(seconds / 60, 1)} min"
 
 
-def verdict(summary: dict[str, Any]) -> tuple[bool, str]:
+def verdict(summary: MissionSummary) -> tuple[bool, str]:
     """(completed, one sentence) in the session's language, built from the summary's fields
     (not its English message)."""
-    reserve = 100 * summary["reserve_state_of_charge"]
-    landed = 100 * summary["final_state_of_charge"]
-    if summary["mission_completed"]:
+    reserve = 100 * summary.reserve_state_of_charge
+    landed = 100 * summary.final_state_of_charge
+    if summary.mission_completed:
         if reserve == 0:
             return True, tr(
                 f"Completed with {landed:.0f} % charge left (no reserve required)",
@@ -45,11 +46,11 @@ def verdict(summary: dict[str, Any]) -> tuple[bool, str]:
             f"Completed with {landed:.0f} % charge left (reserve {reserve:.0f} %)",
             f"Mission erfüllt, {landed:.0f} % Ladung übrig (Reserve {reserve:.0f} %)",
         )
-    reason = summary["termination_reason"]
-    flown = _minutes(summary["endurance_s"])
-    total = _minutes(summary["mission_duration_s"])
-    phase = f"{summary['final_segment']} ({phase_text(summary['final_phase'])})"
-    if reason == "end of profile":
+    reason = summary.termination_reason
+    flown = _minutes(summary.endurance_s)
+    total = _minutes(summary.mission_duration_s)
+    phase = f"{summary.final_segment} ({phase_text(summary.final_phase)})"
+    if reason is TerminationReason.END_OF_PROFILE:
         return False, tr(
             f"Flew the whole mission but landed with {landed:.0f} %, below the {reserve:.0f} % "
             "reserve",
@@ -83,13 +84,17 @@ def card(
             st.success(text, icon=":material/check_circle:")
         else:
             st.error(text, icon=":material/cancel:")
-        if not completed and not plain_errors and summary["termination_reason"] != "end of profile":
-            st.caption(summary["termination_message"])
+        if (
+            not completed
+            and not plain_errors
+            and summary.termination_reason is not TerminationReason.END_OF_PROFILE
+        ):
+            st.caption(summary.termination_message)
         # One line of figures: three st.metric columns do not fit a card's width.
         figures = (
-            f"{_minutes(summary['endurance_s'])} · "
-            f"{100 * summary['final_state_of_charge']:.0f} % · "
-            f"{number(summary['max_cell_temperature_c'], 1)} °C"
+            f"{_minutes(summary.endurance_s)} · "
+            f"{100 * summary.final_state_of_charge:.0f} % · "
+            f"{number(summary.max_cell_temperature_c, 1)} °C"
         )
         legend = tr(
             "flight time · charge left · peak temperature",
@@ -145,37 +150,35 @@ def key_figures(names: Sequence[str], outcomes: Sequence[Outcome]) -> pd.DataFra
         if not outcome.ok:
             continue
         s = outcome.value.summary
-        cells = s["series_count"] * s["parallel_count"]
-        per_cell_wh = s["energy_delivered_wh"] / cells
+        cells = s.series_count * s.parallel_count
+        per_cell_wh = s.energy_delivered_wh / cells
         rows[name] = {
-            tr("Pack", "Akku"): f"{s['series_count']}S{s['parallel_count']}P",
-            tr("Pack mass [kg]", "Akkumasse [kg]"): round(s["pack_mass_kg"], 2),
-            tr("Endurance [min]", "Flugzeit [min]"): round(s["endurance_s"] / 60, 1),
+            tr("Pack", "Akku"): f"{s.series_count}S{s.parallel_count}P",
+            tr("Pack mass [kg]", "Akkumasse [kg]"): round(s.pack_mass_kg, 2),
+            tr("Endurance [min]", "Flugzeit [min]"): round(s.endurance_s / 60, 1),
             tr("Charge left at landing [%]", "Restladung bei Landung [%]"): round(
-                100 * s["final_state_of_charge"], 1
+                100 * s.final_state_of_charge, 1
             ),
-            tr("Energy delivered [Wh]", "Abgegebene Energie [Wh]"): round(
-                s["energy_delivered_wh"], 1
-            ),
+            tr("Energy delivered [Wh]", "Abgegebene Energie [Wh]"): round(s.energy_delivered_wh, 1),
             tr("Wh/kg on this mission", "Wh/kg auf dieser Mission"): round(
-                s["mission_gravimetric_energy_density_wh_per_kg"], 0
+                s.mission_gravimetric_energy_density_wh_per_kg, 0
             ),
             tr("Wh/L on this mission", "Wh/L auf dieser Mission"): round(
-                per_cell_wh / (s["volume_ml"] / 1000), 0
+                per_cell_wh / (s.volume_ml / 1000), 0
             ),
             tr("Rated Wh/kg (cell)", "Nenn-Wh/kg (Zelle)"): round(
-                s["gravimetric_energy_density_wh_per_kg"], 0
+                s.gravimetric_energy_density_wh_per_kg, 0
             ),
             tr("Rated Wh/L (cell)", "Nenn-Wh/L (Zelle)"): round(
-                s["volumetric_energy_density_wh_per_l"], 0
+                s.volumetric_energy_density_wh_per_l, 0
             ),
             tr("Minimum cell voltage [V]", "Min. Zellspannung [V]"): _rounded(
-                s["min_cell_voltage_v"], 3
+                s.min_cell_voltage_v, 3
             ),
             tr("Peak cell temperature [°C]", "Max. Zelltemperatur [°C]"): _rounded(
-                s["max_cell_temperature_c"], 1
+                s.max_cell_temperature_c, 1
             ),
-            tr("Hardest phase", "Schwerste Phase"): s["hardest_segment"],
+            tr("Hardest phase", "Schwerste Phase"): s.hardest_segment,
         }
     return pd.DataFrame(rows)
 
@@ -194,12 +197,12 @@ def comparison(
         st.dataframe(table.astype(str), width="stretch")
     if not flights:
         return []
-    reserve = flights[0][1].summary["reserve_state_of_charge"]
+    reserve = flights[0][1].summary.reserve_state_of_charge
     figure = charts.comparison_figure(
         [(n, f.timeseries) for n, f in flights], scenario.max_temperature_c, language(), reserve
     )
     st.plotly_chart(figure, width="stretch")
-    warnings = sorted({w for _, f in flights for w in f.summary["warnings"]})
+    warnings = sorted({w for _, f in flights for w in f.summary.warnings})
     if warnings:
         with st.expander(
             tr(f"Model caveats ({len(warnings)})", f"Modellhinweise ({len(warnings)})")
@@ -221,36 +224,37 @@ def _run_with_progress(tasks: list, text: str) -> list[Outcome]:
 
 def ragone(scenario: Scenario, names: Sequence[str]):
     """Ragone curves of the cells with each cell's mission demand; None when none ran."""
-    tasks = [
-        rating_task(scenario, i, rate)
-        for i in range(len(scenario.cells))
-        for rate in RAGONE_C_RATES
-    ]
+    tasks = [rating_task(scenario, i) for i in range(len(scenario.cells))]
     outcomes = _run_with_progress(tasks, tr("Rating the cells...", "Zellen werden vermessen..."))
-    points = pd.DataFrame([o.value for o in outcomes if o.ok])
+    points = pd.DataFrame([row for o in outcomes if o.ok for row in o.value])
     for o in outcomes:
         if not o.ok:
             st.warning(o.error)
-    demand = [
-        mission_demand(flown_mission(scenario, cell_of(scenario, i)))
-        for i in range(len(scenario.cells))
-    ]
+    demand = [_demand(scenario, i) for i in range(len(scenario.cells))]
     if points.empty:
         return None
     return charts.ragone_figure(points, demand, names, language())
 
 
+def _demand(scenario: Scenario, cell_index: int) -> dict[str, float] | None:
+    """The mission's demand on this cell, or None when its aircraft cannot fly it (e.g. too
+    heavy to take off: the cell's verdict card says so already)."""
+    try:
+        return mission_demand(compiled_of(scenario, cell_index))
+    except SortieError:
+        return None
+
+
 def ambient_sweep(scenario: Scenario, names: Sequence[str]):
     """Endurance against ambient temperature for each cell; None when none ran."""
-    tasks = [
-        ambient_task(scenario, i, ambient)
-        for i in range(len(scenario.cells))
-        for ambient in AMBIENT_SWEEP_C
-    ]
+    tasks = [ambient_task(scenario, i) for i in range(len(scenario.cells))]
     outcomes = _run_with_progress(
         tasks, tr("Flying from -30 to +50 °C...", "Flüge von -30 bis +50 °C...")
     )
-    rows = pd.DataFrame([o.value for o in outcomes if o.ok])
+    for outcome in outcomes:
+        if not outcome.ok:
+            st.warning(outcome.error)
+    rows = pd.DataFrame([row for o in outcomes if o.ok for row in o.value])
     if rows.empty:
         return None
     measure = "station" if (rows["measure"] == "station").any() else "profile"
@@ -277,7 +281,7 @@ def exports(
         chemistries[chemistry.id] = chemistry
     table = key_figures(names, outcomes)
     notes = export.assumptions(scenario, list(chemistries.values()))
-    title = "Sortie: " + next((f.summary["mission_name"] for f in flights if f), "")
+    title = "Sortie: " + next((f.mission_name for f in flights if f), "")
     figures = list(figures)
     columns = st.columns(3)
     columns[0].download_button(

@@ -3,6 +3,9 @@ cells and mission, and the scenario last compared.
 
 Widgets are keyed; a scenario (from a shared URL or a reloaded JSON export) is applied by
 writing those keys before the widgets are drawn, so the page shows exactly that selection.
+Streamlit refuses a write to a widget's key once that widget is on the page, so a change
+decided later in a run (a loaded view, an uploaded cell, a design from the cell designer) is
+queued here and applied at the top of the compare page's next run (:func:`apply_pending`).
 """
 
 from __future__ import annotations
@@ -16,11 +19,12 @@ import streamlit as st
 from sortie.studies.comparison import fly_task
 from sortie.studies.runner import Priority, Runner
 from sortie.studies.scenario import (
+    MAX_CELLS,
     CellChoice,
     PackSizing,
     Scenario,
-    resolve_drone,
-    resolve_mission,
+    mission_of_choice,
+    scenario_drone,
     scenario_from_dict,
     scenario_key,
     showcases,
@@ -40,6 +44,9 @@ OWN_PREFIX = "own:"
 OWN_CELLS = "own_cells"
 OWN_MISSION = "own_mission"
 COMPARED = "compared"
+# Queued for the compare page's next run: widget values to set, own cells to select.
+PENDING_INPUTS = "pending_inputs"
+PENDING_CELLS = "pending_cells"
 PRECOMPUTE_VARIABLE = "SORTIE_PRECOMPUTE_SHOWROOM"
 
 
@@ -93,32 +100,73 @@ def option_of(choice: CellChoice, name: str) -> str:
     return add_own_cell(name, choice)
 
 
-def apply_scenario(scenario: Scenario, cell_names: list[str]) -> None:
-    """Set every input widget of the compare page to ``scenario``."""
+def apply_scenario(scenario: Scenario, cell_names: list[str], compared: bool = True) -> None:
+    """Queue every input widget of the compare page to show ``scenario``; ``compared`` also
+    shows its results. The widgets take the values at the top of the page's next run."""
     state = st.session_state
-    plan = resolve_mission(scenario.mission)
-    drone = resolve_drone(scenario, plan)
+    plan = mission_of_choice(scenario.mission)
+    drone = scenario_drone(scenario)
+    values: dict[str, Any] = {}
     if scenario.mission.preset is not None:
-        state["mission_source"] = "preset"
-        state["mission_preset"] = scenario.mission.preset
+        values["mission_source"] = "preset"
+        values["mission_preset"] = scenario.mission.preset
     else:
-        state["mission_source"] = "own"
-        state[OWN_MISSION] = scenario.mission.document
-    state["drone"] = scenario.drone or plan.drone or ""
-    state["cells"] = [
+        values["mission_source"] = "own"
+        # Not a widget's key, but set with the rest so a half-applied view never shows.
+        values[OWN_MISSION] = scenario.mission.document
+    values["drone"] = scenario.drone or plan.drone or ""
+    values["cells"] = [
         option_of(choice, name) for choice, name in zip(scenario.cells, cell_names, strict=True)
     ]
     if drone is not None:
-        state["payload"] = float(drone.payload_kg)
-    state["series"] = scenario.series_count or (drone.series_count if drone else 6)
-    state["parallel"] = scenario.parallel_count or (drone.parallel_count if drone else 2)
-    state["sizing"] = PackSizing(scenario.pack_sizing).value
-    state["model"] = scenario.model.value
-    state["ambient_on"] = scenario.ambient_c is not None
+        values["payload"] = float(drone.payload_kg)
+    values["series"] = scenario.series_count or (drone.series_count if drone else 6)
+    values["parallel"] = scenario.parallel_count or (drone.parallel_count if drone else 2)
+    values["sizing"] = PackSizing(scenario.pack_sizing).value
+    values["model"] = scenario.model.value
+    values["ambient_on"] = scenario.ambient_c is not None
     ambient_c = scenario.ambient_c if scenario.ambient_c is not None else plan.ambient_c
-    state["ambient"] = round(ambient_c)
-    state["tmax"] = round(scenario.max_temperature_c)
-    state[COMPARED] = scenario_key(scenario)
+    values["ambient"] = round(ambient_c)
+    values["tmax"] = round(scenario.max_temperature_c)
+    values[COMPARED] = scenario_key(scenario) if compared else None
+    # Cells queued from the cell designer stay queued: they join this view's cells.
+    state[PENDING_INPUTS] = values
+
+
+def queue_cell(option: str) -> bool:
+    """Select ``option`` (an own cell's key) on the compare page's next run; False when the
+    selection is already full (then nothing is queued)."""
+    state = st.session_state
+    pending = state.setdefault(PENDING_CELLS, [])
+    queued = state.get(PENDING_INPUTS, {})
+    # Before the first visit the compare page will start from the default view.
+    selected = queued.get("cells", state.get("cells", _default_options()))
+    if option in selected or option in pending:
+        return True
+    if len(selected) + len(pending) >= MAX_CELLS:
+        return False
+    pending.append(option)
+    return True
+
+
+def _default_options() -> list[str]:
+    return [cell["preset"] for cell in DEFAULT_SCENARIO["cells"]]
+
+
+def apply_pending() -> None:
+    """Set what :func:`apply_scenario` and :func:`queue_cell` queued. Call before the compare
+    page draws any of its widgets."""
+    state = st.session_state
+    for key, value in state.pop(PENDING_INPUTS, {}).items():
+        if value is None:  # e.g. no comparison yet: nothing to show
+            state.pop(key, None)
+        else:
+            state[key] = value
+    added = state.pop(PENDING_CELLS, [])
+    if added:
+        cells = list(state.get("cells", []))
+        cells += [option for option in added if option not in cells]
+        state["cells"] = cells[:MAX_CELLS]
 
 
 # Input widgets whose values must survive a visit to another page (Streamlit drops the state
@@ -144,3 +192,12 @@ def keep_inputs() -> None:
     for key in KEPT_INPUTS:
         if key in state:
             state[key] = state[key]
+
+
+PENDING_DESIGN = "pending_design"
+
+
+def open_in_designer(preset: str, changes: dict[str, float]) -> None:
+    """Show ``preset`` with ``changes`` (design aliases) in the Cell designer on its next run
+    (its widgets take the values before they are drawn)."""
+    st.session_state[PENDING_DESIGN] = {"preset": preset, "changes": dict(changes)}
