@@ -2,15 +2,19 @@
 
 Every user error ends in one line on stderr (``sortie: error: ...``) and exit status 2; a
 mission that is flown but not completed is a result, not an error (exit 0; with
-``--fail-on-incomplete`` exit 1 so that scripts can gate on it).
+``--fail-on-incomplete`` exit 1 so that scripts can gate on it). When the reader of the
+output goes away (``sortie list | head -1``) the command stops quietly with 141, as a tool
+stopped by SIGPIPE does.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import math
 import os
+import select
 import sys
 import warnings
 from collections.abc import Sequence
@@ -19,6 +23,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from sortie import cli_studies
+from sortie.cells.cell import Cell
 from sortie.errors import InputError, SortieError, describe_validation_error
 from sortie.models.mission import FlightPhase
 from sortie.models.settings import ModelKind, SimulationSettings
@@ -43,6 +48,10 @@ EXIT_OK = 0
 EXIT_INCOMPLETE = 1
 EXIT_USAGE = 2
 EXIT_INTERNAL = 3
+# 128 + SIGPIPE: what a shell reports for `yes | head -1`'s yes. Not 0: the output was cut
+# short, and a script under `set -o pipefail` should learn that from sortie as from any
+# other tool (`head` itself reports its own success).
+EXIT_BROKEN_PIPE = 141
 
 
 class _Parser(argparse.ArgumentParser):
@@ -71,7 +80,9 @@ def _add_simulation_options(parser: argparse.ArgumentParser) -> None:
         default=[],
         metavar="TARGET.FIELD=VALUE",
         help="change a cell, drone, mission, pack or settings field, e.g. drone.payload_kg=1.2, "
-        "mission.phases.2.duration_s=900, pack.mass_overhead_fraction=0.2 (repeatable)",
+        "mission.phases.2.duration_s=900; the pack as built: pack.mass_overhead_fraction=0.2, "
+        "pack.mass_kg=0.95 (the weighed pack), pack.interconnect_resistance_ohm=0.02 "
+        "(repeatable)",
     )
     parser.add_argument("--json", action="store_true", help="print one JSON object")
 
@@ -145,6 +156,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     show.add_argument("--model", choices=[m.value for m in ModelKind], default="dfn")
     show.add_argument("--json", action="store_true", help="print one JSON object")
+    show.add_argument(
+        "--save",
+        type=Path,
+        metavar="FILE.toml",
+        help="also write the design shown as a full cell file (loads with --cell FILE.toml)",
+    )
+    show.add_argument("--name", help="the saved cell's name (default: says what it is)")
     cli_studies.add_commands(commands)
     return parser
 
@@ -159,6 +177,9 @@ def _settings(args: argparse.Namespace) -> SimulationSettings:
     if args.heat_transfer_coefficient is not None:
         data["heat_transfer_coefficient_w_per_m2_k"] = args.heat_transfer_coefficient
     return construct(SimulationSettings, data, "settings")
+
+
+_PLURALS = {PresetKind.CHEMISTRY: "chemistries"}
 
 
 def _list(kind: str | None, as_json: bool) -> int:
@@ -176,7 +197,7 @@ def _list(kind: str | None, as_json: bool) -> int:
         print(json.dumps(rows, indent=2, ensure_ascii=False))
         return EXIT_OK
     for k in kinds:
-        print(f"{k.value}s:")
+        print(f"{_PLURALS.get(k, k.value + 's')}:")
         for e in (e for e in entries if e.kind is k):
             print(f"  {e.id:30s} {e.description or e.name}")
     return EXIT_OK
@@ -337,6 +358,7 @@ def _cell_show(args: argparse.Namespace) -> int:
     import dataclasses
 
     from sortie.cells.matching import CapacityMatchError, match_capacity
+    from sortie.presets.cell_files import matched_cell
 
     overrides: dict = {}
     for text in args.overrides:
@@ -344,13 +366,17 @@ def _cell_show(args: argparse.Namespace) -> int:
             text if text.strip().startswith("cell.") else f"cell.{text.strip()}"
         )
         overrides[path] = value
-    cell = load_cell(args.cell, overrides)
+    if args.save is not None:
+        _check_writable(args.save)
+    original = cell = load_cell(args.cell, overrides)
     if args.capacity_ah is not None:
         try:
             design = match_capacity(cell.design, cell.chemistry, args.capacity_ah)
         except CapacityMatchError as error:
             raise InputError(str(error)) from None
-        cell = dataclasses.replace(cell, design=design)
+        cell = matched_cell(original, dataclasses.replace(cell, design=design), args.capacity_ah)
+    if args.save is not None:
+        _save_cell(args, original, cell)
     report = cell_report(cell)
     if args.rate:
         from sortie.studies.cell_rating import discharge_at_rate
@@ -364,6 +390,42 @@ def _cell_show(args: argparse.Namespace) -> int:
     else:
         print(format_cell_report(report))
     return EXIT_OK
+
+
+def _check_writable(path: Path) -> None:
+    if path.suffix != ".toml":
+        raise InputError(f"--save {path}: a cell file ends in .toml")
+    if not path.resolve().parent.is_dir():
+        raise InputError(f"cannot write {path}: folder {path.parent} does not exist")
+
+
+def _save_cell(args: argparse.Namespace, original: Cell, cell: Cell) -> None:
+    """Write the shown cell as a full cell file, named for what it is: a match holds its layer
+    count or fill (see ``matched_cell``), changes are in the name and in
+    ``sources.derived_from``."""
+    from sortie.presets.cell_files import cell_document, slug, write_cell_file
+
+    changes = ", ".join(text.strip() for text in args.overrides)
+    matched = args.capacity_ah is not None
+    name = f"{cell.name} ({changes})" if changes else cell.name
+    derived_from = original.id + (f" with {changes}" if changes else "")
+    cell_id = slug(args.name) if args.name else None  # None: the id follows the name
+    if matched:
+        derived_from += f" matched to {args.capacity_ah:g} Ah"
+        # The match's short id (its name carries layers and size too), plus the changes.
+        cell_id = cell_id or slug(f"{cell.id} {changes}")
+    document = cell_document(
+        cell,
+        name=args.name or name,
+        description=cell.design.description if matched else f"{original.name}: {derived_from}",
+        derived_from=derived_from,
+        cell_id=cell_id,
+    )
+    write_cell_file(args.save, document)
+    print(
+        f"saved {args.save}: '{document['name']}' (sortie run --cell {args.save} ...)",
+        file=sys.stderr,
+    )
 
 
 def _json_ready(data: dict) -> dict:
@@ -389,23 +451,63 @@ def _quiet_native_stderr() -> None:
     sys.stderr = os.fdopen(terminal, "w", buffering=1, encoding="utf-8", errors="replace")
 
 
+def _reader_gone(stream) -> bool:
+    """True when ``stream`` is a pipe whose reading end is closed (poll reports an error on
+    the writing end); False for terminals, files and open pipes."""
+    try:
+        poller = select.poll()
+        poller.register(stream.fileno(), select.POLLOUT)
+        return any(events & select.POLLERR for _, events in poller.poll(0))
+    except (AttributeError, OSError, ValueError):  # no poll (Windows), or no descriptor
+        return True
+
+
+def _stop_writing() -> int:
+    """The reader has gone: point stdout and stderr at /dev/null, so that nothing more is
+    written and the interpreter's final flush of what is buffered cannot fail again."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(AttributeError, OSError, ValueError):
+            os.dup2(devnull, stream.fileno())
+    os.close(devnull)
+    return EXIT_BROKEN_PIPE
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        return _main(argv)
+    except BrokenPipeError:
+        # Raised again by the error report itself when stderr is the same closed pipe.
+        return _stop_writing()
+
+
+def _command(args: argparse.Namespace) -> int:
+    if args.command == "list":
+        return _list(args.kind, args.json)
+    if args.command == "endurance":
+        return _endurance(args)
+    if args.command == "cell":
+        return _cell_show(args)
+    if args.command == "sweep":
+        return cli_studies.run_sweep_command(args)
+    if args.command == "optimise":
+        return cli_studies.run_optimise_command(args)
+    return _run(args)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     _quiet_native_stderr()
     if not os.environ.get("SORTIE_DEBUG"):
         warnings.simplefilter("ignore")  # numeric overflow warnings etc.: errors say it once
     try:
-        args = build_parser().parse_args(argv)
-        if args.command == "list":
-            return _list(args.kind, args.json)
-        if args.command == "endurance":
-            return _endurance(args)
-        if args.command == "cell":
-            return _cell_show(args)
-        if args.command == "sweep":
-            return cli_studies.run_sweep_command(args)
-        if args.command == "optimise":
-            return cli_studies.run_optimise_command(args)
-        return _run(args)
+        status = _command(build_parser().parse_args(argv))
+        # What is still buffered goes out now, while a closed pipe can still be told apart.
+        sys.stdout.flush()
+        return status
+    except BrokenPipeError:
+        if _reader_gone(sys.stdout) or _reader_gone(sys.stderr):
+            return _stop_writing()
+        return _internal_error(BrokenPipeError("a pipe of Sortie's own broke"))
     except (SortieError, ValidationError, ValueError, TypeError) as error:
         # Validation of what the user gave (values, files, overrides): one line, exit 2.
         if isinstance(error, ValidationError):
@@ -420,12 +522,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as error:  # last resort: one line, never a traceback
         if os.environ.get("SORTIE_DEBUG"):
             raise
-        print(
-            f"sortie: internal error: {type(error).__name__}: {error} "
-            "(set SORTIE_DEBUG=1 for the traceback)",
-            file=sys.stderr,
-        )
-        return EXIT_INTERNAL
+        return _internal_error(error)
+
+
+def _internal_error(error: Exception) -> int:
+    print(
+        f"sortie: internal error: {type(error).__name__}: {error} "
+        "(set SORTIE_DEBUG=1 for the traceback)",
+        file=sys.stderr,
+    )
+    return EXIT_INTERNAL
 
 
 if __name__ == "__main__":

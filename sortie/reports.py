@@ -6,7 +6,8 @@ import dataclasses
 import math
 
 from sortie.cells.cell import Cell
-from sortie.models.result import MissionResult
+from sortie.cells.pack import PackMassSource
+from sortie.models.result import MissionResult, MissionSummary
 
 
 def cell_report(cell: Cell) -> dict:
@@ -130,6 +131,27 @@ def format_sweep(table, best) -> str:
     return "\n".join(lines)
 
 
+def pack_mass_text(summary: MissionSummary) -> str:
+    """How the pack's mass was found: "cells + 12 % overhead" or "pinned: cells + 9 %"."""
+    overhead = f"{100 * summary.pack_mass_overhead_fraction:.0f} %"
+    if summary.pack_mass_source is PackMassSource.PINNED:
+        return f"pinned: cells + {overhead}"
+    return f"cells + {overhead} overhead"
+
+
+def interconnect_text(summary: MissionSummary) -> str:
+    """The interconnect's resistance and what was lost in it."""
+    if summary.interconnect_resistance_ohm == 0:
+        return "interconnect ideal (0 mOhm, no loss)"
+    cells_wh = summary.energy_delivered_wh + summary.interconnect_loss_wh
+    share = summary.interconnect_loss_wh / cells_wh if cells_wh > 0 else 0.0
+    return (
+        f"interconnect {1e3 * summary.interconnect_resistance_ohm:.1f} mOhm: "
+        f"{summary.interconnect_loss_wh:.2f} Wh lost ({100 * share:.1f} % of the cells' "
+        f"{cells_wh:.1f} Wh)"
+    )
+
+
 def format_summary(result: MissionResult) -> str:
     """Human-readable summary (what `sortie run` prints without --json)."""
     s = result.summary
@@ -145,18 +167,20 @@ def format_summary(result: MissionResult) -> str:
         if s.reserve_state_of_charge > 0
         else ""
     )
+    pack_voltage = result.timeseries["pack_voltage_v"]
+    min_pack_v = float(pack_voltage.min()) if len(pack_voltage) else float("nan")
     lines = [
         verdict,
         f"  why it ended          {s.termination_message}",
         f"  endurance             {format_minutes(s.endurance_s)} ({s.endurance_s:.0f} s)",
         f"  hardest phase         {s.hardest_segment} (highest cell current)",
-        f"  min cell voltage      {s.min_cell_voltage_v:.3f} V "
-        f"(pack {s.min_cell_voltage_v * s.series_count:.1f} V)",
+        f"  min cell voltage      {s.min_cell_voltage_v:.3f} V (pack {min_pack_v:.1f} V)",
         f"  max cell temperature  {s.max_cell_temperature_c:.1f} °C",
-        f"  energy delivered      {s.energy_delivered_wh:.1f} Wh",
+        f"  energy delivered      {s.energy_delivered_wh:.1f} Wh at the pack terminals",
         f"  final state of charge {100 * s.final_state_of_charge:.1f} %{reserve}",
-        f"pack  {s.series_count}S{s.parallel_count}P  {s.pack_mass_kg:.3f} kg  "
-        f"{s.pack_energy_wh:.0f} Wh",
+        f"pack  {s.series_count}S{s.parallel_count}P  {s.pack_mass_kg:.3f} kg "
+        f"({pack_mass_text(s)})  {s.pack_energy_wh:.0f} Wh",
+        f"      {interconnect_text(s)}",
         f"cell  {s.cell_id}: {s.capacity_ah:.2f} Ah  {s.energy_wh:.1f} Wh  {s.mass_g:.1f} g  "
         f"{s.volume_ml:.1f} ml  {s.gravimetric_energy_density_wh_per_kg:.0f} Wh/kg  "
         f"{s.volumetric_energy_density_wh_per_l:.0f} Wh/l",

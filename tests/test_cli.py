@@ -22,7 +22,11 @@ SUMMARY_FIELDS = {
     "series_count",
     "parallel_count",
     "pack_mass_kg",
+    "pack_mass_source",
+    "pack_mass_overhead_fraction",
     "pack_energy_wh",
+    "interconnect_resistance_ohm",
+    "interconnect_loss_wh",
     "capacity_ah",
     "energy_wh",
     "mass_g",
@@ -53,6 +57,7 @@ def test_list_shows_every_kind():
     assert done.returncode == 0, done.stderr
     for word in ("cells:", "drones:", "missions:", "lg-m50-21700", "quad-isr-loiter", "isr-quad"):
         assert word in done.stdout
+    assert "chemistries:" in done.stdout and "chemistrys" not in done.stdout
     listed = json.loads(sortie("list", "cell", "--json").stdout)
     assert {e["kind"] for e in listed} == {"cell"}
     assert all(e["description"] for e in listed)
@@ -487,3 +492,67 @@ def test_csv_output_reads_back_as_a_flight_log(tmp_path):
     )
     assert again.returncode == 0, again.stderr
     assert json.loads(again.stdout)["mission_completed"] is True
+
+
+@pytest.mark.parametrize("args", [["list"], ["cell", "show", "lg-m50-21700"]], ids=" ".join)
+def test_a_reader_that_goes_away_ends_the_command_quietly(args):
+    # The reading end is closed before sortie writes a byte: every write meets EPIPE.
+    env = {**os.environ, "PYBAMM_DISABLE_TELEMETRY": "true"}
+    child = subprocess.Popen(
+        [str(SORTIE), *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env
+    )
+    child.stdout.close()
+    stderr = child.stderr.read().decode()
+    assert child.wait(timeout=120) == 141  # 128 + SIGPIPE, as `yes | head -1` gives
+    assert stderr == ""
+
+
+def test_piping_into_head_ends_quietly():
+    done = subprocess.run(
+        ["bash", "-c", f"set -o pipefail; '{SORTIE}' list | head -1"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.stdout == "cells:\n"
+    assert done.stderr == ""  # no "internal error: BrokenPipeError", no traceback
+    assert done.returncode in (0, 141)  # 0 when everything fitted into the pipe first
+
+
+def test_a_matched_cell_is_saved_and_loads_back(tmp_path):
+    path = tmp_path / "my-cell.toml"
+    done = sortie(
+        "cell", "show", "kokam-slpb75106100", "--capacity-ah", "5", "--save", str(path), "--json"
+    )
+    assert done.returncode == 0, done.stderr
+    shown = json.loads(done.stdout)  # stdout stays one JSON object; the note is on stderr
+    assert f"saved {path}" in done.stderr
+    again = json.loads(sortie("cell", "show", str(path), "--json").stdout)
+    for key in ("name", "id", "capacity_ah", "mass_g", "cathode_layer_count"):
+        assert again[key] == shown[key], key
+    assert again["cathode_layer_count"] == 15 and "7.5" not in again["name"]
+    assert again["format"]["name"] == "pouch 100 x 106 x 5.2 mm"
+    # It flies as any cell file does.
+    run = sortie(
+        "run", "--mission", "quad-isr-loiter", "--cell", str(path), "--model", "spm", "--json"
+    )
+    assert run.returncode == 0, run.stderr
+    assert json.loads(run.stdout)["cell_id"] == shown["id"]
+    assert_one_line_error(
+        sortie("cell", "show", "lg-m50-21700", "--save", str(tmp_path / "x.txt")), ".toml"
+    )
+
+
+def test_run_says_how_the_pack_was_built():
+    args = ["run", "--mission", "quad-isr-loiter", "--model", "spm"]
+    built = ["--set", "pack.mass_kg=0.95", "--set", "pack.interconnect_resistance_ohm=0.02"]
+    done = sortie(*args, *built)
+    assert done.returncode == 0, done.stderr
+    assert "6S2P  0.950 kg (pinned: cells + 17 %)" in done.stdout
+    assert "interconnect 20.0 mOhm:" in done.stdout
+    plain = sortie(*args, "--set", "drone.pack_mass_overhead_fraction=0.2", "--json")
+    summary = json.loads(plain.stdout)
+    assert summary["pack_mass_source"] == "cells + overhead"
+    assert summary["pack_mass_overhead_fraction"] == pytest.approx(0.2)
+    assert summary["interconnect_loss_wh"] == 0
+    assert_one_line_error(sortie(*args, "--set", "pack.mass_kg=0.5"), "less than its 12 cells")

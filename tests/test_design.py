@@ -14,7 +14,7 @@ from sortie.cells.design import (
     PouchFormat,
     SeparatorDesign,
 )
-from sortie.cells.pack import Pack
+from sortie.cells.pack import Pack, PackMassSource
 from sortie.presets.loader import load_cell, load_chemistry
 
 M50_FORMAT = CylindricalFormat(
@@ -189,8 +189,22 @@ def test_pack_mass_and_energy():
     assert pack.cell_count == 12
     assert pack.mass_kg(cell.budget) == pytest.approx(12 * cell.budget.mass_kg * 1.1)
     assert pack.energy_wh(cell.budget) == pytest.approx(12 * cell.budget.energy_wh)
+    assert pack.mass_source is PackMassSource.OVERHEAD
     with pytest.raises(ValidationError):
         Pack(series_count=0, parallel_count=1)
+    # A weighed pack: its mass, whatever the overhead says; the overhead it implies.
+    weighed = Pack(series_count=6, parallel_count=2, mass_overhead_fraction=0.1, pinned_mass_kg=1.0)
+    assert weighed.mass_kg(cell.budget) == 1.0 and weighed.mass_source is PackMassSource.PINNED
+    assert weighed.overhead_fraction(cell.budget) == pytest.approx(
+        1.0 / (12 * cell.budget.mass_kg) - 1
+    )
+    # Each cell's share of the interconnect: 30 mOhm over 6S2P is 10 mOhm per cell, so
+    # 12 x (I/2)^2 x 10 mOhm = I^2 x 30 mOhm.
+    wired = Pack(series_count=6, parallel_count=2, interconnect_resistance_ohm=0.03)
+    assert wired.cell_interconnect_resistance_ohm == pytest.approx(0.01)
+    for bad in ({"interconnect_resistance_ohm": -0.01}, {"pinned_mass_kg": 0.0}):
+        with pytest.raises(ValidationError):
+            Pack(series_count=6, parallel_count=2, **bad)
 
 
 def test_pouch_layers_that_do_not_fit_are_refused():

@@ -174,3 +174,87 @@ def test_fidelity_caveats_reach_the_warnings():
     cell = load_cell("a123-26650-lfp")
     assert any("rate capability" in w for w in cell.chemistry.fidelity.warnings)
     assert any("temperature dependence" in w for w in cell.chemistry.fidelity.warnings)
+
+
+@pytest.mark.parametrize(
+    ("cell_id", "target_ah"),
+    [("kokam-slpb75106100", 5.0), ("lg-m50-21700", 4.8), ("lco-pouch-ai2020", 3.0)],
+)
+def test_saved_matched_cells_load_back_with_the_same_capacity_mass_and_name(
+    tmp_path, cell_id, target_ah
+):
+    import dataclasses
+
+    from sortie.cells.matching import match_capacity
+    from sortie.presets.cell_files import matched_cell, matched_cell_document, write_cell_file
+
+    original = load_cell(cell_id)
+    design = match_capacity(original.design, original.chemistry, target_ah)
+    matched = dataclasses.replace(original, design=design)
+    path = tmp_path / "my-cell.toml"
+    write_cell_file(path, matched_cell_document(original, matched, target_ah))
+    again = load_cell(path)
+    named = matched_cell(original, matched, target_ah)
+    assert again.name == named.name and again.id == named.id
+    assert again.budget.capacity_ah == pytest.approx(matched.budget.capacity_ah, rel=1e-12)
+    assert again.budget.mass_kg == pytest.approx(matched.budget.mass_kg, rel=1e-12)
+    assert again.design.cathode_layer_count == design.cathode_layer_count
+    assert again.design.jelly_roll_fill_factor == design.jelly_roll_fill_factor
+    # The file holds the match, and the name says what the cell is.
+    assert f"matched to {target_ah:g} Ah" in again.design.sources["capacity matching"]
+    assert f"matched to {target_ah:g} Ah" in again.name
+    assert again.design.sources["derived_from"] == f"{cell_id} matched to {target_ah:g} Ah"
+
+
+def test_a_matched_pouch_is_not_called_by_its_old_thickness_or_capacity():
+    import dataclasses
+
+    from sortie.cells.matching import match_capacity
+    from sortie.presets.cell_files import matched_cell
+
+    kokam = load_cell("kokam-slpb75106100")  # SLPB 75106100: 7.5 mm x 106 x 100, 7.5 Ah
+    design = match_capacity(kokam.design, kokam.chemistry, 5.0)
+    named = matched_cell(kokam, dataclasses.replace(kokam, design=design), 5.0)
+    for stale in ("7.5", "75106100"):
+        assert stale not in named.name and stale not in named.id
+        assert stale not in named.design.format.name
+    # 15 of the 22 layers: the pouch is 5.2 mm thick; the name says so, and what it came to.
+    assert named.design.cathode_layer_count == 15
+    assert named.design.format.name == "pouch 100 x 106 x 5.2 mm"
+    assert named.name == (
+        "Kokam NMC pouch (Ecker2015) matched to 5 Ah: 15 layers, pouch 100 x 106 x 5.2 mm, "
+        f"{named.budget.capacity_ah:.2f} Ah"
+    )
+    # A wound cell keeps its can (and its name, less any capacity in it).
+    m50 = load_cell("lg-m50-21700")
+    fill = match_capacity(m50.design, m50.chemistry, 4.8)
+    wound = matched_cell(m50, dataclasses.replace(m50, design=fill), 4.8)
+    assert wound.name == "LG M50 21700 (NMC811, ORegan2022) matched to 4.8 Ah"
+    assert wound.design.format == m50.design.format
+
+
+def test_a_template_can_change_a_named_formats_fields(tmp_path):
+    path = tmp_path / "tall.toml"
+    path.write_text(
+        'template_of = "lg-m50-21700"\nid = "short-m50"\nname = "M50 in a 65 mm can"\n'
+        '[changes]\n"format.height_mm" = 65\npositive_electrode_thickness_um = 70\n'
+    )
+    cell = load_cell(path)
+    assert cell.design.format.height_mm == 65 and cell.name == "M50 in a 65 mm can"
+    assert cell.design.positive.coating_thickness_um == 70
+    # The same as the change on the command line (--set format.height_mm=65).
+    direct = load_cell(
+        "lg-m50-21700", {"format.height_mm": 65, "positive_electrode_thickness_um": 70}
+    )
+    assert cell.design.format == direct.design.format
+    assert cell.budget.capacity_ah == pytest.approx(direct.budget.capacity_ah)
+    # A format swapped in by name first, then one of its fields.
+    swapped = tmp_path / "swapped.toml"
+    swapped.write_text(
+        'template_of = "lg-m50-21700"\nid = "m50-18650"\nname = "M50 electrodes, 18650"\n'
+        '[changes]\nformat = "18650"\n"format.height_mm" = 66\n'
+    )
+    cell = load_cell(swapped)
+    direct = load_cell("lg-m50-21700", {"format": "18650", "format.height_mm": 66})
+    assert cell.design.format == direct.design.format
+    assert cell.design.format.name == "18650" and cell.design.format.height_mm == 66

@@ -76,7 +76,11 @@ class DesignInputs:
 @dataclass(frozen=True)
 class RunInputs:
     """Per-run values (PyBaMM input parameters). One power (W per cell, positive =
-    discharge) and one ambient per segment of the spec."""
+    discharge) and one ambient per segment of the spec.
+
+    ``interconnect_resistance_ohm`` is each cell's share of the pack's interconnect (strips,
+    wires, connectors, BMS switches): pack resistance x parallel / series, so that the cells'
+    I^2 R sum to the pack's. The power is delivered past it; its loss heats the cell."""
 
     cell_power_w: tuple[float, ...]
     ambient_k: tuple[float, ...]
@@ -87,12 +91,18 @@ class RunInputs:
     cooling_area_m2: float
     volumetric_heat_capacity_j_per_m3_k: float
     design: DesignInputs
+    interconnect_resistance_ohm: float = 0.0
 
 
 @dataclass(frozen=True)
 class RunOutput:
     """Solver output on the time grid, up to where the run ended (empty arrays when nothing
     was solved: NO_START, INVALID_DESIGN).
+
+    ``voltage_v`` is at the cell's own terminals (the voltage cut-off applies there);
+    ``discharge_energy_wh`` is what passed the cell's share of the interconnect (the energy the
+    load received per cell); ``interconnect_loss_wh`` is the energy lost in that share, so the
+    cell itself delivered the sum of the two.
 
     ``event`` names the PyBaMM event of a MODEL_EVENT (or the one true at the start of a
     NO_START); ``message`` is the solver's or the design check's first line.
@@ -105,6 +115,7 @@ class RunOutput:
     temperature_k: np.ndarray
     discharge_capacity_ah: np.ndarray
     discharge_energy_wh: np.ndarray
+    interconnect_loss_wh: np.ndarray
     message: str = ""
     event: str = ""
     warnings: tuple[str, ...] = ()
@@ -129,6 +140,7 @@ def empty_output(ending: Ending, message: str, event: str = "", warnings=()) -> 
         temperature_k=nothing,
         discharge_capacity_ah=nothing,
         discharge_energy_wh=nothing,
+        interconnect_loss_wh=nothing,
         message=message,
         event=event,
         warnings=tuple(warnings),

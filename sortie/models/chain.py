@@ -135,6 +135,7 @@ def prepare_run(
     :class:`InputError` for cells that start at or above their temperature limit."""
     settings = settings or SimulationSettings()
     budget = cell.budget
+    pack.check_mass(budget)
     _check_power(cell, pack, mission)
     ambients_c = mission.segment_ambients_c(settings.ambient_c)
     if ambients_c[0] >= settings.max_temperature_c:
@@ -163,6 +164,7 @@ def prepare_run(
         cooling_area_m2=cell.design.format.surface_area_m2,
         volumetric_heat_capacity_j_per_m3_k=cell.heat_capacity_j_per_k / budget.volume_m3,
         design=design_inputs(cell),
+        interconnect_resistance_ohm=pack.cell_interconnect_resistance_ohm,
     )
     return CellRun(
         cell=cell,
@@ -295,7 +297,11 @@ def _result(run: CellRun, output: RunOutput) -> MissionResult:
             "pack_power_w": cell_power * n_cells,
             "cell_power_w": cell_power,
             "cell_voltage_v": output.voltage_v,
-            "pack_voltage_v": output.voltage_v * pack.series_count,
+            # At the pack's terminals: the cells' voltage less the interconnect's drop.
+            "pack_voltage_v": (
+                output.voltage_v - output.current_a * run.inputs.interconnect_resistance_ohm
+            )
+            * pack.series_count,
             "cell_current_a": output.current_a,
             "pack_current_a": output.current_a * pack.parallel_count,
             "cell_temperature_c": output.temperature_k - KELVIN_OFFSET,
@@ -319,6 +325,7 @@ def _result(run: CellRun, output: RunOutput) -> MissionResult:
     if reason is TerminationReason.SOLVER_FAILURE:
         message = _solver_failure_message(output.message, time, settings.model)
     energy_cell_wh = float(output.discharge_energy_wh[-1]) if ran else 0.0
+    loss_cell_wh = float(output.interconnect_loss_wh[-1]) if ran else 0.0
     final_soc = float(soc[-1]) if ran else settings.initial_state_of_charge
     reserve_met = final_soc >= mission.reserve_state_of_charge - 1e-9
     completed = reason is TerminationReason.END_OF_PROFILE and reserve_met
@@ -349,7 +356,11 @@ def _result(run: CellRun, output: RunOutput) -> MissionResult:
         series_count=pack.series_count,
         parallel_count=pack.parallel_count,
         pack_mass_kg=pack.mass_kg(budget),
+        pack_mass_source=pack.mass_source,
+        pack_mass_overhead_fraction=pack.overhead_fraction(budget),
         pack_energy_wh=pack.energy_wh(budget),
+        interconnect_resistance_ohm=pack.interconnect_resistance_ohm,
+        interconnect_loss_wh=loss_cell_wh * n_cells,
         capacity_ah=budget.capacity_ah,
         energy_wh=budget.energy_wh,
         mass_g=budget.mass_g,

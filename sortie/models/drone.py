@@ -90,7 +90,12 @@ class Wing:
 @dataclass(config=STRICT)
 class Drone:
     """``airframe_mass_kg`` is everything but the pack and the payload (structure, motors,
-    ESCs, avionics). ``max_takeoff_mass_kg`` None means no thrust limit is checked."""
+    ESCs, avionics). ``max_takeoff_mass_kg`` None means no thrust limit is checked.
+
+    The pack it carries: ``series_count`` x ``parallel_count`` of ``cell``, built with
+    ``pack_mass_overhead_fraction`` of the cells' mass for strips, BMS, leads and wrap and
+    ``pack_interconnect_resistance_ohm`` outside the cells (None: the defaults of
+    :class:`sortie.cells.pack.Pack`). A pack's own values (``--set pack.*``) come first."""
 
     id: str
     name: str
@@ -100,6 +105,8 @@ class Drone:
     parallel_count: Annotated[int, Field(ge=1, le=400)]
     airframe_mass_kg: Annotated[float, Field(gt=0, le=5000)]
     cell: str | None = None
+    pack_mass_overhead_fraction: Annotated[float, Field(ge=0, lt=2)] | None = None
+    pack_interconnect_resistance_ohm: Annotated[float, Field(ge=0, le=10)] | None = None
     payload_kg: Annotated[float, Field(ge=0, le=5000)] = 0.0
     avionics_power_w: Annotated[float, Field(ge=0, le=1e5)] = 15.0
     payload_power_w: Annotated[float, Field(ge=0, le=1e5)] = 0.0

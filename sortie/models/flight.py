@@ -3,7 +3,8 @@
 ``fly(setup)`` is the chain every front end goes through (the CLI, the app's comparison,
 endurance studies, sweeps and the optimiser), so they cannot disagree:
 
-1. the pack's mass from the cell's mass budget;
+1. the pack's mass: its cells' (from the cell's mass budget) plus the overhead, or the
+   pinned mass of the real pack;
 2. a flight plan compiled for the aircraft carrying that pack (take-off mass checked against
    the drone's maximum; each phase's speed, air density and power), or a power profile as it
    is;
@@ -146,7 +147,9 @@ def _mission_of_phases(plan: FlightPlan, drone: Drone, rows: Sequence[PhasePower
 
 def compile_flight(setup: FlightSetup) -> CompiledFlight:
     """Stages 1 and 2 (no electrochemistry: cheap). Raises :class:`TooHeavyError` or another
-    :class:`FlightPlanError` naming the phase an aircraft cannot fly."""
+    :class:`FlightPlanError` naming the phase an aircraft cannot fly, and
+    :class:`InputError` for a pinned pack mass below its cells' own."""
+    setup.pack.check_mass(setup.cell.budget)
     pack_mass_kg = setup.pack.mass_kg(setup.cell.budget)
     drone = setup.drone
     take_off_mass_kg = None if drone is None else drone.take_off_mass_kg(pack_mass_kg)

@@ -7,6 +7,7 @@ from enum import StrEnum
 
 import pandas as pd
 
+from sortie.cells.pack import PackMassSource
 from sortie.models.mission import FlightPhase
 from sortie.models.settings import ModelKind
 
@@ -40,8 +41,13 @@ TIMESERIES_COLUMNS = (
 
 @dataclass(frozen=True)
 class MissionSummary:
-    """What a run achieved. Temperatures in °C; energies at the pack terminals. Typed (enums)
-    until :meth:`to_dict`, the form for JSON and exports."""
+    """What a run achieved. Temperatures in °C; energies at the pack terminals (the cells
+    delivered ``interconnect_loss_wh`` more, lost in the pack's interconnect). Typed (enums)
+    until :meth:`to_dict`, the form for JSON and exports.
+
+    ``pack_mass_source`` says whether ``pack_mass_kg`` is the cells plus the overhead or a
+    pinned (weighed) mass; ``pack_mass_overhead_fraction`` is the overhead used (implied by a
+    pinned mass)."""
 
     cell_id: str
     chemistry_id: str
@@ -64,7 +70,11 @@ class MissionSummary:
     series_count: int
     parallel_count: int
     pack_mass_kg: float
+    pack_mass_source: PackMassSource
+    pack_mass_overhead_fraction: float
     pack_energy_wh: float
+    interconnect_resistance_ohm: float
+    interconnect_loss_wh: float
     capacity_ah: float
     energy_wh: float
     mass_g: float
@@ -78,7 +88,7 @@ class MissionSummary:
     def to_dict(self) -> dict:
         """JSON-ready dict (enums as their values)."""
         data = asdict(self)
-        for key in ("model", "termination_reason", "final_phase"):
+        for key in ("model", "termination_reason", "final_phase", "pack_mass_source"):
             data[key] = data[key].value
         data["warnings"] = list(self.warnings)
         return data
@@ -92,6 +102,13 @@ class MissionSummary:
         fields["final_phase"] = FlightPhase(fields["final_phase"])
         fields["warnings"] = tuple(fields.get("warnings", ()))
         fields.setdefault("mission_volumetric_energy_density_wh_per_l", float("nan"))
+        # Views saved before packs said how they were built: cells + overhead, ideal wiring.
+        fields["pack_mass_source"] = PackMassSource(
+            fields.get("pack_mass_source", PackMassSource.OVERHEAD.value)
+        )
+        fields.setdefault("pack_mass_overhead_fraction", float("nan"))
+        fields.setdefault("interconnect_resistance_ohm", 0.0)
+        fields.setdefault("interconnect_loss_wh", 0.0)
         return cls(**{k: v for k, v in fields.items() if k in _SUMMARY_FIELDS})
 
 

@@ -215,16 +215,21 @@ CELL_FIELD_ALIASES = {
 }
 
 
-def _expand_format(data: dict[str, Any], overrides: Overrides) -> dict[str, Any]:
-    """A named format becomes its table when an override reaches into it (format.height_mm)."""
-    fmt = data.get("format")
-    if (
-        isinstance(fmt, str)
-        and fmt in _formats()
-        and any(str(k).startswith("format.") for k in overrides)
-    ):
-        return {**data, "format": dict(_formats()[fmt])}
-    return data
+def _expand_format(data: dict[str, Any], overrides: Overrides) -> tuple[dict, Overrides]:
+    """(data, overrides) with named formats as their tables wherever an override reaches into
+    the format (``format.height_mm``): the named format of ``data``, and one that an override
+    swaps in first (``format = "18650"``, then ``format.height_mm``). Unknown names stay as
+    they are, for the format check to name them."""
+    if not any(str(key).startswith("format.") for key in overrides):
+        return data, overrides
+
+    def table(value: Any) -> Any:
+        return dict(_formats()[value]) if isinstance(value, str) and value in _formats() else value
+
+    expanded = {key: table(value) if key == "format" else value for key, value in overrides.items()}
+    if "format" in data:
+        data = {**data, "format": table(data["format"])}
+    return data, expanded
 
 
 def resolve_cell_overrides(data: dict[str, Any], overrides: Overrides) -> Overrides:
@@ -266,6 +271,7 @@ def _with_template(data: dict[str, Any], context: str) -> dict[str, Any]:
     changes = data.get("changes", {})
     if not isinstance(changes, dict):
         raise InputError(f"{context}: [changes] must be a table of field = value")
+    base, changes = _expand_format(base, changes)
     merged = apply_overrides(base, resolve_cell_overrides(base, changes), context)
     for key, value in data.items():
         if key != "changes":
@@ -306,9 +312,9 @@ def load_cell(reference: str | Path, overrides: Overrides | None = None) -> Cell
 
 def cell_from_data(data: dict[str, Any], context: str, overrides: Overrides | None = None) -> Cell:
     """A cell from a parsed TOML document (full design or ``template_of`` a preset)."""
-    data = _expand_format(_with_template(dict(data), context), overrides or {})
+    data, overrides = _expand_format(_with_template(dict(data), context), overrides or {})
     return cell_from_dict(
-        apply_overrides(data, resolve_cell_overrides(data, overrides or {}), context), context
+        apply_overrides(data, resolve_cell_overrides(data, overrides), context), context
     )
 
 

@@ -297,6 +297,8 @@ def current_value(setup: FlightSetup, key: str) -> Any:
         node: Any = setup.cell.design
         path = CELL_FIELD_ALIASES.get(path, path)
     else:
+        if target == Target.PACK.value:
+            path = PACK_FIELD_ALIASES.get(path, path)  # pack.mass_kg: the pinned mass
         node = {
             Target.DRONE.value: setup.drone,
             Target.MISSION.value: setup.mission,
