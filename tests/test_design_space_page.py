@@ -58,3 +58,23 @@ def test_design_space_page_in_german():
     assert at.title[0].value == "Entwurfsraum"
     assert at.button(key="space_run").label == "Sweep starten"
     assert "Erste Größe" in [s.label for s in at.selectbox]
+
+
+def _cell_page():
+    from ui import cell_page
+
+    cell_page.render()
+
+
+def test_a_design_opened_in_the_designer_shows_there():
+    at = AppTest.from_function(_cell_page, default_timeout=TIMEOUT_S)
+    at.session_state[PENDING_DESIGN] = {
+        "preset": "nca-18650-power",
+        "changes": {"positive_electrode_thickness_um": 51.5},
+    }
+    at.run()
+    assert not at.exception
+    assert at.selectbox(key="design-cell").value == "nca-18650-power"
+    field = at.number_input(key="nca-18650-power-positive_electrode_thickness_um")
+    assert field.value == 51.5
+    assert PENDING_DESIGN not in at.session_state  # applied once

@@ -51,8 +51,23 @@ def _current(cell, alias: str) -> float:
     return electrode.particle_radius_um
 
 
+def _apply_pending_design() -> None:
+    """A design sent here (from the Design space page): set the widgets before they are
+    drawn. Fields the panel does not show are kept as they are in the preset."""
+    pending = st.session_state.pop(session.PENDING_DESIGN, None)
+    if pending is None:
+        return
+    preset = pending["preset"]
+    st.session_state["design-cell"] = preset
+    shown = {alias for alias, *_ in FIELDS}
+    for alias, value in pending["changes"].items():
+        if alias in shown:
+            st.session_state[f"{preset}-{alias}"] = float(value)
+
+
 def render() -> None:
     st.title(tr("Cell designer", "Zelldesigner"))
+    _apply_pending_design()
     cells = {p.id: p for p in list_presets(PresetKind.CELL)}
     cell_id = st.selectbox(
         tr("Start from", "Ausgangszelle"),

@@ -172,6 +172,7 @@ def _cells_input() -> list[dict[str, Any]]:
         )
         if upload is not None and state.get("cell_upload_id") != upload.file_id:
             state["cell_upload_id"] = upload.file_id
+            state.pop("cell_upload_error", None)
             try:
                 choice, cell = cell_choice_from_file(upload.name, read_upload(upload))
                 # The multiselect is drawn: it takes the new cell at the top of the next run.
@@ -179,7 +180,10 @@ def _cells_input() -> list[dict[str, Any]]:
                     st.rerun()
                 st.warning(_full_message())
             except SortieError as error:
-                st.error(str(error))
+                # Kept while this file stays in the box: the next rerun must not hide it.
+                state["cell_upload_error"] = str(error)
+        if upload is not None and state.get("cell_upload_error"):
+            st.error(state["cell_upload_error"])
     if not selected:
         st.warning(tr("Pick at least one cell.", "Mindestens eine Zelle wählen."))
     return [dataclasses.asdict(session.choice_of(option)) for option in selected]

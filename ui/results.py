@@ -12,6 +12,7 @@ import streamlit as st
 
 from sortie.errors import SortieError
 from sortie.models.result import MissionSummary, TerminationReason
+from sortie.presets import chemistries
 from sortie.studies.comparison import (
     CellFlight,
     Outcome,
@@ -104,6 +105,16 @@ def card(
             st.markdown(f"#### {figures}\n\n{legend}")
         else:
             st.markdown(f"**{figures}**  \n:gray[{legend}]")
+        note = _card_note(summary.chemistry_id)
+        if note:
+            st.markdown(f":gray[:material/info: {note}]")
+
+
+def _card_note(chemistry_id: str) -> str:
+    """The one plain line a parameter set that limits its cell asks for (sodium-ion's lab-cell
+    data, Prada2013's slow LFP); empty for the others and for BPX files."""
+    chemistry = chemistries().get(chemistry_id)
+    return chemistry.card_note(language().value) if chemistry else ""
 
 
 def fly_all(

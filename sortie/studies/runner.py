@@ -255,6 +255,9 @@ class Runner:
             outcome = Outcome(error="the simulation worker stopped unexpectedly; please run again")
         except (cf.CancelledError, RuntimeError):
             outcome = Outcome(error="the simulation was cancelled")
+        except Exception:  # e.g. a result that cannot be pickled: never leave a page waiting
+            LOG.exception("task failed in the pool")
+            outcome = Outcome(error="internal error in the simulation worker; see the server log")
         else:
             if not (outcome.error or "").startswith("internal error"):
                 self.cache.put(key, outcome)
