@@ -297,7 +297,7 @@ def _endurance(args: argparse.Namespace) -> int:
             _parse_range(args.sweep_parallel),
             station,
             settings,
-            aircraft[0].pack.series_count,
+            aircraft[0].pack,
             progress,
         )
         if sys.stderr.isatty():

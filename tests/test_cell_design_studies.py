@@ -152,9 +152,9 @@ def test_pouch_matching_resizes_the_pouch():
     [
         {"negative_electrode_thickness_um": 85.2 * 1.3},
         {"negative_electrode_thickness_um": 85.2 * 0.92},
-        {"positive_electrode_thickness_um": 75.6 * 1.3},
+        {"positive_electrode_thickness_um": 75.6 * 1.05},
     ],
-    ids=["thick-negative", "thin-negative", "thick-positive"],
+    ids=["thick-negative", "thin-negative", "thicker-positive"],
 )
 def test_edited_electrode_balance_is_consistent(changes):
     # Review finding: with the reference cell's initial stoichiometries a thicker negative
@@ -177,4 +177,18 @@ def test_edited_electrode_balance_is_consistent(changes):
     if "negative_electrode_thickness_um" in changes:
         assert delivered_ah < 1.01 * base.budget.capacity_ah * (
             cell.budget.electrode_area_m2 / base.budget.electrode_area_m2
+        )
+
+
+def test_a_positive_too_thick_for_its_negative_is_an_invalid_design():
+    """1.3 x the M50's positive coating brings more lithium than its negative can hold at full
+    charge (N/P below 1): no cell to fly, and the message says why."""
+    from sortie.cells.pack import Pack
+    from sortie.errors import InputError
+
+    cell = load_cell("lg-m50-21700-chen2020", {"positive_electrode_thickness_um": 75.6 * 1.3})
+    assert cell.budget.np_ratio < 1.0
+    with pytest.raises(InputError, match="negative electrode is full at 100 % charge"):
+        simulate_mission(
+            cell, Pack(series_count=1, parallel_count=1), constant_mission((600, 5.0)), BENCH
         )

@@ -285,7 +285,11 @@ def test_a_dask_cluster_gives_the_local_pools_table(tmp_path):
         remote = sweep(spec, tmp_path / "dask.parquet", cluster=cluster.scheduler_address)
         with distributed.Client(cluster.scheduler_address) as client:
             assert len(client.scheduler_info()["workers"]) == 2
-    pd.testing.assert_frame_equal(local, remote)
+    # The same designs and verdicts; the figures within the solver's tolerance (each worker's
+    # electrode-balance solve starts from the design it solved before, so the order of the
+    # designs on the workers moves results by ~1e-6).
+    pd.testing.assert_frame_equal(local, remote, rtol=1e-4)
+    assert list(local["termination_reason"]) == list(remote["termination_reason"])
 
 
 def test_an_unreachable_cluster_is_a_one_line_error():

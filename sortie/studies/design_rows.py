@@ -46,8 +46,12 @@ ROW_COLUMNS = (
     "series_count",
     "parallel_count",
     "pack_mass_kg",
+    "pack_mass_source",
+    "pack_mass_overhead_fraction",
     "take_off_mass_kg",
     "pack_energy_wh",
+    "interconnect_resistance_ohm",
+    "interconnect_loss_wh",
     "capacity_ah",
     "cell_energy_wh",
     "cell_mass_g",
@@ -82,6 +86,7 @@ _TEXT = (
     "final_segment",
     "hardest_segment",
     "limited_by",
+    "pack_mass_source",
 )
 _WHOLE = ("series_count", "parallel_count")
 
@@ -199,6 +204,7 @@ def _not_flown(reason: str, message: str) -> dict[str, Any]:
         not_flown_reason=reason,
         message=message,
         cell_id="",
+        pack_mass_source="",
         termination_reason="",
         final_segment="",
         hardest_segment="",
@@ -217,6 +223,9 @@ def _setup_figures(setup: FlightSetup) -> dict[str, Any]:
         "series_count": setup.pack.series_count,
         "parallel_count": setup.pack.parallel_count,
         "pack_mass_kg": pack_mass_kg,
+        "pack_mass_source": setup.pack.mass_source.value,
+        "pack_mass_overhead_fraction": setup.pack.overhead_fraction(budget),
+        "interconnect_resistance_ohm": setup.pack.interconnect_resistance_ohm,
         "take_off_mass_kg": (
             setup.drone.take_off_mass_kg(pack_mass_kg) if setup.drone is not None else _NAN
         ),
@@ -258,6 +267,7 @@ def _row(
         min_cell_voltage_v=summary.min_cell_voltage_v,
         max_cell_temperature_c=summary.max_cell_temperature_c,
         energy_delivered_wh=summary.energy_delivered_wh,
+        interconnect_loss_wh=summary.interconnect_loss_wh,
         mission_gravimetric_energy_density_wh_per_kg=(
             summary.mission_gravimetric_energy_density_wh_per_kg
         ),
@@ -311,6 +321,9 @@ def _station_row(
         min_cell_voltage_v=float(held["cell_voltage_v"].min()),
         max_cell_temperature_c=float(held["cell_temperature_c"].max()),
         energy_delivered_wh=energy_wh,
+        # At constant power the interconnect's loss grows with the time flown.
+        interconnect_loss_wh=summary.interconnect_loss_wh
+        * min(1.0, found.endurance_s / max(summary.endurance_s, 1e-9)),
         mission_gravimetric_energy_density_wh_per_kg=energy_wh / cells / setup.cell.budget.mass_kg,
         mission_volumetric_energy_density_wh_per_l=(
             energy_wh / cells / setup.cell.budget.volume_ml * 1e3

@@ -12,6 +12,7 @@ built model; flown to one common horizon they are solved in one batch.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -289,13 +290,14 @@ def pack_size_sweep(
     parallel_counts: Iterable[int],
     station: StationSpec,
     settings: SimulationSettings | None = None,
-    series_count: int | None = None,
+    pack: Pack | None = None,
     progress: Callable[[int, int, str], None] | None = None,
 ) -> PackSweep:
-    """Station endurance for every cell and parallel count (series count fixed: the drone's
-    voltage), one batch per cell. Points above the drone's maximum take-off mass are kept as
-    "too heavy"."""
-    series = series_count or drone.series_count
+    """Station endurance for every cell and parallel count, one batch per cell. ``pack`` (by
+    default the drone's series count with Pack's defaults) keeps its series count, overhead
+    and interconnect; a pinned mass belongs to one real pack and is dropped. Points above the
+    drone's maximum take-off mass are kept as "too heavy"."""
+    base = pack or Pack(series_count=drone.series_count, parallel_count=1)
     counts = sorted(set(parallel_counts))
     if not counts or counts[0] < 1:
         raise ValueError("parallel counts must be whole numbers from 1")
@@ -305,7 +307,7 @@ def pack_size_sweep(
             StationPoint(
                 drone,
                 cell,
-                Pack(series_count=series, parallel_count=p),
+                dataclasses.replace(base, parallel_count=p, pinned_mass_kg=None),
                 station,
                 settings or SimulationSettings(),
             )

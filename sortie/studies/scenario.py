@@ -183,9 +183,12 @@ def scenario_setup(scenario: Scenario, cell: Cell, reference: Cell | None = None
     if scenario.pack_sizing is PackSizing.SAME_LAYOUT or reference is None:
         return setup
     reference_kg = resolve_setup(plan, cell=reference, **common).pack.mass_kg(reference.budget)
-    string_kg = dataclasses.replace(setup.pack, parallel_count=1).mass_kg(cell.budget)
+    # One string of this cell (a weighed mass belongs to the first cell's pack, not this one).
+    string = dataclasses.replace(setup.pack, parallel_count=1, pinned_mass_kg=None)
+    string_kg = string.mass_kg(cell.budget)
     parallel = max(1, round(reference_kg / string_kg))
-    return dataclasses.replace(setup, pack=dataclasses.replace(setup.pack, parallel_count=parallel))
+    pack = dataclasses.replace(setup.pack, parallel_count=parallel, pinned_mass_kg=None)
+    return dataclasses.replace(setup, pack=pack)
 
 
 @plain_dataclass(frozen=True)
