@@ -37,6 +37,9 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_mission.py
 	$(BIN)/python benchmarks/bench_design.py
 	$(BIN)/python benchmarks/bench_explorer.py
+	$(BIN)/python benchmarks/bench_sweep.py
+	$(BIN)/python benchmarks/bench_sweep.py --sweep examples/sweeps/spme-1000.toml --skip-dask
+	$(BIN)/python benchmarks/bench_pack_thermal.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

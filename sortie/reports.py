@@ -175,7 +175,9 @@ def format_summary(result: MissionResult) -> str:
         f"  endurance             {format_minutes(s.endurance_s)} ({s.endurance_s:.0f} s)",
         f"  hardest phase         {s.hardest_segment} (highest cell current)",
         f"  min cell voltage      {s.min_cell_voltage_v:.3f} V (pack {min_pack_v:.1f} V)",
-        f"  max cell temperature  {s.max_cell_temperature_c:.1f} °C",
+        f"  max cell temperature  {s.max_cell_temperature_c:.1f} °C (hottest cell: "
+        f"{s.hottest_cell_position}; coldest {s.coldest_cell_temperature_c:.1f} °C, spread "
+        f"{s.max_cell_spread_k:.1f} K{_enclosure(s)})",
         f"  energy delivered      {s.energy_delivered_wh:.1f} Wh at the pack terminals",
         f"  final state of charge {100 * s.final_state_of_charge:.1f} %{reserve}",
         f"pack  {s.series_count}S{s.parallel_count}P  {s.pack_mass_kg:.3f} kg "
@@ -186,5 +188,24 @@ def format_summary(result: MissionResult) -> str:
         f"{s.volumetric_energy_density_wh_per_l:.0f} Wh/l",
         f"model {s.model.upper()}",
     ]
+    if s.preheat_s > 0:
+        lines.insert(2, preheat_text(s))
     lines.extend(f"warning: {w}" for w in s.warnings)
     return "\n".join(lines)
+
+
+def _enclosure(s) -> str:
+    if s.max_enclosure_temperature_c != s.max_enclosure_temperature_c:  # NaN: an open frame
+        return ""
+    return f"; enclosure {s.max_enclosure_temperature_c:.1f} °C"
+
+
+def preheat_text(s) -> str:
+    """The pre-heat line of a summary, or empty."""
+    if s.preheat_s <= 0:
+        return ""
+    return (
+        f"  pre-heat              {s.preheat_s / 60:.1f} min on the ground, "
+        f"{s.preheat_energy_wh:.1f} Wh from the pack (cells started at "
+        f"{s.start_temperature_c:.1f} °C)"
+    )

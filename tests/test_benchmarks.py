@@ -33,8 +33,9 @@ count = 6
         ["benchmarks/bench_mission.py", "--repeats", "1", "--models", "spme"],
         ["benchmarks/bench_design.py", "--designs", "2", "--model", "spme"],
         ["benchmarks/bench_explorer.py", "--repeats", "1"],
+        ["benchmarks/bench_pack_thermal.py", "--model", "spme", "--repeats", "1"],
     ],
-    ids=["mission", "design", "explorer"],
+    ids=["mission", "design", "explorer", "pack-thermal"],
 )
 def test_benchmark_runs(args):
     _run(args)

@@ -58,6 +58,7 @@ _REASONS_DE = {
     TerminationReason.END_OF_PROFILE: "Mission vollständig geflogen",
     TerminationReason.VOLTAGE_CUTOFF: "Entladeschlussspannung erreicht",
     TerminationReason.TEMPERATURE_LIMIT: "Temperaturgrenze überschritten",
+    TerminationReason.COLD_LIMIT: "Zelle unter ihrer Mindesttemperatur",
     TerminationReason.MODEL_LIMIT: "Gültigkeitsgrenze des Modells erreicht",
     TerminationReason.SOLVER_FAILURE: "Rechnung abgebrochen (Solver)",
 }

@@ -96,6 +96,10 @@ class Chemistry:
     electrolyte_density_kg_per_m3: Positive
     specific_heat_j_per_kg_k: Annotated[float, Field(gt=300, lt=3000)]
     fidelity: Fidelity
+    # Discharge temperature range of the cell's datasheet (sources: sources.temperature_limits;
+    # -20..60 °C is the common Li-ion range, e.g. LG INR21700 M50 and Samsung INR18650-25R).
+    min_discharge_temperature_c: Annotated[float, Field(ge=-80, lt=40)] = -20.0
+    max_discharge_temperature_c: Annotated[float, Field(gt=30, le=150)] = 60.0
     positive_foil: FoilMetal = FoilMetal.ALUMINIUM
     negative_foil: FoilMetal = FoilMetal.COPPER
     negative_secondary_max_concentration_mol_per_m3: Positive | None = None

@@ -6,11 +6,12 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import Field
+from pydantic import Field, model_validator
 from pydantic.dataclasses import dataclass
 
 from sortie.cells.budget import CellBudget
 from sortie.cells.chemistry import STRICT
+from sortie.cells.pack_layout import PackLayout
 from sortie.errors import InputError
 
 # Interconnects, BMS, wiring, balance leads and shrink/housing as a share of cell mass.
@@ -55,6 +56,12 @@ class Pack:
     interconnect_resistance_ohm: Annotated[float, Field(ge=0, le=10)] = (
         DEFAULT_INTERCONNECT_RESISTANCE_OHM
     )
+    layout: PackLayout = Field(default_factory=PackLayout)
+
+    @model_validator(mode="after")
+    def _check_layout(self) -> Pack:
+        self.layout.grid(self.cell_count)  # the cells must fit the stated rows x columns
+        return self
 
     @property
     def cell_count(self) -> int:

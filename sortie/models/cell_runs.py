@@ -76,7 +76,7 @@ class DesignInputs:
 @dataclass(frozen=True)
 class RunInputs:
     """Per-run values (PyBaMM input parameters). One power (W per cell, positive =
-    discharge) and one ambient per segment of the spec.
+    discharge), one ambient and one heat transfer coefficient per segment of the spec.
 
     ``interconnect_resistance_ohm`` is each cell's share of the pack's interconnect (strips,
     wires, connectors, BMS switches): pack resistance x parallel / series, so that the cells'
@@ -86,7 +86,7 @@ class RunInputs:
     ambient_k: tuple[float, ...]
     initial_temperature_k: float
     max_temperature_k: float
-    heat_transfer_coefficient_w_per_m2_k: float
+    heat_transfer_coefficient_w_per_m2_k: tuple[float, ...]
     cell_volume_m3: float
     cooling_area_m2: float
     volumetric_heat_capacity_j_per_m3_k: float
@@ -116,6 +116,9 @@ class RunOutput:
     discharge_capacity_ah: np.ndarray
     discharge_energy_wh: np.ndarray
     interconnect_loss_wh: np.ndarray
+    # Heat released in the cell [W] (electrochemistry and its interconnect share): the
+    # lumped thermal model's source term.
+    heat_generation_w: np.ndarray
     message: str = ""
     event: str = ""
     warnings: tuple[str, ...] = ()
@@ -141,6 +144,7 @@ def empty_output(ending: Ending, message: str, event: str = "", warnings=()) -> 
         discharge_capacity_ah=nothing,
         discharge_energy_wh=nothing,
         interconnect_loss_wh=nothing,
+        heat_generation_w=nothing,
         message=message,
         event=event,
         warnings=tuple(warnings),

@@ -29,8 +29,18 @@ from sortie.models.cell_runs import (
     to_hashable_options,
 )
 from sortie.models.mission import Mission
+from sortie.models.pack_thermal import (
+    PackNetwork,
+    PackTemperatures,
+    SegmentAir,
+    mean_cell_cooling_w_per_k,
+    mean_cell_heat_capacity_j_per_k,
+    pack_network,
+    solve_pack,
+    surface_convection_w_per_m2_k,
+)
 from sortie.models.result import MissionResult, MissionSummary, TerminationReason
-from sortie.models.settings import ModelKind, SimulationSettings
+from sortie.models.settings import ModelKind, SimulationSettings, limits_c
 
 KELVIN_OFFSET = 273.15
 # No commercial Li-ion or Na-ion cell delivers its whole energy in under a minute: a
@@ -125,24 +135,63 @@ class CellRun:
     inputs: RunInputs
     time_grid_s: np.ndarray
     ambients_c: tuple[float, ...]
+    # The pack's heat (sortie.models.pack_thermal): its network, each segment's surface
+    # coefficient and heater, where the cells start and may go, and the pre-heat before
+    # take-off.
+    network: PackNetwork
+    surface_w_per_m2_k: tuple[float, ...]
+    heater_w: tuple[float, ...]
+    start_c: float
+    limits_c: tuple[float, float]
+    preheat_s: float = 0.0
 
 
 def prepare_run(
-    cell: Cell, pack: Pack, mission: Mission, settings: SimulationSettings | None = None
+    cell: Cell,
+    pack: Pack,
+    mission: Mission,
+    settings: SimulationSettings | None = None,
+    air: SegmentAir | None = None,
+    preheat_s: float = 0.0,
 ) -> CellRun:
     """Check what can be checked without a solve and put the run in the engine's terms.
-    Raises :class:`InfeasiblePowerError` for a power no cell of this size could give and
-    :class:`InputError` for cells that start at or above their temperature limit."""
+    ``air`` is what the pack meets in each segment (None: still air, no heater);
+    ``preheat_s`` the length of a first pre-heat segment. Raises
+    :class:`InfeasiblePowerError` for a power no cell of this size could give and
+    :class:`InputError` for cells that start at or above their temperature limit.
+
+    PyBaMM flies the pack's mean cell: its cooling and heat capacity are its share of the
+    pack's (cells, enclosure, air), and the heater's heat reaches it as a warmer ambient
+    (exact for its lumped heat balance: h A (T_amb + q/(h A) - T) = h A (T_amb - T) + q)."""
     settings = settings or SimulationSettings()
     budget = cell.budget
     pack.check_mass(budget)
     _check_power(cell, pack, mission)
     ambients_c = mission.segment_ambients_c(settings.ambient_c)
-    if ambients_c[0] >= settings.max_temperature_c:
+    limits = limits_c(settings, cell.chemistry)
+    start_c = (
+        ambients_c[0] if settings.start_temperature_c is None else settings.start_temperature_c
+    )
+    if start_c >= limits[1]:
         raise InputError(
-            f"the cells start at the ambient {ambients_c[0]:g} °C, at or above the temperature "
-            f"limit {settings.max_temperature_c:g} °C: raise the limit or lower the ambient"
+            f"the cells start at {start_c:g} °C, at or above the temperature limit "
+            f"{limits[1]:g} °C: raise the limit or start colder"
         )
+    air = air or SegmentAir.still(len(mission.segments))
+    network = pack_network(pack, cell)
+    surface = tuple(
+        surface_convection_w_per_m2_k(
+            network, settings.heat_transfer_coefficient_w_per_m2_k, speed, density
+        )
+        for speed, density in zip(air.airflow_m_per_s, air.air_density_kg_per_m3, strict=True)
+    )
+    cooling_area_m2 = cell.design.format.surface_area_m2
+    mean_cooling = [mean_cell_cooling_w_per_k(network, h) for h in surface]
+    heater_per_cell = [w / pack.cell_count for w in air.heater_w]
+    mean_ambients_k = tuple(
+        celsius_to_kelvin(t) + q / g
+        for t, q, g in zip(ambients_c, heater_per_cell, mean_cooling, strict=True)
+    )
     spec = ModelSpec(
         parameter_set=cell.chemistry.parameter_set,
         model=settings.model.value,
@@ -156,13 +205,14 @@ def prepare_run(
     )
     inputs = RunInputs(
         cell_power_w=tuple(s.power_w / pack.cell_count for s in mission.segments),
-        ambient_k=tuple(celsius_to_kelvin(t) for t in ambients_c),
-        initial_temperature_k=celsius_to_kelvin(ambients_c[0]),
-        max_temperature_k=celsius_to_kelvin(settings.max_temperature_c),
-        heat_transfer_coefficient_w_per_m2_k=settings.heat_transfer_coefficient_w_per_m2_k,
+        ambient_k=mean_ambients_k,
+        initial_temperature_k=celsius_to_kelvin(start_c),
+        max_temperature_k=celsius_to_kelvin(limits[1]),
+        heat_transfer_coefficient_w_per_m2_k=tuple(g / cooling_area_m2 for g in mean_cooling),
         cell_volume_m3=budget.volume_m3,
-        cooling_area_m2=cell.design.format.surface_area_m2,
-        volumetric_heat_capacity_j_per_m3_k=cell.heat_capacity_j_per_k / budget.volume_m3,
+        cooling_area_m2=cooling_area_m2,
+        volumetric_heat_capacity_j_per_m3_k=mean_cell_heat_capacity_j_per_k(network)
+        / budget.volume_m3,
         design=design_inputs(cell),
         interconnect_resistance_ohm=pack.cell_interconnect_resistance_ohm,
     )
@@ -175,6 +225,12 @@ def prepare_run(
         inputs=inputs,
         time_grid_s=time_grid_s(mission, settings.output_points),
         ambients_c=ambients_c,
+        network=network,
+        surface_w_per_m2_k=surface,
+        heater_w=air.heater_w,
+        start_c=start_c,
+        limits_c=limits,
+        preheat_s=preheat_s,
     )
 
 
@@ -279,53 +335,114 @@ def _hardest_segment(frame: pd.DataFrame, mission: Mission) -> str:
     return str(frame["segment"].iloc[int(np.argmax(frame["cell_current_a"].to_numpy()))])
 
 
+def _pack_temperatures(run: CellRun, output: RunOutput, index: np.ndarray) -> PackTemperatures:
+    return solve_pack(
+        run.network,
+        output.time_s,
+        output.heat_generation_w,
+        index,
+        run.surface_w_per_m2_k,
+        [celsius_to_kelvin(t) for t in run.ambients_c],
+        celsius_to_kelvin(run.start_c),
+        run.heater_w,
+    )
+
+
+def _limit_crossing(
+    run: CellRun, temperatures: PackTemperatures, power_w: np.ndarray
+) -> tuple[int, TerminationReason] | None:
+    """The first output sample where a cell of the pack is past its hot limit, or below its
+    cold limit while discharging (the pre-heat is exempt: warming is what it is for)."""
+    low_k, high_k = (celsius_to_kelvin(t) for t in run.limits_c)
+    time = temperatures.time_s
+    hot = np.nonzero(temperatures.hottest_k >= high_k - 1e-9)[0]
+    flying = (time >= run.preheat_s - 1e-9) & (power_w > 0)
+    cold = np.nonzero((temperatures.coldest_k < low_k - 1e-9) & flying)[0]
+    found = [(int(hot[0]), TerminationReason.TEMPERATURE_LIMIT)] if len(hot) else []
+    if len(cold):
+        found.append((int(cold[0]), TerminationReason.COLD_LIMIT))
+    return min(found) if found else None
+
+
 def _result(run: CellRun, output: RunOutput) -> MissionResult:
     cell, pack, mission, settings = run.cell, run.pack, run.mission, run.settings
     budget = cell.budget
     n_cells = pack.cell_count
-    time = output.time_s
-    index = mission.segment_index_at(time)
+    reason = _REASON_OF_ENDING[output.ending]
+    index = mission.segment_index_at(output.time_s)
     cell_power = np.array([s.power_w for s in mission.segments])[index] / n_cells
+    temperatures = _pack_temperatures(run, output, index) if output.solved else None
+    crossing = _limit_crossing(run, temperatures, cell_power) if temperatures else None
+    end = len(output.time_s)
+    if crossing is not None:
+        end, reason = crossing[0] + 1, crossing[1]
+    time = output.time_s[:end]
+    index, cell_power = index[:end], cell_power[:end]
     # The state of charge counts against the capacity PyBaMM's electrode balance gives this
     # design (the geometry estimate when a two-phase set keeps its reference balance).
     capacity_ah = output.capacity_ah or budget.capacity_ah
-    soc = settings.initial_state_of_charge - output.discharge_capacity_ah / capacity_ah
+    soc = settings.initial_state_of_charge - output.discharge_capacity_ah[:end] / capacity_ah
+    if temperatures is not None:
+        cells_c = temperatures.cells_k[:, :end] - KELVIN_OFFSET
+        enclosure_c = (
+            temperatures.enclosure_k[:end] - KELVIN_OFFSET
+            if temperatures.enclosure_k is not None
+            else np.full(end, np.nan)
+        )
+    else:
+        cells_c, enclosure_c = np.zeros((n_cells, 0)), np.zeros(0)
+    voltage = output.voltage_v[:end]
+    current = output.current_a[:end]
     frame = pd.DataFrame(
         {
             "segment": [mission.segments[i].name for i in index],
             "phase": [mission.segments[i].phase.value for i in index],
             "pack_power_w": cell_power * n_cells,
             "cell_power_w": cell_power,
-            "cell_voltage_v": output.voltage_v,
+            "cell_voltage_v": voltage,
             # At the pack's terminals: the cells' voltage less the interconnect's drop.
-            "pack_voltage_v": (
-                output.voltage_v - output.current_a * run.inputs.interconnect_resistance_ohm
-            )
+            "pack_voltage_v": (voltage - current * run.inputs.interconnect_resistance_ohm)
             * pack.series_count,
-            "cell_current_a": output.current_a,
-            "pack_current_a": output.current_a * pack.parallel_count,
-            "cell_temperature_c": output.temperature_k - KELVIN_OFFSET,
+            "cell_current_a": current,
+            "pack_current_a": current * pack.parallel_count,
+            "cell_temperature_c": output.temperature_k[:end] - KELVIN_OFFSET,
+            "hottest_cell_temperature_c": cells_c.max(axis=0) if end else np.zeros(0),
+            "coldest_cell_temperature_c": cells_c.min(axis=0) if end else np.zeros(0),
+            "enclosure_temperature_c": enclosure_c,
             "ambient_temperature_c": np.asarray(run.ambients_c)[index],
             "state_of_charge": soc,
         },
         index=pd.Index(time, name="time_s"),
     )
-    reason = _REASON_OF_ENDING[output.ending]
-    ran = output.solved
+    ran = end > 0
     end_index = int(index[-1]) if ran else 0
+    phase_name = mission.segments[end_index].name
+    hottest_at = int(np.argmax(cells_c.max(axis=0))) if ran else 0
+    hottest_cell = int(np.argmax(cells_c[:, hottest_at])) if ran else 0
+    position = run.network.position(hottest_cell)
+    position_text = f"row {position[0]}, column {position[1]}"
+    low_c, high_c = run.limits_c
     message = {
         TerminationReason.END_OF_PROFILE: "flew the whole profile",
         TerminationReason.VOLTAGE_CUTOFF: "cell voltage reached the cut-off",
         TerminationReason.TEMPERATURE_LIMIT: (
-            f"cell temperature reached {settings.max_temperature_c:g} °C"
+            f"the cell at {position_text} reached {high_c:g} °C in '{phase_name}'"
         ),
     }.get(reason, output.message)
+    if reason is TerminationReason.COLD_LIMIT:
+        coldest = int(np.argmin(cells_c[:, -1]))
+        row, column = run.network.position(coldest)
+        message = (
+            f"the cell at row {row}, column {column} was at {cells_c[coldest, -1]:.1f} °C in "
+            f"'{phase_name}', below its minimum discharge temperature {low_c:g} °C: pre-heat "
+            "the pack or start warmer"
+        )
     if reason is TerminationReason.MODEL_LIMIT:
         message = f"the model reached a limit of validity ({output.event})"
     if reason is TerminationReason.SOLVER_FAILURE:
         message = _solver_failure_message(output.message, time, settings.model)
-    energy_cell_wh = float(output.discharge_energy_wh[-1]) if ran else 0.0
-    loss_cell_wh = float(output.interconnect_loss_wh[-1]) if ran else 0.0
+    energy_cell_wh = float(output.discharge_energy_wh[end - 1]) if ran else 0.0
+    loss_cell_wh = float(output.interconnect_loss_wh[end - 1]) if ran else 0.0
     final_soc = float(soc[-1]) if ran else settings.initial_state_of_charge
     reserve_met = final_soc >= mission.reserve_state_of_charge - 1e-9
     completed = reason is TerminationReason.END_OF_PROFILE and reserve_met
@@ -334,23 +451,37 @@ def _result(run: CellRun, output: RunOutput) -> MissionResult:
             f"flew the whole profile but landed with {100 * final_soc:.0f} % state of charge, "
             f"below the {100 * mission.reserve_state_of_charge:.0f} % reserve"
         )
+    spread = cells_c.max(axis=0) - cells_c.min(axis=0) if ran else np.zeros(0)
+    flown_s = float(time[-1]) if ran else 0.0
+    preheat_energy_wh = run.heater_w[0] * min(run.preheat_s, flown_s) / 3600.0
     summary = MissionSummary(
         cell_id=cell.id,
         chemistry_id=cell.chemistry.id,
         mission_id=mission.id,
         model=settings.model,
-        endurance_s=float(time[-1]) if ran else 0.0,
-        mission_duration_s=mission.duration_s,
+        endurance_s=max(0.0, float(time[-1]) - run.preheat_s) if ran else 0.0,
+        mission_duration_s=mission.duration_s - run.preheat_s,
         mission_completed=completed,
         termination_reason=reason,
         termination_message=message,
-        final_segment=mission.segments[end_index].name,
+        final_segment=phase_name,
         final_phase=mission.segments[end_index].phase,
         hardest_segment=_hardest_segment(frame, mission),
         reserve_state_of_charge=mission.reserve_state_of_charge,
         reserve_met=reserve_met,
-        min_cell_voltage_v=float(output.voltage_v.min()) if ran else float("nan"),
-        max_cell_temperature_c=float(frame["cell_temperature_c"].max()) if ran else float("nan"),
+        min_cell_voltage_v=float(voltage.min()) if ran else float("nan"),
+        max_cell_temperature_c=float(cells_c.max()) if ran else float("nan"),
+        hottest_cell_position=position_text if ran else "",
+        coldest_cell_temperature_c=float(cells_c.min()) if ran else float("nan"),
+        max_cell_spread_k=float(spread.max()) if ran else 0.0,
+        max_enclosure_temperature_c=(
+            float(np.nanmax(enclosure_c))
+            if ran and np.isfinite(enclosure_c).any()
+            else float("nan")
+        ),
+        start_temperature_c=run.start_c,
+        preheat_s=run.preheat_s,
+        preheat_energy_wh=float(preheat_energy_wh),
         energy_delivered_wh=energy_cell_wh * n_cells,
         final_state_of_charge=final_soc,
         series_count=pack.series_count,
@@ -372,4 +503,16 @@ def _result(run: CellRun, output: RunOutput) -> MissionResult:
         warnings=_warnings(cell, settings, output.warnings)
         + _balance_warning(cell, output.capacity_ah),
     )
-    return MissionResult(timeseries=frame, summary=summary)
+    return MissionResult(timeseries=frame, summary=summary, pack_field_c=_field(run, cells_c))
+
+
+def _field(run: CellRun, cells_c: np.ndarray) -> np.ndarray | None:
+    """The pack's cells on their grid (rows x columns, NaN where no cell sits) at the moment
+    the hottest cell peaked."""
+    if cells_c.shape[1] == 0:
+        return None
+    network = run.network
+    moment = int(np.argmax(cells_c.max(axis=0)))
+    field = np.full(network.rows * network.columns, np.nan)
+    field[: network.cell_count] = cells_c[:, moment]
+    return field.reshape(network.rows, network.columns)

@@ -76,7 +76,16 @@ CURRENT = "Current [A]"
 TEMPERATURE = "Volume-averaged cell temperature [K]"
 DISCHARGE_CAPACITY = "Discharge capacity [A.h]"
 DISCHARGE_ENERGY = "Discharge energy [W.h]"
-OUTPUT_VARIABLES = (VOLTAGE, CURRENT, TEMPERATURE, DISCHARGE_CAPACITY, DISCHARGE_ENERGY)
+# The lumped thermal model's own source term (per cell volume): what the pack network heats.
+HEATING = "Volume-averaged total heating [W.m-3]"
+OUTPUT_VARIABLES = (
+    VOLTAGE,
+    CURRENT,
+    TEMPERATURE,
+    DISCHARGE_CAPACITY,
+    DISCHARGE_ENERGY,
+    HEATING,
+)
 
 MINIMUM_VOLTAGE_EVENT = "Minimum voltage [V]"
 MAXIMUM_VOLTAGE_EVENT = "Maximum voltage [V]"
@@ -347,8 +356,9 @@ def _parameter_values(
                 "Ambient temperature [K]", starts, t
             ),
             "Initial temperature [K]": pybamm.InputParameter("Initial temperature [K]"),
-            "Total heat transfer coefficient [W.m-2.K-1]": pybamm.InputParameter(
-                "Heat transfer coefficient [W.m-2.K-1]"
+            # One per segment: on the ground, in propwash, at airspeed (sortie.models.pack_thermal).
+            "Total heat transfer coefficient [W.m-2.K-1]": _piecewise_constant(
+                "Heat transfer coefficient [W.m-2.K-1]", starts, pybamm.t
             ),
             "Cell volume [m3]": pybamm.InputParameter("Cell volume [m3]"),
             "Cell cooling surface area [m2]": pybamm.InputParameter("Cooling area [m2]"),
@@ -517,20 +527,23 @@ class BuiltModel:
         values |= {
             "Initial temperature [K]": inputs.initial_temperature_k,
             "Maximum temperature [K]": inputs.max_temperature_k,
-            "Heat transfer coefficient [W.m-2.K-1]": inputs.heat_transfer_coefficient_w_per_m2_k,
             "Cell volume [m3]": inputs.cell_volume_m3,
             "Cooling area [m2]": inputs.cooling_area_m2,
             "Cell heat capacity [J.K-1.m-3]": inputs.volumetric_heat_capacity_j_per_m3_k,
             INTERCONNECT_RESISTANCE_INPUT: inputs.interconnect_resistance_ohm,
         }
         segments = len(self.spec.segment_start_times_s)
-        if len(inputs.cell_power_w) != segments or len(inputs.ambient_k) != segments:
-            raise ValueError("one power and one ambient per segment are needed")
-        for i, (power, ambient) in enumerate(
-            zip(inputs.cell_power_w, inputs.ambient_k, strict=True)
-        ):
+        per_segment = (
+            inputs.cell_power_w,
+            inputs.ambient_k,
+            inputs.heat_transfer_coefficient_w_per_m2_k,
+        )
+        if any(len(values_) != segments for values_ in per_segment):
+            raise ValueError("one power, ambient and heat transfer coefficient per segment")
+        for i, (power, ambient, cooling) in enumerate(zip(*per_segment, strict=True)):
             values[f"Cell power [W] {i}"] = float(power)
             values[f"Ambient temperature [K] {i}"] = float(ambient)
+            values[f"Heat transfer coefficient [W.m-2.K-1] {i}"] = float(cooling)
         return values
 
     def capacity_ah(self, design: DesignInputs) -> float | None:
@@ -608,8 +621,11 @@ class BuiltModel:
             extra = extrapolations[index] if index < len(extrapolations) else ()
             notes = tuple(dict.fromkeys((*self.build_warnings, *general, *extra)))
             resistance_ohm = inputs[index][INTERCONNECT_RESISTANCE_INPUT]
+            volume_m3 = inputs[index]["Cell volume [m3]"]
             outputs.append(
-                _output(solution, end_time_s, failures.get(index, ""), notes, resistance_ohm)
+                _output(
+                    solution, end_time_s, failures.get(index, ""), notes, resistance_ohm, volume_m3
+                )
             )
         return outputs
 
@@ -626,9 +642,11 @@ def _output(
     failure: str,
     notes: tuple[str, ...],
     resistance_ohm: float = 0.0,
+    volume_m3: float = 1.0,
 ) -> RunOutput:
     """One solution as plain arrays with how it ended. ``resistance_ohm``: the run's
-    interconnect share, whose drop is added back to give the cell's own voltage."""
+    interconnect share, whose drop is added back to give the cell's own voltage;
+    ``volume_m3``: the cell volume the lumped heat source is per."""
     termination = str(solution.termination)
     time_s = np.asarray(solution.t, dtype=float)
     event = termination.removeprefix("event: ") if termination.startswith("event:") else ""
@@ -670,6 +688,9 @@ def _output(
         discharge_capacity_ah=series(DISCHARGE_CAPACITY),
         discharge_energy_wh=series(DISCHARGE_ENERGY),
         interconnect_loss_wh=cumulative_trapezoid(current_a**2 * resistance_ohm, time_s) / 3600,
+        # The lumped model's source: heat generated in the cell and its share of the
+        # interconnect's I^2 R (both heat the cell, see the design notes).
+        heat_generation_w=series(HEATING) * volume_m3 + current_a**2 * resistance_ohm,
         message=_first_line(failure) if ending is Ending.SOLVER_FAILURE else "",
         event=event if ending is Ending.MODEL_EVENT else "",
         warnings=notes,

@@ -17,6 +17,7 @@ is a :class:`Grounded` entry with its typed reason, never an exception.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -28,17 +29,22 @@ from sortie.cells.pack import Pack
 from sortie.errors import InfeasiblePowerError, InputError, SortieError
 from sortie.models.chain import CellRun, prepare_run, simulate_runs
 from sortie.models.drone import Drone
+from sortie.models.flight_physics import rotor_disc_area_m2
 from sortie.models.flight_plan import (
     FlightPlan,
     FlightPlanError,
     PhasePower,
+    _uses_wing,
     phase_powers,
     phase_table,
     with_ambient,
 )
-from sortie.models.mission import Mission, Segment
+from sortie.models.mission import FlightPhase, Mission, Segment
+from sortie.models.pack_thermal import SegmentAir, rotor_downwash_m_per_s
 from sortie.models.result import MissionResult, MissionSummary
 from sortie.models.settings import SimulationSettings
+
+PREHEAT = "pre-heat"
 
 
 class TooHeavyError(FlightPlanError):
@@ -67,13 +73,18 @@ class FlightSetup:
 class CompiledFlight:
     """What the pack must deliver. ``phases`` holds each phase of a flight plan as flown
     (mass, altitude, density, speed, shaft and pack power); empty for a power profile.
-    ``take_off_mass_kg`` is None without a drone."""
+    ``take_off_mass_kg`` is None without a drone. With a pre-heater (settings) ``mission``
+    starts with a ground segment :data:`PREHEAT` of ``preheat_s``."""
 
     setup: FlightSetup
     mission: Mission
     phases: tuple[PhasePower, ...]
     pack_mass_kg: float
     take_off_mass_kg: float | None
+    # What the pack meets in each segment of ``mission`` (air speed at the pack, density,
+    # heater), and the pre-heat on the ground before take-off (its first segment, if any).
+    air: SegmentAir | None = None
+    preheat_s: float = 0.0
 
     def phase_table(self) -> pd.DataFrame | None:
         """The phases as a DataFrame (None for a power profile)."""
@@ -154,7 +165,10 @@ def compile_flight(setup: FlightSetup) -> CompiledFlight:
     drone = setup.drone
     take_off_mass_kg = None if drone is None else drone.take_off_mass_kg(pack_mass_kg)
     if not isinstance(setup.mission, FlightPlan):
-        return CompiledFlight(setup, setup.mission, (), pack_mass_kg, take_off_mass_kg)
+        air = SegmentAir.still(len(setup.mission.segments))
+        return _preheated(
+            CompiledFlight(setup, setup.mission, (), pack_mass_kg, take_off_mass_kg, air)
+        )
     assert drone is not None and take_off_mass_kg is not None
     if drone.max_takeoff_mass_kg is not None and take_off_mass_kg > drone.max_takeoff_mass_kg:
         raise TooHeavyError(
@@ -164,8 +178,58 @@ def compile_flight(setup: FlightSetup) -> CompiledFlight:
         )
     plan = with_ambient(setup.mission, setup.settings.ambient_c)
     rows = tuple(phase_powers(plan, drone, pack_mass_kg))
-    return CompiledFlight(
-        setup, _mission_of_phases(plan, drone, rows), rows, pack_mass_kg, take_off_mass_kg
+    mission = _mission_of_phases(plan, drone, rows)
+    compiled = CompiledFlight(
+        setup, mission, rows, pack_mass_kg, take_off_mass_kg, _phase_air(drone, rows)
+    )
+    return _preheated(compiled)
+
+
+def _phase_air(drone: Drone, rows: Sequence[PhasePower]) -> SegmentAir:
+    """The air at the pack in each phase: none on the ground, the airspeed on a wing, the
+    rotors' downwash (or the airspeed, when faster) on rotors."""
+    speeds = []
+    for row in rows:
+        if row.phase is FlightPhase.GROUND:
+            speeds.append(0.0)
+        elif _uses_wing(drone, row.phase) or drone.rotors is None:
+            speeds.append(row.speed_m_per_s)
+        else:
+            area = rotor_disc_area_m2(drone.rotors.rotor_count, drone.rotors.rotor_diameter_m)
+            downwash = rotor_downwash_m_per_s(row.mass_kg, row.air_density_kg_per_m3, area)
+            speeds.append(max(row.speed_m_per_s, downwash))
+    return SegmentAir(
+        airflow_m_per_s=tuple(speeds),
+        air_density_kg_per_m3=tuple(r.air_density_kg_per_m3 for r in rows),
+        heater_w=(0.0,) * len(rows),
+    )
+
+
+def _preheated(compiled: CompiledFlight) -> CompiledFlight:
+    """With a pre-heater: a ground segment before take-off whose power (the heater's) comes
+    from the pack and whose heat goes into it."""
+    settings = compiled.setup.settings
+    if settings.heater_power_w <= 0 or settings.heater_duration_s <= 0:
+        return compiled
+    mission, air = compiled.mission, compiled.air
+    assert air is not None
+    first = mission.segments[0]
+    preheat = Segment(
+        name=PREHEAT,
+        duration_s=settings.heater_duration_s,
+        power_w=settings.heater_power_w,
+        phase=FlightPhase.GROUND,
+        ambient_c=first.ambient_c,
+    )
+    return dataclasses.replace(
+        compiled,
+        mission=dataclasses.replace(mission, segments=(preheat, *mission.segments)),
+        air=SegmentAir(
+            airflow_m_per_s=(0.0, *air.airflow_m_per_s),
+            air_density_kg_per_m3=(air.air_density_kg_per_m3[0], *air.air_density_kg_per_m3),
+            heater_w=(settings.heater_power_w, *air.heater_w),
+        ),
+        preheat_s=settings.heater_duration_s,
     )
 
 
@@ -177,7 +241,14 @@ def _prepared(setup: FlightSetup) -> tuple[CompiledFlight, CellRun] | Grounded:
     except InputError as error:
         return Grounded(setup, NoFlight.INVALID, str(error))
     try:
-        run = prepare_run(setup.cell, setup.pack, compiled.mission, setup.settings)
+        run = prepare_run(
+            setup.cell,
+            setup.pack,
+            compiled.mission,
+            setup.settings,
+            compiled.air,
+            compiled.preheat_s,
+        )
     except InfeasiblePowerError as error:
         return Grounded(setup, NoFlight.INFEASIBLE_POWER, str(error), compiled)
     except InputError as error:

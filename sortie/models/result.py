@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from enum import StrEnum
 
+import numpy as np
 import pandas as pd
 
 from sortie.cells.pack import PackMassSource
@@ -18,6 +19,8 @@ class TerminationReason(StrEnum):
     END_OF_PROFILE = "end of profile"
     VOLTAGE_CUTOFF = "voltage cut-off"
     TEMPERATURE_LIMIT = "temperature limit"
+    # A cell of the pack below its minimum discharge temperature (a cold-soaked start).
+    COLD_LIMIT = "cold limit"
     # The model left its range of validity (e.g. electrolyte depleted, particle stoichiometry
     # at its limit): the cell cannot carry the load, but no voltage cut-off was reached.
     MODEL_LIMIT = "model limit"
@@ -34,6 +37,9 @@ TIMESERIES_COLUMNS = (
     "cell_current_a",
     "pack_current_a",
     "cell_temperature_c",
+    "hottest_cell_temperature_c",
+    "coldest_cell_temperature_c",
+    "enclosure_temperature_c",
     "ambient_temperature_c",
     "state_of_charge",
 )
@@ -47,7 +53,14 @@ class MissionSummary:
 
     ``pack_mass_source`` says whether ``pack_mass_kg`` is the cells plus the overhead or a
     pinned (weighed) mass; ``pack_mass_overhead_fraction`` is the overhead used (implied by a
-    pinned mass)."""
+    pinned mass).
+
+    Temperatures are the pack's (sortie.models.pack_thermal): ``max_cell_temperature_c`` is
+    the hottest cell's peak, at ``hottest_cell_position`` ("row 2, column 3");
+    ``coldest_cell_temperature_c`` the lowest any cell saw; ``max_cell_spread_k`` the largest
+    difference between the hottest and the coldest cell; the enclosure's peak is NaN for an
+    open frame. ``endurance_s`` and ``mission_duration_s`` count from take-off: a pre-heat on
+    the ground (``preheat_s``, ``preheat_energy_wh`` from the pack) comes before."""
 
     cell_id: str
     chemistry_id: str
@@ -65,6 +78,13 @@ class MissionSummary:
     reserve_met: bool
     min_cell_voltage_v: float
     max_cell_temperature_c: float
+    hottest_cell_position: str
+    coldest_cell_temperature_c: float
+    max_cell_spread_k: float
+    max_enclosure_temperature_c: float
+    start_temperature_c: float
+    preheat_s: float
+    preheat_energy_wh: float
     energy_delivered_wh: float
     final_state_of_charge: float
     series_count: int
@@ -109,15 +129,27 @@ class MissionSummary:
         fields.setdefault("pack_mass_overhead_fraction", float("nan"))
         fields.setdefault("interconnect_resistance_ohm", 0.0)
         fields.setdefault("interconnect_loss_wh", 0.0)
+        # Views saved before the pack thermal model: one cell, no spread, no pre-heat.
+        fields.setdefault("hottest_cell_position", "")
+        for key in ("coldest_cell_temperature_c", "max_enclosure_temperature_c"):
+            fields.setdefault(key, float("nan"))
+        fields.setdefault("start_temperature_c", float("nan"))
+        for key in ("max_cell_spread_k", "preheat_s", "preheat_energy_wh"):
+            fields.setdefault(key, 0.0)
         return cls(**{k: v for k, v in fields.items() if k in _SUMMARY_FIELDS})
 
 
 @dataclass(frozen=True)
 class MissionResult:
-    """``timeseries`` has the :data:`TIMESERIES_COLUMNS`, indexed by ``time_s``."""
+    """``timeseries`` has the :data:`TIMESERIES_COLUMNS`, indexed by ``time_s``
+    (``cell_temperature_c`` is the pack's mean cell, the one PyBaMM flies; the hottest and
+    coldest cells and the enclosure are the pack network's)."""
 
     timeseries: pd.DataFrame
     summary: MissionSummary
+    # Each cell's temperature [°C] on the pack's grid (rows x columns; NaN where no cell
+    # sits) when the hottest cell peaked; None when nothing was flown.
+    pack_field_c: np.ndarray | None = None
 
     @property
     def mission_completed(self) -> bool:

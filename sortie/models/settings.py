@@ -19,7 +19,8 @@ DEFAULT_RELATIVE_TOLERANCE = 1e-4
 # Sweeps and optimisation: another ~30 % faster; endurance, state of charge, minimum voltage and
 # peak temperature move by less than 0.1 %, 0.1 mV and 0.01 K (tests/test_sweep.py checks it).
 SWEEP_RELATIVE_TOLERANCE = 1e-3
-# Typical upper discharge limit of Li-ion cell datasheets (e.g. LG INR21700 M50: 60 °C).
+# Typical upper discharge limit of Li-ion cell datasheets (e.g. LG INR21700 M50: 60 °C); the
+# chemistry catalogue has each set's own (sortie.cells.chemistry).
 DEFAULT_MAX_TEMPERATURE_C = 60.0
 
 
@@ -37,6 +38,12 @@ class SimulationSettings:
     """``ambient_c`` None flies each segment at its own ambient; a number overrides them all.
     ``initial_state_of_charge`` is 0..1 of the usable window between the cut-off voltages.
 
+    Thermal: the run stops when any cell of the pack passes ``max_temperature_c`` or falls
+    below ``min_temperature_c`` (None: the chemistry's discharge limits, from its datasheet).
+    The cells start at ``start_temperature_c`` (None: the first segment's air, a soaked
+    pack); a cold-soaked pack may be pre-heated on the ground before take-off with
+    ``heater_power_w`` for ``heater_duration_s``, drawn from the pack.
+
     Solver: ``output_points`` is where results are reported (it does not steer the solver);
     ``relative_tolerance`` is IDAKLU's (sweeps use :data:`SWEEP_RELATIVE_TOLERANCE`, checked
     to keep every verdict); ``compiled`` compiles the model to machine code first (about 1.8x
@@ -44,8 +51,12 @@ class SimulationSettings:
     """
 
     model: ModelKind = ModelKind.DFN
-    max_temperature_c: Annotated[float, Field(gt=-40, le=150)] = DEFAULT_MAX_TEMPERATURE_C
+    max_temperature_c: Annotated[float, Field(gt=-40, le=150)] | None = None
+    min_temperature_c: Annotated[float, Field(ge=-80, lt=60)] | None = None
     ambient_c: Annotated[float, Field(ge=-60, le=80)] | None = None
+    start_temperature_c: Annotated[float, Field(ge=-60, le=80)] | None = None
+    heater_power_w: Annotated[float, Field(ge=0, le=1e5)] = 0.0
+    heater_duration_s: Annotated[float, Field(ge=0, le=24 * 3600)] = 0.0
     heat_transfer_coefficient_w_per_m2_k: Annotated[float, Field(gt=0, le=2000)] = (
         DEFAULT_HEAT_TRANSFER_COEFFICIENT_W_PER_M2_K
     )
@@ -53,3 +64,13 @@ class SimulationSettings:
     output_points: Annotated[int, Field(ge=20, le=20000)] = 600
     relative_tolerance: Annotated[float, Field(ge=1e-7, le=1e-2)] = DEFAULT_RELATIVE_TOLERANCE
     compiled: bool = False
+
+
+def limits_c(settings: SimulationSettings, chemistry) -> tuple[float, float]:
+    """(lowest, highest) cell temperature of a run: the settings', else the chemistry's."""
+    low = settings.min_temperature_c
+    high = settings.max_temperature_c
+    return (
+        chemistry.min_discharge_temperature_c if low is None else low,
+        chemistry.max_discharge_temperature_c if high is None else high,
+    )

@@ -86,6 +86,8 @@ class CellFlight:
     cell_name: str
     mission_name: str
     phases: pd.DataFrame | None
+    # The pack's cells (rows x columns, °C) when the hottest peaked; None if nothing flew.
+    pack_field_c: np.ndarray | None = None
 
 
 @dataclass(frozen=True)
@@ -129,6 +131,7 @@ def fly_cell(scenario: Scenario, cell_index: int) -> CellFlight:
         cell_name=flight.setup.cell.name,
         mission_name=flight.compiled.mission.name,
         phases=flight.compiled.phase_table(),
+        pack_field_c=flight.result.pack_field_c,
     )
 
 

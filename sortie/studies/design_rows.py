@@ -69,6 +69,9 @@ ROW_COLUMNS = (
     "reserve_met",
     "min_cell_voltage_v",
     "max_cell_temperature_c",
+    "coldest_cell_temperature_c",
+    "max_cell_spread_k",
+    "max_enclosure_temperature_c",
     "energy_delivered_wh",
     "mission_gravimetric_energy_density_wh_per_kg",
     "mission_volumetric_energy_density_wh_per_l",
@@ -266,6 +269,9 @@ def _row(
         reserve_met=summary.reserve_met,
         min_cell_voltage_v=summary.min_cell_voltage_v,
         max_cell_temperature_c=summary.max_cell_temperature_c,
+        coldest_cell_temperature_c=summary.coldest_cell_temperature_c,
+        max_cell_spread_k=summary.max_cell_spread_k,
+        max_enclosure_temperature_c=summary.max_enclosure_temperature_c,
         energy_delivered_wh=summary.energy_delivered_wh,
         interconnect_loss_wh=summary.interconnect_loss_wh,
         mission_gravimetric_energy_density_wh_per_kg=(
@@ -319,7 +325,11 @@ def _station_row(
         ),
         reserve_met=at_reserve,
         min_cell_voltage_v=float(held["cell_voltage_v"].min()),
-        max_cell_temperature_c=float(held["cell_temperature_c"].max()),
+        max_cell_temperature_c=float(held["hottest_cell_temperature_c"].max()),
+        coldest_cell_temperature_c=float(held["coldest_cell_temperature_c"].min()),
+        max_cell_spread_k=float(
+            (held["hottest_cell_temperature_c"] - held["coldest_cell_temperature_c"]).max()
+        ),
         energy_delivered_wh=energy_wh,
         # At constant power the interconnect's loss grows with the time flown.
         interconnect_loss_wh=summary.interconnect_loss_wh

@@ -48,6 +48,7 @@ class EnduranceLimit(StrEnum):
     RESERVE = "reserve"
     VOLTAGE_CUTOFF = TerminationReason.VOLTAGE_CUTOFF.value
     TEMPERATURE_LIMIT = TerminationReason.TEMPERATURE_LIMIT.value
+    COLD_LIMIT = TerminationReason.COLD_LIMIT.value
     MODEL_LIMIT = TerminationReason.MODEL_LIMIT.value
     SOLVER_FAILURE = TerminationReason.SOLVER_FAILURE.value
     # The horizon was reached first (only with a profile length given by the caller).
@@ -199,7 +200,8 @@ def station_endurances(
     powers: list[float] = []
     for point in points:
         try:
-            powers.append(compile_flight(point.setup(60.0)).mission.segments[0].power_w)
+            # The station phase (a pre-heat, if any, comes first).
+            powers.append(compile_flight(point.setup(60.0)).mission.segments[-1].power_w)
         except FlightPlanError:
             powers.append(math.nan)
     if profile_length_s is None:
@@ -242,7 +244,9 @@ def _endurance(found: Flight | Grounded, power_w: float, reserve: float) -> Endu
     summary = found.summary
     at_reserve = _time_at_state_of_charge(found.result, reserve)
     if at_reserve is not None:
-        endurance_s, limited_by = at_reserve, EnduranceLimit.RESERVE
+        # Time on station counts from take-off, after any pre-heat on the ground.
+        endurance_s = max(0.0, at_reserve - found.compiled.preheat_s)
+        limited_by = EnduranceLimit.RESERVE
     else:
         endurance_s = summary.endurance_s
         limited_by = EnduranceLimit(summary.termination_reason.value)

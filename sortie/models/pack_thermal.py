@@ -1,0 +1,391 @@
+"""Heat in a pack: the cells on their grid, their neighbours, the enclosure and the air.
+
+A thermal network (Incropera et al., Fundamentals of Heat and Mass Transfer, 7th ed., 2011):
+each cell is a node with its heat capacity; neighbouring cans exchange heat across their gap
+by conduction (shape factor of two parallel cylinders, Table 4.1 case 4; a plane layer for
+box cells); the outer cells meet the enclosure (a sealed wrap or box: conduction across the
+gap, then the enclosure's own heat capacity and its convection to the air) or, in an open
+frame, the air itself, as do gaps wide enough for air to pass. Convection follows the flight
+phase: the still-air coefficient on the ground (natural convection and radiation, the
+settings' value), forced convection at the airspeed in forward flight and in the rotor
+downwash in hover (flat plate, eq. 7.38, for an enclosure; Churchill-Bernstein, eq. 7.54, for
+bare cylinders), times the share of that flow that reaches the pack.
+
+Coupling (see :mod:`sortie.models.chain`): PyBaMM flies the pack's mean cell with the pack's
+mean cooling and heat capacity (cells and enclosure); every cell carries the same current, so
+each releases that cell's heat, and this network spreads it: hottest, coldest, enclosure.
+Simplified: one heat source for all cells (a hotter cell's lower resistance is not fed back),
+equal current sharing, no heat along the nickel strips, the enclosure one node.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from sortie.cells.cell import Cell
+from sortie.cells.design import CylindricalFormat
+from sortie.cells.pack import Pack
+from sortie.models.atmosphere import STANDARD_GRAVITY_M_PER_S2
+
+# Air (Incropera Table A.4, 300 K): dynamic viscosity and Prandtl number; the conductivity
+# is the layout's gap value's default (sortie.cells.pack_layout).
+AIR_VISCOSITY_PA_S = 1.846e-5
+AIR_PRANDTL = 0.707
+AIR_CONDUCTIVITY_W_PER_M_K = 0.0263
+# Laminar to turbulent on a flat plate (Incropera sec. 7.2).
+CRITICAL_REYNOLDS = 5e5
+# Cans that touch still meet across a film (wrap, roughness): conduction takes at least this
+# gap, or a touching pair would conduct without limit.
+MIN_GAP_M = 0.2e-3
+# Gaps narrower than this share of a can's diameter pass no air (tube banks need pitch/D
+# >= 1.25 for the usual correlations, Incropera sec. 7.6); between it and touching the share
+# of the gap surface that meets the air grows linearly.
+OPEN_GAP_SHARE_OF_DIAMETER = 0.25
+# The enclosure's wall: a wrap or thin box (PVC/ABS ~0.2 W/(m K), Incropera Table A.3).
+WALL_THICKNESS_M = 1.0e-3
+WALL_CONDUCTIVITY_W_PER_M_K = 0.2
+# An enclosure of no stated mass still holds its wrap: never below this [J/K].
+MIN_ENCLOSURE_HEAT_CAPACITY_J_PER_K = 1.0
+
+
+@dataclass(frozen=True)
+class SegmentAir:
+    """What the pack meets in each segment of a mission: the air speed over the aircraft at
+    the pack (airspeed, or the rotor downwash in hover), the air density, and the pre-heater's
+    power (W for the whole pack, 0 when off)."""
+
+    airflow_m_per_s: tuple[float, ...]
+    air_density_kg_per_m3: tuple[float, ...]
+    heater_w: tuple[float, ...]
+
+    @classmethod
+    def still(cls, segments: int, density_kg_per_m3: float = 1.225) -> SegmentAir:
+        return cls((0.0,) * segments, (density_kg_per_m3,) * segments, (0.0,) * segments)
+
+
+def rotor_downwash_m_per_s(
+    mass_kg: float, air_density_kg_per_m3: float, rotor_disc_area_m2: float
+) -> float:
+    """Far-wake speed of a hovering rotor, 2 v_h = 2 sqrt(W / (2 rho A)) (momentum theory,
+    Leishman, Principles of Helicopter Aerodynamics, 2nd ed., sec. 2.2)."""
+    weight = mass_kg * STANDARD_GRAVITY_M_PER_S2
+    return 2.0 * math.sqrt(weight / (2.0 * air_density_kg_per_m3 * rotor_disc_area_m2))
+
+
+def flat_plate_convection_w_per_m2_k(
+    speed_m_per_s: float, length_m: float, air_density_kg_per_m3: float
+) -> float:
+    """Average forced convection on a plate of ``length_m`` along the flow: laminar
+    Nu = 0.664 Re^0.5 Pr^(1/3) (Incropera eq. 7.30), mixed above Re 5e5,
+    Nu = (0.037 Re^0.8 - 871) Pr^(1/3) (eq. 7.38)."""
+    reynolds = air_density_kg_per_m3 * speed_m_per_s * length_m / AIR_VISCOSITY_PA_S
+    if reynolds <= 0:
+        return 0.0
+    if reynolds < CRITICAL_REYNOLDS:
+        nusselt = 0.664 * reynolds**0.5 * AIR_PRANDTL ** (1 / 3)
+    else:
+        nusselt = (0.037 * reynolds**0.8 - 871.0) * AIR_PRANDTL ** (1 / 3)
+    return nusselt * AIR_CONDUCTIVITY_W_PER_M_K / length_m
+
+
+def cylinder_convection_w_per_m2_k(
+    speed_m_per_s: float, diameter_m: float, air_density_kg_per_m3: float
+) -> float:
+    """Average forced convection on a cylinder in crossflow, Churchill-Bernstein (Incropera
+    eq. 7.54, valid for Re Pr > 0.2)."""
+    reynolds = air_density_kg_per_m3 * speed_m_per_s * diameter_m / AIR_VISCOSITY_PA_S
+    if reynolds <= 0:
+        return 0.0
+    pr = AIR_PRANDTL
+    nusselt = 0.3 + (0.62 * reynolds**0.5 * pr ** (1 / 3)) / (1 + (0.4 / pr) ** (2 / 3)) ** 0.25 * (
+        1 + (reynolds / 282_000) ** (5 / 8)
+    ) ** (4 / 5)
+    return nusselt * AIR_CONDUCTIVITY_W_PER_M_K / diameter_m
+
+
+def parallel_cylinders_shape_factor_m(
+    length_m: float, diameter_m: float, centres_m: float
+) -> float:
+    """Conduction shape factor of two parallel cylinders of equal diameter, centres
+    ``centres_m`` apart: S = 2 pi L / arccosh(2 (w/D)^2 - 1) (Incropera Table 4.1, case 4).
+    G = k S."""
+    ratio = 2.0 * (centres_m / diameter_m) ** 2 - 1.0
+    return 2.0 * math.pi * length_m / math.acosh(ratio)
+
+
+@dataclass(frozen=True)
+class PackNetwork:
+    """The pack's thermal network: cells in row-major grid positions, conductances [W/K] and
+    areas [m2] that the flight does not change. ``wall_w_per_k`` is each cell's path to the
+    enclosure (sealed packs), ``exposed_area_m2`` its surface that meets the enclosure or the
+    air, ``gap_area_m2`` its gap surface open to air (open frames)."""
+
+    rows: int
+    columns: int
+    cell_heat_capacity_j_per_k: float
+    enclosure_heat_capacity_j_per_k: float
+    neighbours: tuple[tuple[int, int, float], ...]
+    exposed_area_m2: np.ndarray
+    gap_area_m2: np.ndarray
+    wall_w_per_k: np.ndarray
+    enclosure_area_m2: float
+    flow_length_m: float
+    cell_diameter_m: float | None  # cylinders: the crossflow correlation applies to bare cans
+    sealed: bool
+    airflow_exposure: float
+
+    @property
+    def cell_count(self) -> int:
+        return len(self.exposed_area_m2)
+
+    def position(self, index: int) -> tuple[int, int]:
+        """(row, column) of a cell, counted from 1."""
+        return index // self.columns + 1, index % self.columns + 1
+
+
+def pack_network(pack: Pack, cell: Cell) -> PackNetwork:
+    """The network of ``pack`` built from ``cell`` (its format gives the geometry)."""
+    layout = pack.layout
+    count = pack.cell_count
+    rows, columns = layout.grid(count)
+    fmt = cell.design.format
+    gap_m = layout.spacing_mm * 1e-3
+    conduction_gap_m = max(gap_m, MIN_GAP_M)
+    k_gap = layout.gap_conductivity_w_per_m_k
+    if isinstance(fmt, CylindricalFormat):
+        diameter, height = fmt.diameter_mm * 1e-3, fmt.height_mm * 1e-3
+        side_area = math.pi * diameter * height / 4  # a quarter of the can faces each side
+        ends_area = 2 * math.pi * diameter**2 / 4
+        pitch = (diameter + conduction_gap_m, diameter + conduction_gap_m)
+        neighbour_w_per_k = (
+            k_gap
+            * parallel_cylinders_shape_factor_m(height, diameter, diameter + conduction_gap_m),
+        ) * 2
+        side_areas = (side_area, side_area)
+        open_share = min(1.0, gap_m / (OPEN_GAP_SHARE_OF_DIAMETER * diameter))
+        footprint = (diameter + gap_m, diameter + gap_m)
+        body_height, cell_diameter = height, diameter
+    else:
+        # Box cells stand on their long edge, stacked face to face along the rows.
+        thickness, width, length = (
+            fmt.thickness_mm * 1e-3,
+            fmt.width_mm * 1e-3,
+            fmt.length_mm * 1e-3,
+        )
+        faces = (width * length, thickness * length)  # across a row, across a column
+        neighbour_w_per_k = tuple(k_gap * area / conduction_gap_m for area in faces)
+        side_areas = faces
+        ends_area = 2 * thickness * width
+        open_share = min(1.0, gap_m / (OPEN_GAP_SHARE_OF_DIAMETER * thickness))
+        footprint = (thickness + gap_m, width + gap_m)
+        pitch = footprint
+        body_height, cell_diameter = length, None
+    del pitch
+    neighbours = []
+    exposed = np.full(count, ends_area)
+    gaps = np.zeros(count)
+    for index in range(count):
+        row, column = divmod(index, columns)
+        for axis, (d_row, d_column) in enumerate(((0, 1), (1, 0), (0, -1), (-1, 0))):
+            other_row, other_column = row + d_row, column + d_column
+            other = other_row * columns + other_column
+            inside = 0 <= other_row < rows and 0 <= other_column < columns and other < count
+            area = side_areas[axis % 2]
+            if not inside:
+                exposed[index] += area
+                continue
+            gaps[index] += area * open_share
+            if other > index:
+                neighbours.append((index, other, neighbour_w_per_k[axis % 2]))
+    # The cells' path to the enclosure: the gap film, then the wall.
+    wall_resistance_m2_k_per_w = (
+        conduction_gap_m / k_gap + WALL_THICKNESS_M / WALL_CONDUCTIVITY_W_PER_M_K
+    )
+    wall = exposed / wall_resistance_m2_k_per_w if layout.sealed else np.zeros(count)
+    box = (rows * footprint[0], columns * footprint[1], body_height)
+    enclosure_area = 2 * (box[0] * box[1] + box[0] * box[2] + box[1] * box[2])
+    if layout.enclosure_mass_kg is not None:
+        enclosure_mass = layout.enclosure_mass_kg
+    else:
+        # What the pack weighs beyond its cells: wrap, holders, strips, BMS, leads.
+        enclosure_mass = pack.mass_kg(cell.budget) - pack.cells_mass_kg(cell.budget)
+    enclosure_heat = enclosure_mass * layout.enclosure_specific_heat_j_per_kg_k
+    return PackNetwork(
+        rows=rows,
+        columns=columns,
+        cell_heat_capacity_j_per_k=cell.heat_capacity_j_per_k,
+        enclosure_heat_capacity_j_per_k=max(enclosure_heat, MIN_ENCLOSURE_HEAT_CAPACITY_J_PER_K),
+        neighbours=tuple(neighbours),
+        exposed_area_m2=exposed,
+        gap_area_m2=gaps if not layout.sealed else np.zeros(count),
+        wall_w_per_k=wall,
+        enclosure_area_m2=enclosure_area,
+        flow_length_m=max(box),
+        cell_diameter_m=cell_diameter,
+        sealed=layout.sealed,
+        airflow_exposure=layout.airflow_exposure,
+    )
+
+
+def surface_convection_w_per_m2_k(
+    network: PackNetwork,
+    still_air_w_per_m2_k: float,
+    airflow_m_per_s: float,
+    air_density_kg_per_m3: float,
+) -> float:
+    """The coefficient on the pack's outer surface: the still-air value, or forced convection
+    of the flow that reaches the pack when that is larger."""
+    speed = network.airflow_exposure * airflow_m_per_s
+    if network.sealed or network.cell_diameter_m is None:
+        forced = flat_plate_convection_w_per_m2_k(
+            speed, network.flow_length_m, air_density_kg_per_m3
+        )
+    else:
+        forced = cylinder_convection_w_per_m2_k(
+            speed, network.cell_diameter_m, air_density_kg_per_m3
+        )
+    return max(still_air_w_per_m2_k, forced)
+
+
+def cell_outflow_w_per_k(network: PackNetwork, surface_w_per_m2_k: float) -> np.ndarray:
+    """Each cell's conductance to what is outside it: the enclosure (sealed) or the air."""
+    if network.sealed:
+        return network.wall_w_per_k
+    return surface_w_per_m2_k * (network.exposed_area_m2 + network.gap_area_m2)
+
+
+def mean_cell_cooling_w_per_k(network: PackNetwork, surface_w_per_m2_k: float) -> float:
+    """The mean cell's conductance to the air (steady state, no spread across the pack): its
+    share of cells -> enclosure -> air in series, or of the cells' own surfaces."""
+    cells = float(cell_outflow_w_per_k(network, surface_w_per_m2_k).sum())
+    if not network.sealed:
+        return cells / network.cell_count
+    enclosure = surface_w_per_m2_k * network.enclosure_area_m2
+    return 1.0 / (1.0 / cells + 1.0 / enclosure) / network.cell_count
+
+
+def mean_cell_heat_capacity_j_per_k(network: PackNetwork) -> float:
+    """A cell and its share of the enclosure (what the mean cell must warm)."""
+    enclosure = network.enclosure_heat_capacity_j_per_k if network.sealed else 0.0
+    return network.cell_heat_capacity_j_per_k + enclosure / network.cell_count
+
+
+@dataclass(frozen=True)
+class PackTemperatures:
+    """Temperatures on the flight's time grid: ``cells_k`` (cells x times, row-major
+    positions), ``enclosure_k`` (None for an open frame); the heat balance over the flight
+    [J]: generated (cells and heater) = stored + rejected to the air."""
+
+    time_s: np.ndarray
+    cells_k: np.ndarray
+    enclosure_k: np.ndarray | None
+    generated_j: float
+    stored_j: float
+    rejected_j: float
+
+    @property
+    def hottest_k(self) -> np.ndarray:
+        return self.cells_k.max(axis=0)
+
+    @property
+    def coldest_k(self) -> np.ndarray:
+        return self.cells_k.min(axis=0)
+
+
+def _matrices(network: PackNetwork, surface: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(A, capacities, conductance to air) of dT/dt = A T + b for one surface coefficient:
+    cells first (row-major), then the enclosure of a sealed pack."""
+    n = network.cell_count
+    size = n + (1 if network.sealed else 0)
+    conductance = np.zeros((size, size))
+    for i, j, g in network.neighbours:
+        conductance[i, j] -= g
+        conductance[j, i] -= g
+        conductance[i, i] += g
+        conductance[j, j] += g
+    outflow = cell_outflow_w_per_k(network, surface)
+    to_air = np.zeros(size)
+    if network.sealed:
+        e = n
+        conductance[:n, e] -= outflow
+        conductance[e, :n] -= outflow
+        conductance[np.arange(n), np.arange(n)] += outflow
+        conductance[e, e] += outflow.sum()
+        to_air[e] = surface * network.enclosure_area_m2
+    else:
+        to_air[:n] = outflow
+    conductance[np.diag_indices(size)] += to_air
+    capacity = np.full(size, network.cell_heat_capacity_j_per_k)
+    if network.sealed:
+        capacity[n] = network.enclosure_heat_capacity_j_per_k
+    return -conductance / capacity[:, None], capacity, to_air
+
+
+def solve_pack(
+    network: PackNetwork,
+    time_s: np.ndarray,
+    heat_per_cell_w: np.ndarray,
+    segment_index: np.ndarray,
+    surface_w_per_m2_k: Sequence[float],
+    air_k: Sequence[float],
+    start_k: float,
+    heater_w: Sequence[float],
+) -> PackTemperatures:
+    """Temperatures of every cell (and the enclosure) on ``time_s``. ``heat_per_cell_w`` is
+    each cell's heat on the grid (the mean cell's, from PyBaMM); ``segment_index`` the segment
+    ending at each time (the engine's labelling), which sets the surface coefficient, the air
+    and the heater of the interval before it.
+
+    Exact for the linear network over each output interval with the heat held at its mean
+    over the interval: T(t+h) = e^{Ah} T + (e^{Ah} - I) A^-1 b (one matrix exponential per
+    segment and interval length), so it costs a few matrix products per output point."""
+    from scipy.linalg import expm
+
+    time_s = np.asarray(time_s, dtype=float)
+    heat = np.asarray(heat_per_cell_w, dtype=float)
+    n = network.cell_count
+    size = n + (1 if network.sealed else 0)
+    cells_only = np.zeros(size)
+    cells_only[:n] = 1.0
+    history = np.empty((size, len(time_s)))
+    history[:, 0] = start_k
+    generated = rejected = 0.0
+    cache: dict[tuple[int, float], tuple[np.ndarray, np.ndarray]] = {}
+    systems: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = {}
+    state = history[:, 0].copy()
+    for k in range(len(time_s) - 1):
+        segment = int(segment_index[k + 1])
+        if segment not in systems:
+            matrix, capacity, to_air = _matrices(network, surface_w_per_m2_k[segment])
+            systems[segment] = (matrix, capacity, to_air, np.linalg.inv(matrix))
+        matrix, capacity, to_air, inverse = systems[segment]
+        step = float(time_s[k + 1] - time_s[k])
+        key = (segment, round(step, 9))
+        if key not in cache:
+            propagator = expm(matrix * step)
+            cache[key] = (propagator, (propagator - np.eye(size)) @ inverse)
+        propagator, response = cache[key]
+        q = 0.5 * (heat[k] + heat[k + 1]) + heater_w[segment] / n
+        forcing = (cells_only * q + to_air * air_k[segment]) / capacity
+        after = propagator @ state + response @ forcing
+        # The integral of T over the interval, exactly: A^-1 (T(h) - T(0) - h b).
+        integral = inverse @ (after - state - step * forcing)
+        generated += n * q * step
+        rejected += float(to_air @ integral) - float(to_air.sum()) * air_k[segment] * step
+        history[:, k + 1] = state = after
+    capacity = np.full(size, network.cell_heat_capacity_j_per_k)
+    if network.sealed:
+        capacity[n] = network.enclosure_heat_capacity_j_per_k
+    stored = float((capacity * (history[:, -1] - history[:, 0])).sum())
+    return PackTemperatures(
+        time_s=time_s,
+        cells_k=history[:n],
+        enclosure_k=history[n] if network.sealed else None,
+        generated_j=generated,
+        stored_j=stored,
+        rejected_j=rejected,
+    )
