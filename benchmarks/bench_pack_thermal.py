@@ -77,7 +77,7 @@ def main() -> None:
     }
     for name, value in results.items():
         print(f"{name:28s} {value}")
-    print(f"cost of the pack thermal model over a single-cell run: {pack_s / single_s:.2f}x")
+    print(f"cost of the pack thermal model over a single-cell run: {pack_s / single_s:.1f}x")
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / f"pack-thermal-{args.model}.json").write_text(json.dumps(results, indent=2))
 
