@@ -19,7 +19,7 @@ import os
 import sys
 import threading
 import types
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 WORKERS_VARIABLE = "SORTIE_WORKERS"
@@ -143,6 +143,25 @@ class ClusterExecutor(cf.Executor):
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
         self._executor.shutdown(wait=wait)
         self.client.close()
+
+
+def completed(
+    executor: cf.Executor, fn: Callable[..., Any], calls: Sequence[tuple]
+) -> Iterator[tuple[int, cf.Future]]:
+    """(position, future) of ``fn(*call)`` for each call as it finishes. In this process the
+    calls run one by one as they are asked for, so a caller can report progress (and stop)
+    between them; elsewhere all are submitted at once."""
+    if isinstance(executor, InProcessExecutor):
+        for position, call in enumerate(calls):
+            yield position, executor.submit(fn, *call)
+        return
+    futures = {executor.submit(fn, *call): position for position, call in enumerate(calls)}
+    try:
+        for future in cf.as_completed(futures):
+            yield futures[future], future
+    finally:
+        for future in futures:
+            future.cancel()
 
 
 def executor_for(workers: int | None = None, cluster: str | None = None) -> cf.Executor:

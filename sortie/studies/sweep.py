@@ -26,7 +26,7 @@ import pandas as pd
 from sortie.errors import InputError, SortieError
 from sortie.studies.design_rows import SweepBase, flown_rows, resolve_base, rows_frame
 from sortie.studies.design_space import SweepSpec, spec_fingerprint, spec_to_dict
-from sortie.studies.executors import executor_for, executor_worker_count
+from sortie.studies.executors import completed, executor_for, executor_worker_count
 from sortie.studies.result_store import ResultStore
 
 LOG = logging.getLogger(__name__)
@@ -115,9 +115,9 @@ def run_sweep(
     pool = executor or executor_for(workers, cluster)
     try:
         size = chunk_size(len(todo), executor_worker_count(pool))
-        futures = {pool.submit(_evaluate, base, chunk): chunk for chunk in _chunks(todo, size)}
-        for future in cf.as_completed(futures):
-            chunk = futures[future]
+        chunks = _chunks(todo, size)
+        for position, future in completed(pool, _evaluate, [(base, c) for c in chunks]):
+            chunk = chunks[position]
             try:
                 frame = rows_frame(future.result(), spec)
             except SortieError:
@@ -137,13 +137,7 @@ def run_sweep(
             if progress:
                 progress(finished, len(designs))
             if cancelled is not None and cancelled():
-                for other in futures:
-                    other.cancel()
-                break
-    except BaseException:
-        for future in futures if "futures" in locals() else ():
-            future.cancel()
-        raise
+                break  # the designs not started yet are cancelled
     finally:
         if owned:
             pool.shutdown(wait=True, cancel_futures=True)
