@@ -285,10 +285,11 @@ def test_a_dask_cluster_gives_the_local_pools_table(tmp_path):
         remote = sweep(spec, tmp_path / "dask.parquet", cluster=cluster.scheduler_address)
         with distributed.Client(cluster.scheduler_address) as client:
             assert len(client.scheduler_info()["workers"]) == 2
-    # The same designs and verdicts; the figures within the solver's tolerance (each worker's
-    # electrode-balance solve starts from the design it solved before, so the order of the
-    # designs on the workers moves results by ~1e-6).
-    pd.testing.assert_frame_equal(local, remote, rtol=1e-4)
+    # The same designs and verdicts; the figures within the sweep's solver tolerance (rtol
+    # 1e-3): each worker's electrode-balance solve starts from the design it solved before, so
+    # the order of the designs on the workers moves a balance by ~1e-6 and the solver's steps
+    # with it.
+    pd.testing.assert_frame_equal(local, remote, rtol=1e-3)
     assert list(local["termination_reason"]) == list(remote["termination_reason"])
 
 
