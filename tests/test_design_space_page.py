@@ -3,6 +3,7 @@ its plot, a design taken on to the comparison; German too."""
 
 import time
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from ui.session import PENDING_CELLS, PENDING_DESIGN
@@ -78,3 +79,22 @@ def test_a_design_opened_in_the_designer_shows_there():
     field = at.number_input(key="nca-18650-power-positive_electrode_thickness_um")
     assert field.value == 51.5
     assert PENDING_DESIGN not in at.session_state  # applied once
+
+
+def test_a_matched_cell_is_named_for_its_match_and_saved_whole():
+    at = AppTest.from_function(_cell_page, default_timeout=TIMEOUT_S)
+    at.session_state["design-cell"] = "kokam-slpb75106100"
+    at.run()
+    at.number_input(key="kokam-slpb75106100-target").set_value(5.0).run()
+    assert not at.exception
+    name = next(m.value for m in at.markdown if "matched to 5 Ah" in m.value)
+    assert "75106100" not in name  # the old model number stated the old thickness
+    at.button(key="add_matched_to_comparison").click().run()
+    own = at.session_state["own_cells"]
+    (entry,) = own.values()
+    document = entry["choice"]["document"]
+    from sortie.presets.loader import cell_from_data
+
+    cell = cell_from_data(document, "saved")
+    assert cell.budget.capacity_ah == pytest.approx(5.0, rel=0.05)
+    assert "matched to 5 Ah" in cell.name

@@ -10,6 +10,7 @@ import tomli_w
 from sortie.cells.matching import CapacityMatchError, match_capacity
 from sortie.errors import SortieError
 from sortie.presets import PresetKind, list_presets, load_cell
+from sortie.presets.cell_files import cell_file_text, matched_cell, matched_cell_document
 from sortie.studies.scenario import MAX_CELLS, CellChoice, design_document
 from ui import session
 from ui.charts import breakdown_figure
@@ -100,13 +101,17 @@ def render() -> None:
     with right:
         try:
             cell = load_cell(cell_id, overrides)
+            edited = cell
             if target > 0:
-                cell = dataclasses.replace(
+                matched = dataclasses.replace(
                     cell, design=match_capacity(cell.design, cell.chemistry, target)
                 )
+                cell = matched_cell(edited, matched, target)
         except (SortieError, CapacityMatchError) as error:
             st.error(str(error))
             return
+        if target > 0:
+            st.markdown(f"**{cell.name}**")
         budget, reference = cell.budget, base.budget
         # (label, unit, format, value of this design, value of the preset it started from)
         figures = (
@@ -158,8 +163,42 @@ def render() -> None:
         )
         for warning in (*budget.warnings, *cell.chemistry.fidelity.warnings):
             st.warning(warning)
-        if overrides:
+        if target > 0:
+            _keep_matched(edited, cell, target)
+        elif overrides:
             _keep(cell_id, cell.name, overrides)
+
+
+def _keep_matched(edited, matched, target_ah: float) -> None:
+    """The cell you buy: the matched design as a full cell file (it holds the match), for the
+    comparison or to download."""
+    document = matched_cell_document(edited, matched, target_ah)
+    choice = CellChoice(document=document)
+    columns = st.columns(2)
+    if columns[0].button(
+        tr("Add to the comparison", "Zum Vergleich hinzufügen"),
+        icon=":material/playlist_add:",
+        key="add_matched_to_comparison",
+        width="stretch",
+    ):
+        if session.queue_cell(session.add_own_cell(matched.name, choice)):
+            st.toast(tr(f"{matched.name} is in the comparison", f"{matched.name} ist im Vergleich"))
+        else:
+            st.toast(
+                tr(
+                    f"The comparison holds {MAX_CELLS} cells: remove one first.",
+                    f"Der Vergleich hat schon {MAX_CELLS} Zellen: erst eine entfernen.",
+                )
+            )
+    columns[1].download_button(
+        tr("Save the matched cell (TOML)", "Angepasste Zelle speichern (TOML)"),
+        cell_file_text(document),
+        file_name=f"{document['id']}.toml",
+        icon=":material/download:",
+        key="save_matched",
+        on_click="ignore",
+        width="stretch",
+    )
 
 
 def _keep(cell_id: str, name: str, overrides: dict[str, float]) -> None:
