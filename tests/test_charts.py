@@ -67,3 +67,28 @@ def test_mass_budget_names_every_component_in_german():
     assert set(grams) <= set(charts._COMPONENTS_DE)  # a new component needs its German name
     assert "Gehäuse" in german.data[0].y and "casing" not in german.data[0].y
     assert german.layout.xaxis.title.text == "Masse [g]"
+
+
+@pytest.mark.parametrize("lang", list(Language))
+def test_the_pack_field_shows_every_cell_with_units(lang):
+    field = np.array([[30.0, 31.5, 30.2], [30.4, 32.0, np.nan]])  # 5 cells on a 2 x 3 grid
+    figure = charts.pack_field_figure(field, "M50", lang)
+    heatmap = figure.data[0]
+    assert np.array_equal(np.array(heatmap.z, dtype=float), field, equal_nan=True)
+    assert heatmap.colorbar.title.text == "°C"
+    assert UNIT.search(figure.layout.xaxis.title.text)
+    assert UNIT.search(figure.layout.yaxis.title.text)
+
+
+def test_the_temperature_panel_shows_the_hottest_and_the_coldest_cell():
+    frame = _timeseries(600.0).assign(
+        hottest_cell_temperature_c=lambda f: f["cell_temperature_c"] + 2.0,
+        coldest_cell_temperature_c=lambda f: f["cell_temperature_c"] - 1.0,
+    )
+    figure = charts.comparison_figure([("a", frame)], 60.0, Language.EN, 0.2)
+    temperature = [t for t in figure.data if t.yaxis == "y4"]
+    assert [list(t.y) for t in temperature] == [
+        list(frame["hottest_cell_temperature_c"]),
+        list(frame["coldest_cell_temperature_c"]),
+    ]
+    assert temperature[1].line.dash == "dot"

@@ -107,7 +107,11 @@ def _panels(lang: Language) -> tuple[tuple[str, str, float], ...]:
         ("pack_power_w", _text(lang, "Pack power [W]", "Akkuleistung [W]"), 1.0),
         ("cell_voltage_v", _text(lang, "Cell voltage [V]", "Zellspannung [V]"), 1.0),
         ("cell_current_a", _text(lang, "Cell current [A]", "Zellstrom [A]"), 1.0),
-        ("cell_temperature_c", _text(lang, "Cell temperature [°C]", "Zelltemperatur [°C]"), 1.0),
+        (
+            "hottest_cell_temperature_c",
+            _text(lang, "Hottest / coldest cell [°C]", "Heißeste / kälteste Zelle [°C]"),
+            1.0,
+        ),
         ("state_of_charge", _text(lang, "State of charge [%]", "Ladezustand [%]"), 100.0),
     )
 
@@ -136,6 +140,21 @@ def comparison_figure(
                     line={"width": 3, "color": colour(index)},
                 ),
                 row=row,
+                col=1,
+            )
+        if "coldest_cell_temperature_c" in frame:
+            # The pack's spread: the coldest cell dotted under the hottest.
+            figure.add_trace(
+                go.Scatter(
+                    x=minutes,
+                    y=frame["coldest_cell_temperature_c"],
+                    name=f"{name} ({_text(lang, 'coldest cell', 'kälteste Zelle')})",
+                    legendgroup=name,
+                    showlegend=False,
+                    mode="lines",
+                    line={"width": 2, "color": colour(index), "dash": "dot"},
+                ),
+                row=4,
                 col=1,
             )
     for row, (_, title, _) in enumerate(panels, start=1):
@@ -300,5 +319,33 @@ def breakdown_figure(component_mass_g: dict[str, float], lang: Language) -> go.F
         xaxis_title=_text(lang, "Mass [g]", "Masse [g]"),
         margin={"t": 20, "b": 40},
         yaxis={"autorange": "reversed"},
+    )
+    return figure
+
+
+def pack_field_figure(field_c: np.ndarray, name: str, lang: Language) -> go.Figure:
+    """The pack's cells on their grid at the moment the hottest cell peaked (°C)."""
+    rows, columns = field_c.shape
+    figure = go.Figure(
+        go.Heatmap(
+            z=field_c,
+            x=[str(c) for c in range(1, columns + 1)],
+            y=[str(r) for r in range(1, rows + 1)],
+            colorscale="Inferno",
+            colorbar={"title": {"text": "°C"}},
+            hovertemplate=_text(lang, "row %{y}, column %{x}", "Reihe %{y}, Spalte %{x}")
+            + ": %{z:.1f} °C<extra></extra>",
+            text=np.round(field_c, 1),
+            texttemplate="%{text}",
+        )
+    )
+    figure.update_layout(
+        title={"text": name, "font": {"size": 14}},
+        xaxis_title=_text(lang, "Column [-]", "Spalte [-]"),
+        yaxis_title=_text(lang, "Row [-]", "Reihe [-]"),
+        yaxis={"autorange": "reversed"},
+        height=260,
+        margin={"t": 40, "b": 40, "l": 50, "r": 10},
+        font=FONT,
     )
     return figure

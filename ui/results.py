@@ -213,6 +213,7 @@ def comparison(
         [(n, f.timeseries) for n, f in flights], scenario.max_temperature_c, language(), reserve
     )
     st.plotly_chart(figure, width="stretch")
+    _pack_fields(flights)
     warnings = sorted({w for _, f in flights for w in f.summary.warnings})
     if warnings:
         with st.expander(
@@ -221,6 +222,47 @@ def comparison(
             for warning in warnings:
                 st.warning(warning)
     return [(tr("Mission on each cell", "Mission mit jeder Zelle"), figure)]
+
+
+def _pack_fields(flights: Sequence[tuple[str, CellFlight]]) -> None:
+    """Each pack's cells on their grid when its hottest cell peaked (the pack thermal model:
+    the hottest cell, its position, the spread)."""
+    shown = [(n, f) for n, f in flights if f.pack_field_c is not None]
+    if not shown:
+        return
+    with st.expander(tr("Temperatures across each pack", "Temperaturen im Akku"), expanded=False):
+        st.caption(
+            tr(
+                "Every cell of the pack at the moment its hottest cell peaked; the curves "
+                "above show the hottest (solid) and the coldest cell (dotted).",
+                "Jede Zelle des Akkus im Moment, in dem die heißeste Zelle ihr Maximum hatte; "
+                "die Kurven oben zeigen die heißeste (durchgezogen) und die kälteste Zelle "
+                "(gepunktet).",
+            )
+        )
+        columns = st.columns(min(len(shown), 3))
+        for index, (name, flight) in enumerate(shown):
+            summary = flight.summary
+            with columns[index % len(columns)]:
+                st.plotly_chart(
+                    charts.pack_field_figure(flight.pack_field_c, name, language()),
+                    width="stretch",
+                    key=f"pack_field_{index}",
+                )
+                st.caption(
+                    tr(
+                        f"hottest {number(summary.max_cell_temperature_c, 1)} °C at "
+                        f"{summary.hottest_cell_position}; spread "
+                        f"{number(summary.max_cell_spread_k, 1)} K",
+                        f"heißeste {number(summary.max_cell_temperature_c, 1)} °C, "
+                        f"{_position_de(summary.hottest_cell_position)}; Spreizung "
+                        f"{number(summary.max_cell_spread_k, 1)} K",
+                    )
+                )
+
+
+def _position_de(position: str) -> str:
+    return position.replace("row", "Reihe").replace("column", "Spalte")
 
 
 def _run_with_progress(tasks: list, text: str) -> list[Outcome]:
