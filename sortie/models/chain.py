@@ -1,17 +1,16 @@
-"""The electrochemical chain: fly a power mission on a pack of cells and say how it went.
+"""The electrochemical chain: fly prepared runs and say how they went.
 
-``simulate_mission(cell, pack, mission, settings) -> MissionResult`` flies one;
-``simulate_runs`` flies many, batching those that share a built model into one solve. Both
-convert Sortie's objects into the engine's plain numbers (:mod:`sortie.models.cell_runs`; the
-PyBaMM engine is imported lazily so that listing presets never pays for PyBaMM) and turn what
-comes back into a time series and a verdict. Aircraft, flight plans and pack mass come first,
-in :mod:`sortie.models.flight`.
+``simulate_runs`` flies many :class:`~sortie.models.run_setup.CellRun` s, batching those that
+share a built model and a time grid into one solve (the PyBaMM engine is imported lazily so
+that listing presets never pays for PyBaMM); ``simulate_mission(cell, pack, mission,
+settings)`` flies one power profile. What comes back becomes a time series, the pack's
+temperatures (:mod:`sortie.models.pack_thermal`) and a verdict. Aircraft, flight plans and
+pack mass come first, in :mod:`sortie.models.flight`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -19,55 +18,14 @@ import pandas as pd
 from sortie.cells.cell import Cell
 from sortie.cells.pack import Pack
 from sortie.errors import InfeasiblePowerError, InputError, SortieError
-from sortie.models.cell_runs import (
-    DesignInputs,
-    Ending,
-    ModelSpec,
-    ParameterError,
-    RunInputs,
-    RunOutput,
-    to_hashable_options,
-)
+from sortie.models.cell_runs import Ending, ParameterError, RunOutput
 from sortie.models.mission import Mission
-from sortie.models.pack_thermal import (
-    PackNetwork,
-    PackTemperatures,
-    SegmentAir,
-    mean_cell_cooling_w_per_k,
-    mean_cell_heat_capacity_j_per_k,
-    pack_network,
-    solve_pack,
-    surface_convection_w_per_m2_k,
-)
+from sortie.models.pack_thermal import PackTemperatures, first_limit_crossing, solve_pack
 from sortie.models.result import MissionResult, MissionSummary, TerminationReason
-from sortie.models.settings import ModelKind, SimulationSettings, limits_c
+from sortie.models.run_setup import KELVIN_OFFSET, CellRun, celsius_to_kelvin, prepare_run
+from sortie.models.settings import ModelKind, SimulationSettings
 
-KELVIN_OFFSET = 273.15
-# No commercial Li-ion or Na-ion cell delivers its whole energy in under a minute: a
-# per-cell power above 60 x its energy per hour is refused before any solve.
-MAX_POWER_TO_ENERGY_PER_HOUR = 60.0
-
-
-def celsius_to_kelvin(temperature_c: float) -> float:
-    return temperature_c + KELVIN_OFFSET
-
-
-# Output just after each step, so a step shows as a vertical edge in plots and in the CSV.
-STEP_SAMPLE_OFFSET_S = 1e-3
-
-
-def time_grid_s(mission: Mission, output_points: int) -> np.ndarray:
-    """Evenly spaced output times plus each step time (the end of the segment before) and a
-    sample just after it (the start of the segment after)."""
-    uniform = np.linspace(0.0, mission.duration_s, output_points)
-    starts = np.asarray(mission.start_times_s)
-    after = starts[1:] + STEP_SAMPLE_OFFSET_S
-    steps = np.concatenate([starts, after[after < mission.duration_s]])
-    # Uniform samples within 10 ms of a step would be near-duplicates in the CSV.
-    distance = np.min(np.abs(uniform[:, None] - steps[None, :]), axis=1)
-    keep = (distance > 10 * STEP_SAMPLE_OFFSET_S) | (uniform == mission.duration_s)
-    return np.union1d(uniform[keep], steps)
-
+__all__ = ["CellRun", "prepare_run", "simulate_mission", "simulate_runs"]
 
 _REASON_OF_ENDING = {
     Ending.FINAL_TIME: TerminationReason.END_OF_PROFILE,
@@ -78,42 +36,6 @@ _REASON_OF_ENDING = {
 }
 
 
-def design_inputs(cell: Cell) -> DesignInputs:
-    """The cell's design in the engine's (PyBaMM's) units."""
-    design, um = cell.design, 1e-6
-    negative = design.negative
-    secondary = negative.secondary_active_material_volume_fraction
-    return DesignInputs(
-        positive_thickness_m=design.positive.coating_thickness_um * um,
-        negative_thickness_m=negative.coating_thickness_um * um,
-        separator_thickness_m=design.separator.thickness_um * um,
-        positive_porosity=design.positive.porosity,
-        negative_porosity=negative.porosity,
-        separator_porosity=design.separator.porosity,
-        positive_active_material_volume_fraction=design.positive.active_material_volume_fraction,
-        negative_active_material_volume_fraction=negative.active_material_volume_fraction
-        - secondary,
-        negative_secondary_active_material_volume_fraction=secondary,
-        positive_particle_radius_m=design.positive.particle_radius_um * um,
-        negative_particle_radius_m=negative.particle_radius_um * um,
-        electrode_area_m2=cell.budget.electrode_area_m2,
-        nominal_capacity_ah=cell.budget.capacity_ah,
-    )
-
-
-def _check_power(cell: Cell, pack: Pack, mission: Mission) -> None:
-    limit_w = MAX_POWER_TO_ENERGY_PER_HOUR * cell.budget.energy_wh
-    for segment in mission.segments:
-        per_cell_w = segment.power_w / pack.cell_count
-        if per_cell_w > limit_w:
-            raise InfeasiblePowerError(
-                f"segment '{segment.name}' asks {segment.power_w:.0f} W of "
-                f"{pack.cell_count} cells = {per_cell_w:.0f} W per cell; a "
-                f"{cell.budget.energy_wh:.1f} Wh {cell.name} cannot deliver more than about "
-                f"{limit_w:.0f} W: use more cells in parallel"
-            )
-
-
 def _warnings(cell: Cell, settings: SimulationSettings, solver_warnings: tuple[str, ...]):
     found = [f"{cell.chemistry.name}: {w}" for w in cell.chemistry.fidelity.warnings]
     found.extend(f"{cell.name}: {w}" for w in cell.budget.warnings)
@@ -121,117 +43,6 @@ def _warnings(cell: Cell, settings: SimulationSettings, solver_warnings: tuple[s
         found.append("SPM underestimates self-heating (~40 % at 2C): use DFN for thermal verdicts")
     found.extend(w for w in solver_warnings if "extrapolat" in w.lower() or "partial" in w)
     return tuple(dict.fromkeys(found))
-
-
-@dataclass(frozen=True)
-class CellRun:
-    """One cell of a pack flying a mission, in the engine's terms (no electrochemistry yet)."""
-
-    cell: Cell
-    pack: Pack
-    mission: Mission
-    settings: SimulationSettings
-    spec: ModelSpec
-    inputs: RunInputs
-    time_grid_s: np.ndarray
-    ambients_c: tuple[float, ...]
-    # The pack's heat (sortie.models.pack_thermal): its network, each segment's surface
-    # coefficient and heater, where the cells start and may go, and the pre-heat before
-    # take-off.
-    network: PackNetwork
-    surface_w_per_m2_k: tuple[float, ...]
-    heater_w: tuple[float, ...]
-    start_c: float
-    limits_c: tuple[float, float]
-    preheat_s: float = 0.0
-
-
-def prepare_run(
-    cell: Cell,
-    pack: Pack,
-    mission: Mission,
-    settings: SimulationSettings | None = None,
-    air: SegmentAir | None = None,
-    preheat_s: float = 0.0,
-) -> CellRun:
-    """Check what can be checked without a solve and put the run in the engine's terms.
-    ``air`` is what the pack meets in each segment (None: still air, no heater);
-    ``preheat_s`` the length of a first pre-heat segment. Raises
-    :class:`InfeasiblePowerError` for a power no cell of this size could give and
-    :class:`InputError` for cells that start at or above their temperature limit.
-
-    PyBaMM flies the pack's mean cell: its cooling and heat capacity are its share of the
-    pack's (cells, enclosure, air), and the heater's heat reaches it as a warmer ambient
-    (exact for its lumped heat balance: h A (T_amb + q/(h A) - T) = h A (T_amb - T) + q)."""
-    settings = settings or SimulationSettings()
-    budget = cell.budget
-    pack.check_mass(budget)
-    _check_power(cell, pack, mission)
-    ambients_c = mission.segment_ambients_c(settings.ambient_c)
-    limits = limits_c(settings, cell.chemistry)
-    start_c = (
-        ambients_c[0] if settings.start_temperature_c is None else settings.start_temperature_c
-    )
-    if start_c >= limits[1]:
-        raise InputError(
-            f"the cells start at {start_c:g} °C, at or above the temperature limit "
-            f"{limits[1]:g} °C: raise the limit or start colder"
-        )
-    air = air or SegmentAir.still(len(mission.segments))
-    network = pack_network(pack, cell)
-    surface = tuple(
-        surface_convection_w_per_m2_k(
-            network, settings.heat_transfer_coefficient_w_per_m2_k, speed, density
-        )
-        for speed, density in zip(air.airflow_m_per_s, air.air_density_kg_per_m3, strict=True)
-    )
-    cooling_area_m2 = cell.design.format.surface_area_m2
-    mean_cooling = [mean_cell_cooling_w_per_k(network, h) for h in surface]
-    heater_per_cell = [w / pack.cell_count for w in air.heater_w]
-    mean_ambients_k = tuple(
-        celsius_to_kelvin(t) + q / g
-        for t, q, g in zip(ambients_c, heater_per_cell, mean_cooling, strict=True)
-    )
-    spec = ModelSpec(
-        parameter_set=cell.chemistry.parameter_set,
-        model=settings.model.value,
-        model_options=to_hashable_options(cell.chemistry.model_options),
-        parameter_supplement=tuple(sorted(cell.chemistry.parameter_supplement.items())),
-        initial_state_of_charge=settings.initial_state_of_charge,
-        segment_start_times_s=mission.start_times_s,
-        bpx_json=cell.chemistry.bpx_json,
-        relative_tolerance=settings.relative_tolerance,
-        compiled=settings.compiled,
-    )
-    inputs = RunInputs(
-        cell_power_w=tuple(s.power_w / pack.cell_count for s in mission.segments),
-        ambient_k=mean_ambients_k,
-        initial_temperature_k=celsius_to_kelvin(start_c),
-        max_temperature_k=celsius_to_kelvin(limits[1]),
-        heat_transfer_coefficient_w_per_m2_k=tuple(g / cooling_area_m2 for g in mean_cooling),
-        cell_volume_m3=budget.volume_m3,
-        cooling_area_m2=cooling_area_m2,
-        volumetric_heat_capacity_j_per_m3_k=mean_cell_heat_capacity_j_per_k(network)
-        / budget.volume_m3,
-        design=design_inputs(cell),
-        interconnect_resistance_ohm=pack.cell_interconnect_resistance_ohm,
-    )
-    return CellRun(
-        cell=cell,
-        pack=pack,
-        mission=mission,
-        settings=settings,
-        spec=spec,
-        inputs=inputs,
-        time_grid_s=time_grid_s(mission, settings.output_points),
-        ambients_c=ambients_c,
-        network=network,
-        surface_w_per_m2_k=surface,
-        heater_w=air.heater_w,
-        start_c=start_c,
-        limits_c=limits,
-        preheat_s=preheat_s,
-    )
 
 
 def simulate_mission(
@@ -351,17 +162,15 @@ def _pack_temperatures(run: CellRun, output: RunOutput, index: np.ndarray) -> Pa
 def _limit_crossing(
     run: CellRun, temperatures: PackTemperatures, power_w: np.ndarray
 ) -> tuple[int, TerminationReason] | None:
-    """The first output sample where a cell of the pack is past its hot limit, or below its
-    cold limit while discharging (the pre-heat is exempt: warming is what it is for)."""
+    """The first output sample where a cell is past its hot limit, or below its cold limit
+    while discharging (the pre-heat is exempt: warming is what it is for)."""
+    flying = (temperatures.time_s >= run.preheat_s - 1e-9) & (power_w > 0)
     low_k, high_k = (celsius_to_kelvin(t) for t in run.limits_c)
-    time = temperatures.time_s
-    hot = np.nonzero(temperatures.hottest_k >= high_k - 1e-9)[0]
-    flying = (time >= run.preheat_s - 1e-9) & (power_w > 0)
-    cold = np.nonzero((temperatures.coldest_k < low_k - 1e-9) & flying)[0]
-    found = [(int(hot[0]), TerminationReason.TEMPERATURE_LIMIT)] if len(hot) else []
-    if len(cold):
-        found.append((int(cold[0]), TerminationReason.COLD_LIMIT))
-    return min(found) if found else None
+    found = first_limit_crossing(temperatures, low_k, high_k, flying)
+    if found is None:
+        return None
+    index, hot = found
+    return index, TerminationReason.TEMPERATURE_LIMIT if hot else TerminationReason.COLD_LIMIT
 
 
 def _result(run: CellRun, output: RunOutput) -> MissionResult:
@@ -503,16 +312,7 @@ def _result(run: CellRun, output: RunOutput) -> MissionResult:
         warnings=_warnings(cell, settings, output.warnings)
         + _balance_warning(cell, output.capacity_ah),
     )
-    return MissionResult(timeseries=frame, summary=summary, pack_field_c=_field(run, cells_c))
-
-
-def _field(run: CellRun, cells_c: np.ndarray) -> np.ndarray | None:
-    """The pack's cells on their grid (rows x columns, NaN where no cell sits) at the moment
-    the hottest cell peaked."""
-    if cells_c.shape[1] == 0:
-        return None
-    network = run.network
-    moment = int(np.argmax(cells_c.max(axis=0)))
-    field = np.full(network.rows * network.columns, np.nan)
-    field[: network.cell_count] = cells_c[:, moment]
-    return field.reshape(network.rows, network.columns)
+    field = None
+    if ran:
+        field = run.network.on_grid(cells_c[:, int(np.argmax(cells_c.max(axis=0)))])
+    return MissionResult(timeseries=frame, summary=summary, pack_field_c=field)

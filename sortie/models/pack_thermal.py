@@ -146,6 +146,12 @@ class PackNetwork:
         """(row, column) of a cell, counted from 1."""
         return index // self.columns + 1, index % self.columns + 1
 
+    def on_grid(self, per_cell: np.ndarray) -> np.ndarray:
+        """A value per cell as the pack's rows x columns (NaN where no cell sits)."""
+        grid = np.full(self.rows * self.columns, np.nan)
+        grid[: self.cell_count] = per_cell
+        return grid.reshape(self.rows, self.columns)
+
 
 def pack_network(pack: Pack, cell: Cell) -> PackNetwork:
     """The network of ``pack`` built from ``cell`` (its format gives the geometry)."""
@@ -389,3 +395,16 @@ def solve_pack(
         stored_j=stored,
         rejected_j=rejected,
     )
+
+
+def first_limit_crossing(
+    temperatures: PackTemperatures, low_k: float, high_k: float, discharging: np.ndarray
+) -> tuple[int, bool] | None:
+    """(sample, True for hot) of the first time any cell reaches ``high_k``, or falls below
+    ``low_k`` at a sample where the pack is ``discharging``; None when neither happens."""
+    hot = np.nonzero(temperatures.hottest_k >= high_k - 1e-9)[0]
+    cold = np.nonzero((temperatures.coldest_k < low_k - 1e-9) & discharging)[0]
+    found = [(int(hot[0]), True)] if len(hot) else []
+    if len(cold):
+        found.append((int(cold[0]), False))
+    return min(found) if found else None
