@@ -67,44 +67,14 @@ def _setups(sweep: Path):
 def _plain_design_s(setup) -> float:
     """One design the plain way: a new Simulation with the design's parameters."""
     import pybamm
-    from plain_pybamm import piecewise_power, solve_new_simulation
+    from plain_pybamm import plain_values, solve_new_simulation
 
     from sortie.models.flight import compile_flight
 
     mission = compile_flight(setup).mission
-    cell, pack = setup.cell, setup.pack
     start = time.perf_counter()
-    values = pybamm.ParameterValues(cell.chemistry.parameter_set)
-    values.update(cell.chemistry.parameter_supplement, check_already_exists=False)
-    design, um = cell.design, 1e-6
-    values.update(
-        {
-            "Positive electrode thickness [m]": design.positive.coating_thickness_um * um,
-            "Negative electrode thickness [m]": design.negative.coating_thickness_um * um,
-            "Positive electrode porosity": design.positive.porosity,
-            "Negative electrode porosity": design.negative.porosity,
-            "Positive electrode active material volume fraction": (
-                design.positive.active_material_volume_fraction
-            ),
-            "Negative electrode active material volume fraction": (
-                design.negative.active_material_volume_fraction
-            ),
-            "Positive particle radius [m]": design.positive.particle_radius_um * um,
-            "Negative particle radius [m]": design.negative.particle_radius_um * um,
-            "Electrode width [m]": cell.budget.electrode_area_m2 / values["Electrode height [m]"],
-            "Power function [W]": piecewise_power(
-                mission.start_times_s, [s.power_w / pack.cell_count for s in mission.segments]
-            ),
-            "Ambient temperature [K]": 273.15 + mission.segments[0].ambient_c,
-            "Initial temperature [K]": 273.15 + mission.segments[0].ambient_c,
-            "Cell heat capacity [J.K-1.m-3]": cell.heat_capacity_j_per_k / cell.budget.volume_m3,
-            "Cell volume [m3]": cell.budget.volume_m3,
-            "Cell cooling surface area [m2]": cell.design.format.surface_area_m2,
-            "Total heat transfer coefficient [W.m-2.K-1]": (
-                setup.settings.heat_transfer_coefficient_w_per_m2_k
-            ),
-        },
-        check_already_exists=False,
+    values = plain_values(
+        setup.cell, setup.pack, mission, setup.settings.heat_transfer_coefficient_w_per_m2_k
     )
     # A design that cannot fly costs its time too.
     with contextlib.suppress(pybamm.SolverError):

@@ -38,16 +38,31 @@ def solve_new_simulation(model_name: str, values: pybamm.ParameterValues, durati
     return simulation.solve([0, duration_s], t_interp=np.linspace(0, duration_s, 600))
 
 
-def plain_mission_run(model_name: str, mission, cell, pack) -> float:
-    """What a user writes without Sortie's cache: build and solve a new Simulation for one
-    cell of ``pack`` flying ``mission``. Returns the wall time [s]."""
-    import time
-
-    start = time.perf_counter()
+def plain_values(cell, pack, mission, heat_transfer_coefficient_w_per_m2_k: float | None = None):
+    """The parameter set with this cell's design and the mission's per-cell power, as a user
+    would write it: the set's values updated by name (design, power, thermal)."""
     values = pybamm.ParameterValues(cell.chemistry.parameter_set)
     values.update(cell.chemistry.parameter_supplement, check_already_exists=False)
+    design, um = cell.design, 1e-6
+    h = (
+        heat_transfer_coefficient_w_per_m2_k
+        or SimulationSettings().heat_transfer_coefficient_w_per_m2_k
+    )
     values.update(
         {
+            "Positive electrode thickness [m]": design.positive.coating_thickness_um * um,
+            "Negative electrode thickness [m]": design.negative.coating_thickness_um * um,
+            "Positive electrode porosity": design.positive.porosity,
+            "Negative electrode porosity": design.negative.porosity,
+            "Positive electrode active material volume fraction": (
+                design.positive.active_material_volume_fraction
+            ),
+            "Negative electrode active material volume fraction": (
+                design.negative.active_material_volume_fraction
+            ),
+            "Positive particle radius [m]": design.positive.particle_radius_um * um,
+            "Negative particle radius [m]": design.negative.particle_radius_um * um,
+            "Electrode width [m]": cell.budget.electrode_area_m2 / values["Electrode height [m]"],
             "Power function [W]": piecewise_power(
                 mission.start_times_s, [s.power_w / pack.cell_count for s in mission.segments]
             ),
@@ -58,11 +73,18 @@ def plain_mission_run(model_name: str, mission, cell, pack) -> float:
             # lumped thermal model needs it, so give the cell's own, as Sortie does.
             "Cell volume [m3]": cell.budget.volume_m3,
             "Cell cooling surface area [m2]": cell.design.format.surface_area_m2,
-            "Total heat transfer coefficient [W.m-2.K-1]": (
-                SimulationSettings().heat_transfer_coefficient_w_per_m2_k
-            ),
+            "Total heat transfer coefficient [W.m-2.K-1]": h,
         },
         check_already_exists=False,
     )
-    solve_new_simulation(model_name, values, mission.duration_s)
+    return values
+
+
+def plain_mission_run(model_name: str, mission, cell, pack) -> float:
+    """What a user writes without Sortie's cache: build and solve a new Simulation for one
+    cell of ``pack`` flying ``mission``. Returns the wall time [s]."""
+    import time
+
+    start = time.perf_counter()
+    solve_new_simulation(model_name, plain_values(cell, pack, mission), mission.duration_s)
     return time.perf_counter() - start

@@ -19,6 +19,9 @@ import sys
 import tomllib
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).parent))  # run as a script or loaded by a test
+from readme_blocks import with_block
+
 from sortie.models.drone import AirframeKind, Drone, RotorSet, Wing
 from sortie.models.flight_plan import (
     FlightPlan,
@@ -183,11 +186,7 @@ def table() -> str:
 
 
 def readme_with_table(readme_text: str, generated: str) -> str:
-    head, start, rest = readme_text.partition(START)
-    _, end, tail = rest.partition(END)
-    if not start or not end:
-        raise ValueError(f"README.md has no {START} ... {END} block")
-    return f"{head}{START}\n{generated}\n{END}{tail}"
+    return with_block(readme_text, START, END, generated)
 
 
 def main() -> int:

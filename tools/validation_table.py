@@ -16,6 +16,9 @@ import sys
 import tomllib
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).parent))  # run as a script or loaded by a test
+from readme_blocks import with_block
+
 from sortie.cells.budget import cell_budget
 from sortie.cells.matching import match_capacity
 from sortie.presets.loader import DATA_DIR, load_cell
@@ -121,11 +124,7 @@ def table() -> str:
 
 
 def readme_with_table(readme_text: str, generated: str) -> str:
-    head, start, rest = readme_text.partition(START)
-    _, end, tail = rest.partition(END)
-    if not start or not end:
-        raise ValueError(f"README.md has no {START} ... {END} block")
-    return f"{head}{START}\n{generated}\n{END}{tail}"
+    return with_block(readme_text, START, END, generated)
 
 
 def main() -> int:

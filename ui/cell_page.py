@@ -169,6 +169,20 @@ def render() -> None:
             _keep(cell_id, cell.name, overrides)
 
 
+def _to_comparison(label: str, choice: CellChoice) -> None:
+    # Queued, not written: the compare page selects it before drawing its widgets (and after
+    # its first-visit default, which would otherwise replace it).
+    if session.queue_cell(session.add_own_cell(label, choice)):
+        st.toast(tr(f"{label} is in the comparison", f"{label} ist im Vergleich"))
+    else:
+        st.toast(
+            tr(
+                f"The comparison holds {MAX_CELLS} cells: remove one first.",
+                f"Der Vergleich hat schon {MAX_CELLS} Zellen: erst eine entfernen.",
+            )
+        )
+
+
 def _keep_matched(edited, matched, target_ah: float) -> None:
     """The cell you buy: the matched design as a full cell file (it holds the match), for the
     comparison or to download."""
@@ -181,15 +195,7 @@ def _keep_matched(edited, matched, target_ah: float) -> None:
         key="add_matched_to_comparison",
         width="stretch",
     ):
-        if session.queue_cell(session.add_own_cell(matched.name, choice)):
-            st.toast(tr(f"{matched.name} is in the comparison", f"{matched.name} ist im Vergleich"))
-        else:
-            st.toast(
-                tr(
-                    f"The comparison holds {MAX_CELLS} cells: remove one first.",
-                    f"Der Vergleich hat schon {MAX_CELLS} Zellen: erst eine entfernen.",
-                )
-            )
+        _to_comparison(matched.name, choice)
     columns[1].download_button(
         tr("Save the matched cell (TOML)", "Angepasste Zelle speichern (TOML)"),
         cell_file_text(document),
@@ -212,17 +218,7 @@ def _keep(cell_id: str, name: str, overrides: dict[str, float]) -> None:
         key="add_to_comparison",
         width="stretch",
     ):
-        # Queued, not written: the compare page selects it before drawing its widgets (and
-        # after its first-visit default, which would otherwise replace it).
-        if session.queue_cell(session.add_own_cell(label, choice)):
-            st.toast(tr(f"{label} is in the comparison", f"{label} ist im Vergleich"))
-        else:
-            st.toast(
-                tr(
-                    f"The comparison holds {MAX_CELLS} cells: remove one first.",
-                    f"Der Vergleich hat schon {MAX_CELLS} Zellen: erst eine entfernen.",
-                )
-            )
+        _to_comparison(label, choice)
     columns[1].download_button(
         tr("Save this design (TOML)", "Design speichern (TOML)"),
         tomli_w.dumps(design_document(choice, label)),

@@ -35,6 +35,7 @@ from sortie.models.flight_plan import (
     FlightPlanError,
     PhasePower,
     _uses_wing,
+    mission_of_phases,
     phase_powers,
     phase_table,
     with_ambient,
@@ -134,28 +135,6 @@ class Grounded:
         return InputError(self.message)
 
 
-def _mission_of_phases(plan: FlightPlan, drone: Drone, rows: Sequence[PhasePower]) -> Mission:
-    return Mission(
-        id=plan.id,
-        name=plan.name,
-        description=plan.description,
-        segments=tuple(
-            Segment(
-                name=row.name,
-                duration_s=row.duration_s,
-                power_w=row.pack_power_w,
-                phase=row.phase,
-                ambient_c=row.ambient_c,
-            )
-            for row in rows
-        ),
-        ambient_c=plan.ambient_c,
-        drone=drone.id,
-        reserve_state_of_charge=plan.reserve_state_of_charge,
-        sources=plan.sources,
-    )
-
-
 def compile_flight(setup: FlightSetup) -> CompiledFlight:
     """Stages 1 and 2 (no electrochemistry: cheap). Raises :class:`TooHeavyError` or another
     :class:`FlightPlanError` naming the phase an aircraft cannot fly, and
@@ -178,7 +157,7 @@ def compile_flight(setup: FlightSetup) -> CompiledFlight:
         )
     plan = with_ambient(setup.mission, setup.settings.ambient_c)
     rows = tuple(phase_powers(plan, drone, pack_mass_kg))
-    mission = _mission_of_phases(plan, drone, rows)
+    mission = mission_of_phases(plan, drone, rows)
     compiled = CompiledFlight(
         setup, mission, rows, pack_mass_kg, take_off_mass_kg, _phase_air(drone, rows)
     )

@@ -12,6 +12,7 @@ Still air: ground speed equals airspeed.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from dataclasses import dataclass as plain_dataclass
 from typing import Annotated
 
@@ -24,7 +25,7 @@ from sortie.errors import InputError
 from sortie.models import flight_physics as fp
 from sortie.models.atmosphere import LAPSE_RATE_K_PER_M, air_density_kg_per_m3
 from sortie.models.drone import AirframeKind, Drone
-from sortie.models.mission import FlightPhase, Mission, Segment
+from sortie.models.mission import MAX_SEGMENTS, FlightPhase, Mission, Segment
 
 # Phases flown on the lift rotors of a VTOL (everything else is wing-borne). Transition is
 # counted as hover: conservative, transition power peaks are close to hover power.
@@ -43,6 +44,9 @@ _TRANSLATING_PHASES = {
     FlightPhase.RETURN,
     FlightPhase.DASH,
 }
+# Each phase is one segment of the compiled mission, and a mission has at most MAX_SEGMENTS:
+# refused when the plan is read (an upload, a file), not when a page compiles it.
+MAX_PHASES = MAX_SEGMENTS
 # A fixed wing must fly at least this multiple of its stall speed (FAR 25.107-style margin).
 STALL_MARGIN = 1.2
 # Upper end of the best-speed searches (multirotors; a wing searches up to 4 x its stall).
@@ -113,6 +117,8 @@ class FlightPlan:
     def _check(self) -> FlightPlan:
         if not self.phases:
             raise ValueError("a flight plan needs at least one phase")
+        if len(self.phases) > MAX_PHASES:
+            raise ValueError(f"phases: {len(self.phases)} phases; at most {MAX_PHASES}")
         return self
 
 
@@ -389,21 +395,25 @@ def phase_powers(plan: FlightPlan, drone: Drone, pack_mass_kg: float) -> list[Ph
 
 def compile_plan(plan: FlightPlan, drone: Drone, pack_mass_kg: float) -> Mission:
     """The plan as constant-power segments (pack power at the terminals)."""
-    segments = tuple(
-        Segment(
-            name=row.name,
-            duration_s=row.duration_s,
-            power_w=row.pack_power_w,
-            phase=row.phase,
-            ambient_c=row.ambient_c,
-        )
-        for row in phase_powers(plan, drone, pack_mass_kg)
-    )
+    return mission_of_phases(plan, drone, phase_powers(plan, drone, pack_mass_kg))
+
+
+def mission_of_phases(plan: FlightPlan, drone: Drone, rows: Sequence[PhasePower]) -> Mission:
+    """The flown phases of ``plan`` (:func:`phase_powers`) as a power mission."""
     return Mission(
         id=plan.id,
         name=plan.name,
         description=plan.description,
-        segments=segments,
+        segments=tuple(
+            Segment(
+                name=row.name,
+                duration_s=row.duration_s,
+                power_w=row.pack_power_w,
+                phase=row.phase,
+                ambient_c=row.ambient_c,
+            )
+            for row in rows
+        ),
         ambient_c=plan.ambient_c,
         drone=drone.id,
         reserve_state_of_charge=plan.reserve_state_of_charge,

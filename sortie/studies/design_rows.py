@@ -81,7 +81,7 @@ ROW_COLUMNS = (
 )
 _NAN = math.nan
 _BOOLEAN = ("flown", "mission_completed", "reserve_met")
-_TEXT = (
+TEXT_COLUMNS = (
     "not_flown_reason",
     "message",
     "cell_id",
@@ -110,7 +110,7 @@ def row_types(spec: SweepSpec) -> dict[str, str]:
     for column in ROW_COLUMNS:
         if column in _BOOLEAN:
             types[column] = "bool"
-        elif column in _TEXT:
+        elif column in TEXT_COLUMNS:
             types[column] = "string"
         elif column in _WHOLE:
             types[column] = "Int64"

@@ -33,27 +33,20 @@ from pydantic.dataclasses import dataclass as checked
 from sortie.cells.chemistry import STRICT
 from sortie.errors import InputError, describe_validation_error
 from sortie.presets.loader import read_toml
-from sortie.studies.design_rows import ROW_COLUMNS, SweepBase, resolve_base, rows_frame
+from sortie.studies.design_rows import (
+    ROW_COLUMNS,
+    TEXT_COLUMNS,
+    SweepBase,
+    resolve_base,
+    rows_frame,
+)
 from sortie.studies.design_space import Base, Dimension, SweepSpec, with_file_paths
 from sortie.studies.executors import executor_for
 from sortie.studies.pareto import pareto_mask
 from sortie.studies.sweep import evaluate
 
 # Figures an objective or a constraint may name: the numeric and yes/no columns of a row.
-FIGURES = tuple(
-    c
-    for c in ROW_COLUMNS
-    if c
-    not in {
-        "not_flown_reason",
-        "message",
-        "cell_id",
-        "termination_reason",
-        "final_segment",
-        "hardest_segment",
-        "limited_by",
-    }
-)
+FIGURES = tuple(c for c in ROW_COLUMNS if c not in TEXT_COLUMNS)
 # Infeasible designs score above every feasible one (all objectives are minimised inside).
 _INFEASIBLE = 1e12
 Progress = Callable[[int, int], None]
