@@ -5,6 +5,12 @@ mission that is flown but not completed is a result, not an error (exit 0; with
 ``--fail-on-incomplete`` exit 1 so that scripts can gate on it). When the reader of the
 output goes away (``sortie list | head -1``) the command stops quietly with 141, as a tool
 stopped by SIGPIPE does.
+
+Hostile input gets the same treatment: only regular files are read (with a byte limit) or
+written (whole, through a temporary file and a rename), documents nested too deeply are
+refused, and control characters from a file are shown as escapes, never sent raw to the
+terminal. :func:`main` is the console entry; :func:`run` takes the arguments and returns the
+exit status (the tests call it in this process).
 """
 
 from __future__ import annotations
@@ -15,21 +21,30 @@ import json
 import math
 import os
 import select
+import signal
 import sys
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any, TextIO
 
 from pydantic import ValidationError
 
 from sortie import cli_studies
 from sortie.cells.cell import Cell
-from sortie.errors import InputError, SortieError, describe_validation_error
+from sortie.errors import (
+    InputError,
+    SortieError,
+    describe_flag_error,
+    describe_validation_error,
+    json_printable,
+    printable,
+)
+from sortie.files import check_writable, spreadsheet_safe_frame, write_file
 from sortie.models.mission import FlightPhase
 from sortie.models.settings import ModelKind, SimulationSettings
 from sortie.presets.loader import (
     PresetKind,
-    construct,
     list_presets,
     load_cell,
     parse_override,
@@ -52,6 +67,10 @@ EXIT_INTERNAL = 3
 # short, and a script under `set -o pipefail` should learn that from sortie as from any
 # other tool (`head` itself reports its own success).
 EXIT_BROKEN_PIPE = 141
+# 128 + SIGTERM, as a shell reports a terminated command.
+EXIT_TERMINATED = 143
+# Longest error line shown (a message naming a huge value stays readable).
+MAX_MESSAGE_CHARS = 600
 
 
 class _Parser(argparse.ArgumentParser):
@@ -59,18 +78,55 @@ class _Parser(argparse.ArgumentParser):
         raise InputError(message)
 
 
+def finite(text: str) -> float:
+    """An option's number: NaN and infinities are refused here, by the option's name (argparse
+    puts ``argument --bin-s:`` in front), not later as a range."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a finite number")
+    return value
+
+
+def positive(text: str) -> float:
+    value = finite(text)
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"{text!r}: must be above 0")
+    return value
+
+
 def _add_simulation_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--model", choices=[m.value for m in ModelKind], default="dfn")
-    parser.add_argument("--ambient-c", type=float, help="fly every segment at this ambient [°C]")
+    parser.add_argument("--ambient-c", type=finite, help="fly every segment at this ambient [°C]")
     parser.add_argument(
-        "--max-temperature-c", type=float, default=60.0, help="stop at this cell temperature"
+        "--max-temperature-c",
+        type=finite,
+        help="stop when a cell reaches this temperature [°C] (default: the chemistry's limit)",
+    )
+    parser.add_argument(
+        "--min-temperature-c",
+        type=finite,
+        help="stop when a cell falls below this temperature [°C] (default: the chemistry's)",
+    )
+    parser.add_argument(
+        "--start-temperature-c",
+        type=finite,
+        help="the cells' temperature at take-off, e.g. after a cold soak [°C] (default: ambient)",
+    )
+    parser.add_argument(
+        "--heater-w", type=finite, default=0.0, help="pre-heater power from the pack [W]"
+    )
+    parser.add_argument(
+        "--heater-s", type=finite, default=0.0, help="pre-heating time before take-off [s]"
     )
     parser.add_argument(
         "--heat-transfer-coefficient",
-        type=float,
+        type=finite,
         help="cell surface heat transfer coefficient [W/(m2 K)] (default 10)",
     )
-    parser.add_argument("--initial-soc", type=float, default=1.0, help="0..1 (default 1)")
+    parser.add_argument("--initial-soc", type=finite, default=1.0, help="0..1 (default 1)")
     parser.add_argument("--series", type=int, help="cells in series (default: the drone's)")
     parser.add_argument("--parallel", type=int, help="cells in parallel (default: the drone's)")
     parser.add_argument(
@@ -105,7 +161,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--mission", required=True, help="mission preset id, .toml file or .csv flight log"
     )
     run.add_argument(
-        "--bin-s", type=float, default=10.0, help="flight-log averaging bin [s] (default 10)"
+        "--bin-s", type=positive, default=10.0, help="flight-log averaging bin [s] (default 10)"
     )
     run.add_argument("--cell", help="cell preset id or .toml file (default: the drone's cell)")
     run.add_argument("--drone", help="drone preset id or .toml file (default: the mission's)")
@@ -125,9 +181,9 @@ def build_parser() -> argparse.ArgumentParser:
         choices=[FlightPhase.HOVER.value, FlightPhase.LOITER.value],
         default=FlightPhase.HOVER.value,
     )
-    endurance.add_argument("--speed-m-per-s", type=float, help="loiter airspeed (default cruise)")
-    endurance.add_argument("--ground-altitude-m", type=float, default=0.0)
-    endurance.add_argument("--reserve", type=float, default=0.2, help="land with this SOC, 0..0.9")
+    endurance.add_argument("--speed-m-per-s", type=finite, help="loiter airspeed (default cruise)")
+    endurance.add_argument("--ground-altitude-m", type=finite, default=0.0)
+    endurance.add_argument("--reserve", type=finite, default=0.2, help="land with this SOC, 0..0.9")
     endurance.add_argument(
         "--sweep-parallel", metavar="FIRST:LAST", help="sweep the parallel count, e.g. 1:12"
     )
@@ -145,10 +201,10 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FIELD=VALUE",
         help="change a design field, e.g. positive_electrode_thickness_um=90 (repeatable)",
     )
-    show.add_argument("--capacity-ah", type=float, help="scale the design to this capacity")
+    show.add_argument("--capacity-ah", type=positive, help="scale the design to this capacity")
     show.add_argument(
         "--rate",
-        type=float,
+        type=positive,
         action="append",
         default=[],
         metavar="C",
@@ -167,16 +223,60 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# The settings each option sets: messages name the option, not the field.
+_SETTINGS_OPTIONS = {
+    "model": "--model",
+    "max_temperature_c": "--max-temperature-c",
+    "min_temperature_c": "--min-temperature-c",
+    "start_temperature_c": "--start-temperature-c",
+    "heater_power_w": "--heater-w",
+    "heater_duration_s": "--heater-s",
+    "ambient_c": "--ambient-c",
+    "initial_state_of_charge": "--initial-soc",
+    "heat_transfer_coefficient_w_per_m2_k": "--heat-transfer-coefficient",
+}
+
+
 def _settings(args: argparse.Namespace) -> SimulationSettings:
     data: dict = {
         "model": args.model,
         "max_temperature_c": args.max_temperature_c,
+        "min_temperature_c": args.min_temperature_c,
+        "start_temperature_c": args.start_temperature_c,
+        "heater_power_w": args.heater_w,
+        "heater_duration_s": args.heater_s,
         "ambient_c": args.ambient_c,
         "initial_state_of_charge": args.initial_soc,
     }
     if args.heat_transfer_coefficient is not None:
         data["heat_transfer_coefficient_w_per_m2_k"] = args.heat_transfer_coefficient
-    return construct(SimulationSettings, data, "settings")
+    return _built(SimulationSettings, data, _SETTINGS_OPTIONS)
+
+
+def _built(cls: Callable[..., Any], data: dict[str, Any], options: dict[str, str]) -> Any:
+    """``cls(**data)``, its validation errors naming the options that gave each field."""
+    try:
+        return cls(**data)
+    except ValidationError as error:
+        flags = {field: (flag, data.get(field)) for field, flag in options.items()}
+        raise InputError(describe_flag_error(error, flags)) from None
+
+
+def _check_pack_options(args: argparse.Namespace) -> None:
+    """``--series`` and ``--parallel`` within the pack's limits, named as options."""
+    from sortie.cells.pack import Pack
+
+    _built(
+        Pack,
+        {
+            "series_count": 1 if args.series is None else args.series,
+            "parallel_count": 1 if args.parallel is None else args.parallel,
+        },
+        {
+            **({"series_count": "--series"} if args.series is not None else {}),
+            **({"parallel_count": "--parallel"} if args.parallel is not None else {}),
+        },
+    )
 
 
 _PLURALS = {PresetKind.CHEMISTRY: "chemistries"}
@@ -203,13 +303,16 @@ def _list(kind: str | None, as_json: bool) -> int:
     return EXIT_OK
 
 
-def _run(args: argparse.Namespace) -> int:
+def _run_mission(args: argparse.Namespace) -> int:
     from sortie.models.flight import fly
 
-    if args.csv and not args.csv.resolve().parent.is_dir():
-        raise InputError(f"cannot write {args.csv}: folder {args.csv.parent} does not exist")
+    if args.csv:
+        check_writable(args.csv, f"--csv {args.csv}")  # before the flight, not after it
     if args.cell and "," in args.cell:
         raise InputError("run takes one --cell")
+    _check_pack_options(args)
+    changes = parse_changes(args.overrides)
+    _check_mission_drone(args, changes)
     setup = resolve_setup(
         args.mission,
         cell=args.cell,
@@ -217,22 +320,28 @@ def _run(args: argparse.Namespace) -> int:
         series_count=args.series,
         parallel_count=args.parallel,
         settings=_settings(args),
-        changes=parse_changes(args.overrides),
+        changes=changes,
         bin_s=args.bin_s,
     )
-    flight = fly(setup)
+    try:
+        flight = fly(setup)
+    except InputError as error:  # a phase this aircraft cannot fly, too heavy, ...
+        raise InputError(f"{_mission_label(args)}: {_with_hint(str(error))}") from None
+    except ValidationError as error:
+        # A plan valid phase by phase whose flight is not (a distance at a crawl is years):
+        # the segments it compiles to are checked once the aircraft and pack are known.
+        where = f"{_mission_label(args)}: as flown"
+        raise InputError(describe_validation_error(error, where)) from None
     result = flight.result
     phases = flight.compiled.phase_table()
     if args.csv:
-        try:
-            result.timeseries.to_csv(args.csv, float_format="%.10g")
-        except OSError as error:
-            raise InputError(f"cannot write {args.csv}: {error.strerror}") from None
+        table = spreadsheet_safe_frame(result.timeseries)
+        write_file(args.csv, table.to_csv(float_format="%.10g").encode("utf-8"), str(args.csv))
     if args.json:
         data = _json_ready(result.summary.to_dict())
         if phases is not None:
             data["phases"] = phases.to_dict(orient="records")
-        print(json.dumps(data, ensure_ascii=False))
+        print(_json_text(data))
     else:
         if phases is not None:
             print(format_phases(phases))
@@ -240,6 +349,42 @@ def _run(args: argparse.Namespace) -> int:
     if args.fail_on_incomplete and not result.mission_completed:
         return EXIT_INCOMPLETE
     return EXIT_OK
+
+
+def _mission_label(args: argparse.Namespace) -> str:
+    """The mission as messages name it: its file's name, or ``mission <preset>``."""
+    reference = str(args.mission)
+    if reference.lower().endswith((".toml", ".csv")) or Path(reference).is_file():
+        return Path(reference).name
+    return f"mission {reference}"
+
+
+def _check_mission_drone(args: argparse.Namespace, changes: dict[str, Any]) -> None:
+    """The drone a mission file names, checked under the file's name (a wrong one would
+    otherwise read as if the user had named it)."""
+    from sortie.presets.loader import load_drone
+    from sortie.studies.setup import resolve_mission
+
+    if args.drone is not None or "drone" in changes:
+        return
+    plan = resolve_mission(args.mission, changes, args.bin_s)
+    if plan.drone is None:
+        return
+    try:
+        load_drone(plan.drone)
+    except InputError as error:
+        raise InputError(f"{_mission_label(args)}: drone: {error}") from None
+
+
+def _with_hint(message: str) -> str:
+    """A flight-plan message with what to do about it, where there is one thing to do."""
+    if message.endswith("a fixed wing cannot hover"):
+        return f'{message}: give it a phase = "loiter" (it circles on station)'
+    return message
+
+
+def _json_text(data: Any) -> str:
+    return json_printable(json.dumps(data, ensure_ascii=False))
 
 
 def _parse_range(text: str) -> range:
@@ -261,6 +406,7 @@ def _endurance(args: argparse.Namespace) -> int:
         station_endurance,
     )
 
+    _check_pack_options(args)
     changes = parse_changes(args.overrides)
     cell_refs = [ref.strip() for ref in args.cell.split(",")] if args.cell else [None]
     aircraft = [
@@ -285,6 +431,7 @@ def _endurance(args: argparse.Namespace) -> int:
         ambient_c=args.ambient_c if args.ambient_c is not None else 15.0,
         reserve_state_of_charge=args.reserve,
     )
+    _check_station(args, drone, station)
     if args.sweep_parallel:
 
         def progress(done: int, total: int, label: str) -> None:
@@ -312,7 +459,7 @@ def _endurance(args: argparse.Namespace) -> int:
         if args.json:
             table = sweep.table.astype(object).where(sweep.table.notna(), None)
             print(
-                json.dumps(
+                _json_text(
                     {
                         "points": table.to_dict(orient="records"),
                         "best": {
@@ -332,12 +479,14 @@ def _endurance(args: argparse.Namespace) -> int:
         raise InputError("several cells need --sweep-parallel")
     point = station_endurance(drone, aircraft[0].cell, aircraft[0].pack, station, settings)
     if not point.limited_by.flown:
+        why = point.message if point.limited_by is EnduranceLimit.CANNOT_FLY else ""
         raise InputError(
             f"{point.series_count}S{point.parallel_count}P of {point.cell_id} cannot hold "
-            f"station: {point.limited_by.value} (take-off mass {point.take_off_mass_kg:.2f} kg)"
+            f"station: {point.limited_by.value}{f' ({why})' if why else ''} (take-off mass "
+            f"{point.take_off_mass_kg:.2f} kg)"
         )
     if args.json:
-        print(json.dumps(_json_ready(point.row())))
+        print(_json_text(_json_ready(point.row())))
     else:
         reserve = (
             f" ({100 * args.reserve:.0f} % state of charge)"
@@ -352,6 +501,25 @@ def _endurance(args: argparse.Namespace) -> int:
             f"{point.pack_power_w:.0f} W on station at {point.speed_m_per_s:.1f} m/s"
         )
     return EXIT_OK
+
+
+def _check_station(args: argparse.Namespace, drone, station) -> None:
+    """The station options, named as options, before anything flies; and the one phase a
+    fixed wing cannot fly said with what it can."""
+    from sortie.models.drone import AirframeKind
+    from sortie.studies.endurance import station_plan
+
+    if drone.kind is AirframeKind.FIXED_WING and station.phase is FlightPhase.HOVER:
+        raise InputError(f"drone {drone.id}: a fixed wing cannot hover: use --phase loiter")
+    options = {
+        "speed_m_per_s": ("--speed-m-per-s", args.speed_m_per_s),
+        "ground_altitude_m": ("--ground-altitude-m", args.ground_altitude_m),
+        "ambient_c": ("--ambient-c", station.ambient_c),
+    }
+    try:
+        station_plan(station, 60.0)
+    except ValidationError as error:
+        raise InputError(describe_flag_error(error, options)) from None
 
 
 def _cell_show(args: argparse.Namespace) -> int:
@@ -372,31 +540,37 @@ def _cell_show(args: argparse.Namespace) -> int:
     if args.capacity_ah is not None:
         try:
             design = match_capacity(cell.design, cell.chemistry, args.capacity_ah)
-        except CapacityMatchError as error:
-            raise InputError(str(error)) from None
+        except (CapacityMatchError, ValueError) as error:
+            raise InputError(f"--capacity-ah {args.capacity_ah:g}: {error}") from None
         cell = matched_cell(original, dataclasses.replace(cell, design=design), args.capacity_ah)
     if args.save is not None:
         _save_cell(args, original, cell)
     report = cell_report(cell)
     if args.rate:
-        from sortie.studies.cell_rating import discharge_at_rate
-
         settings = SimulationSettings(model=ModelKind(args.model), ambient_c=25.0)
-        report["rated"] = [
-            dataclasses.asdict(discharge_at_rate(cell, rate, settings)) for rate in args.rate
-        ]
+        report["rated"] = [_rated(cell, rate, settings) for rate in args.rate]
     if args.json:
-        print(json.dumps(report, ensure_ascii=False))
+        print(_json_text(report))
     else:
         print(format_cell_report(report))
     return EXIT_OK
 
 
+def _rated(cell: Cell, rate: float, settings: SimulationSettings) -> dict[str, Any]:
+    import dataclasses
+
+    from sortie.studies.cell_rating import discharge_at_rate
+
+    try:
+        return dataclasses.asdict(discharge_at_rate(cell, rate, settings))
+    except (InputError, ValueError) as error:
+        raise InputError(f"--rate {rate:g}: {error}") from None
+
+
 def _check_writable(path: Path) -> None:
     if path.suffix != ".toml":
         raise InputError(f"--save {path}: a cell file ends in .toml")
-    if not path.resolve().parent.is_dir():
-        raise InputError(f"cannot write {path}: folder {path.parent} does not exist")
+    check_writable(path, f"--save {path}")
 
 
 def _save_cell(args: argparse.Namespace, original: Cell, cell: Cell) -> None:
@@ -473,12 +647,61 @@ def _stop_writing() -> int:
     return EXIT_BROKEN_PIPE
 
 
+class Terminated(BaseException):
+    """SIGTERM, raised in the main thread so that ``finally`` blocks run (a file being
+    written is removed, never left half-written). A BaseException: no ``except Exception``
+    on the way may swallow it."""
+
+
+def _raise_terminated(signum: int, frame: object) -> None:
+    raise Terminated()
+
+
+class _PrintableStream:
+    """A text stream that shows control characters as escapes (see
+    :func:`sortie.errors.printable`): whatever a file holds, nothing reaches the terminal as
+    an escape sequence. A carriage return is kept at the start of a write only (a progress
+    bar's redraw), never inside text."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        start = len(text) - len(text.lstrip("\r"))
+        self._stream.write(text[:start] + printable(text[start:]))
+        return len(text)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    """The console entry: what C libraries write to standard error goes to /dev/null, SIGTERM
+    stops cleanly (exit 143), then :func:`run`."""
+    _quiet_native_stderr()
+    with contextlib.suppress(ValueError):  # not the main thread: keep the default
+        signal.signal(signal.SIGTERM, _raise_terminated)
+    return run(sys.argv[1:] if argv is None else argv)
+
+
+def run(argv: Sequence[str]) -> int:
+    """Parse ``argv`` (without the program name), run the command and return its exit status:
+    0, 1 (``--fail-on-incomplete``), 2 (one line on stderr: a user error), 3 (an internal
+    error, also one line), 130/143 (interrupted, terminated), 141 (the reader went away)."""
+    streams = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = _PrintableStream(sys.stdout), _PrintableStream(sys.stderr)
     try:
-        return _main(argv)
-    except BrokenPipeError:
-        # Raised again by the error report itself when stderr is the same closed pipe.
-        return _stop_writing()
+        with warnings.catch_warnings():
+            if not os.environ.get("SORTIE_DEBUG"):
+                # Numeric overflow warnings etc.: the error says it once.
+                warnings.simplefilter("ignore")
+            try:
+                return _run(list(argv))
+            except BrokenPipeError:
+                # Raised again by the error report itself when stderr is the same closed pipe.
+                return _stop_writing()
+    finally:
+        sys.stdout, sys.stderr = streams
 
 
 def _command(args: argparse.Namespace) -> int:
@@ -492,13 +715,10 @@ def _command(args: argparse.Namespace) -> int:
         return cli_studies.run_sweep_command(args)
     if args.command == "optimise":
         return cli_studies.run_optimise_command(args)
-    return _run(args)
+    return _run_mission(args)
 
 
-def _main(argv: Sequence[str] | None) -> int:
-    _quiet_native_stderr()
-    if not os.environ.get("SORTIE_DEBUG"):
-        warnings.simplefilter("ignore")  # numeric overflow warnings etc.: errors say it once
+def _run(argv: list[str]) -> int:
     try:
         status = _command(build_parser().parse_args(argv))
         # What is still buffered goes out now, while a closed pipe can still be told apart.
@@ -514,20 +734,32 @@ def _main(argv: Sequence[str] | None) -> int:
             message = describe_validation_error(error, "invalid input")
         else:
             message = str(error)
-        print(f"sortie: error: {' '.join(message.split())[:600]}", file=sys.stderr)
+        print(f"sortie: error: {_one_line(message)}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         print("sortie: interrupted", file=sys.stderr)
         return 130
+    except Terminated:
+        print("sortie: terminated", file=sys.stderr)
+        return EXIT_TERMINATED
     except Exception as error:  # last resort: one line, never a traceback
         if os.environ.get("SORTIE_DEBUG"):
             raise
         return _internal_error(error)
 
 
+def _one_line(message: str) -> str:
+    """One line of at most :data:`MAX_MESSAGE_CHARS` (the stream shows control characters
+    as escapes)."""
+    line = " ".join(message.split())
+    if len(line) > MAX_MESSAGE_CHARS:
+        line = line[: MAX_MESSAGE_CHARS - 3] + "..."
+    return line
+
+
 def _internal_error(error: Exception) -> int:
     print(
-        f"sortie: internal error: {type(error).__name__}: {error} "
+        f"sortie: internal error: {_one_line(f'{type(error).__name__}: {error}')} "
         "(set SORTIE_DEBUG=1 for the traceback)",
         file=sys.stderr,
     )

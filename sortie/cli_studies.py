@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from sortie.errors import InputError
+from sortie.files import check_writable, spreadsheet_safe_frame, write_file
 from sortie.progress import TerminalProgress
 
 EXIT_OK = 0
@@ -144,9 +145,10 @@ def run_optimise_command(args: argparse.Namespace) -> int:
     _check_workers(args)
     spec = read_optimise_spec(args.file)
     save_cell = args.save_cell or Path(f"{args.file.stem}-best.toml")
-    for path in (save_cell, args.table):
-        if path is not None and not path.resolve().parent.is_dir():
-            raise InputError(f"cannot write {path}: folder {path.parent} does not exist")
+    # Before the optimisation, not after it: a folder that cannot take the files.
+    check_writable(save_cell, f"--save-cell {save_cell}")
+    if args.table is not None:
+        check_writable(args.table, f"--table {args.table}")
     progress = TerminalProgress(spec.name, unit="generations")
     try:
         found = run_optimisation(
@@ -156,9 +158,8 @@ def run_optimise_command(args: argparse.Namespace) -> int:
         progress.close()
     print(_optimise_report(found))
     if args.table is not None:
-        from sortie.files import write_atomically
-
-        write_atomically(args.table, found.table.to_csv(index=False).encode())
+        table = spreadsheet_safe_frame(found.table)
+        write_file(args.table, table.to_csv(index=False).encode("utf-8"), str(args.table))
     best = found.best
     cell_fields = [f for f in spec.sweep_spec().fields if f.split(".")[0] == "cell"]
     if best is not None and cell_fields:

@@ -459,7 +459,7 @@ def test_missing_and_too_large_files_are_refused_before_reading(tmp_path):
     assert "the limit for BPX files is 2,000,000 bytes" in rejected(large)
     with pytest.raises(BpxError, match="the limit for BPX files"):
         read_bpx_bytes(b" " * (MAX_BPX_BYTES + 1), "upload.json")
-    assert rejected(tmp_path) == f"{tmp_path.name}: not a regular file"
+    assert rejected(tmp_path).startswith(f"{tmp_path.name}: not a regular file")
 
 
 # --- the parser process ----------------------------------------------------------------------

@@ -11,6 +11,7 @@ that shows a plain message must not have hit an error on the way there).
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import os
@@ -67,9 +68,11 @@ VERDICT = '[data-testid="stAlertContentSuccess"], [data-testid="stAlertContentEr
 
 
 try:
+    from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 except ImportError:  # the tests skip (see _playwright)
     PlaywrightTimeout = TimeoutError
+    PlaywrightError = Exception
 
 
 def _playwright():
@@ -107,8 +110,11 @@ class Server:
         return text if "Traceback" in text else ""
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
+@contextlib.contextmanager
+def _running_app(tmp_path_factory, **environment: str):
+    """``streamlit run app.py`` on a free loopback port, its own cache and two workers; yields
+    the :class:`Server` once it answers, stops it afterwards, and fails when it logged a
+    traceback (start-up and shutdown included)."""
     _playwright()
     port = _free_port()
     log = tmp_path_factory.mktemp("server") / "streamlit.log"
@@ -118,6 +124,7 @@ def server(tmp_path_factory):
         "SORTIE_PRECOMPUTE_SHOWROOM": "0",
         "SORTIE_WORKERS": "2",
         "PYBAMM_DISABLE_TELEMETRY": "true",
+        **environment,
     }
     with log.open("w") as output:
         server = subprocess.Popen(
@@ -157,6 +164,12 @@ def server(tmp_path_factory):
     # Whatever the pages did, the server must not have printed a traceback (start-up and
     # shutdown included; each test checks its own part too, see below).
     assert "Traceback" not in log.read_text(), log.read_text()[-3000:]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    with _running_app(tmp_path_factory) as running:
+        yield running
 
 
 @pytest.fixture(scope="module")
@@ -474,8 +487,9 @@ def test_too_heavy_pack_is_a_verdict_and_the_trade_offs_still_draw(browser, app_
 
 def test_cell_designer_and_showroom_render(browser, app_url):
     page = _open(browser, f"{app_url}/cell", heading="Cell designer")
-    page.get_by_test_id("stMetric").first.wait_for()
-    assert "Wh/kg" in page.get_by_test_id("stMain").inner_text()
+    # The metrics come in as the script runs: wait for the one this asserts.
+    page.get_by_test_id("stMetric").filter(has_text=re.compile(r"\d Wh/kg")).first.wait_for()
+    assert re.search(r"\d+ Wh/kg", page.get_by_test_id("stMain").inner_text())
     _screenshot(page, "cell-designer.png")
     page.context.close()
 
@@ -486,3 +500,226 @@ def test_cell_designer_and_showroom_render(browser, app_url):
     assert not kiosk.get_by_test_id("stProgress").count()
     _screenshot(kiosk, "showroom.png")
     kiosk.context.close()
+
+
+def test_a_small_sweep_on_the_design_space_page_draws_its_plot(browser, app_url):
+    """Design space: one field (the default, positive coating thickness) in three steps on
+    SPM, Run sweep, and the curve of the three designs is drawn with its table's downloads."""
+    page = _open(browser, f"{app_url}/design-space", heading="Design space")
+    _choose(page, "Model", "SPM")
+    steps = page.get_by_label("steps").first
+    steps.fill("3")
+    steps.press("Enter")
+    _settle(page)
+    page.get_by_text("3 designs", exact=True).wait_for(timeout=SLOW_S)
+    page.get_by_role("button", name="Run sweep").click()
+    page.get_by_role("button", name="Results (CSV)").wait_for(timeout=SLOW_S)
+    _settle(page)
+    assert page.locator(".js-plotly-plot").count() >= 1
+    main = page.get_by_test_id("stMain").inner_text()
+    assert "went wrong" not in main and "No design finished" not in main
+    page.context.close()
+
+
+# --- hostile files and links through the real server ------------------------------------------
+
+
+def _healthy(url: str) -> bool:
+    with urllib.request.urlopen(f"{url}/_stcore/health", timeout=10) as reply:
+        return reply.read() == b"ok"
+
+
+def _error_naming(page, text: str, timeout_ms: int = 60_000) -> str:
+    """The error message naming ``text`` (drawn, if maybe in a closed expander)."""
+    alert = page.locator('[data-testid="stAlertContentError"]').filter(has_text=text)
+    alert.first.wait_for(state="attached", timeout=timeout_ms)
+    return alert.first.text_content()
+
+
+def test_hostile_files_and_links_are_plain_messages_and_the_server_lives_on(
+    browser, app_url, tmp_path
+):
+    """The hostile corpus (tests/data/hostile) through the uploaders of a real server and
+    through links made of it: each a plain message naming the file or the link, the server
+    healthy after each, and a normal comparison still flies at the end."""
+    from tests.test_app_hostile import CORPUS, _bomb, _link_of, _packed
+    from tests.test_hostile import HOSTILE
+
+    page = _open(browser, app_url)
+    page.get_by_text("My file", exact=True).click()
+    _settle(page)
+    mission_uploader = page.get_by_test_id("stFileUploaderDropzoneInput").first
+    cells = page.get_by_test_id("stExpander").filter(has_text="Add my own cell")
+    views = page.get_by_test_id("stExpander").filter(has_text="Load a saved view (JSON)")
+    for name in CORPUS:
+        if name.endswith((".toml", ".csv")) and not name.startswith(("cell-", "sweep-")):
+            uploader = mission_uploader
+        elif name.startswith(("cell-", "bpx-")):
+            uploader = cells.get_by_test_id("stFileUploaderDropzoneInput")
+        elif name.startswith("view-"):
+            uploader = views.get_by_test_id("stFileUploaderDropzoneInput")
+        else:
+            continue  # sweep files: the Design space page, below
+        uploader.set_input_files(HOSTILE / name)
+        message = _error_naming(page, name)
+        assert "went wrong" not in message and "Traceback" not in message, message
+        assert _healthy(app_url)
+    page.context.close()
+
+    space = _open(browser, f"{app_url}/design-space", heading="Design space")
+    space.get_by_text("a sweep file (TOML)", exact=True).click()
+    _settle(space)
+    for path in sorted(HOSTILE.glob("sweep-*.toml")):
+        space.get_by_test_id("stFileUploaderDropzoneInput").first.set_input_files(path)
+        _error_naming(space, path.name)
+    space.context.close()
+
+    links = [_link_of(name) for name in CORPUS]
+    links += [_packed(bytes(40_000_000)), _packed(b"[" * 100_000 + b"]" * 100_000)]
+    page = _open(browser, app_url)
+    for view in links:
+        page.goto(f"{app_url}/?view={view}")
+        page.get_by_role("heading", name="Compare cells on a mission").wait_for(timeout=60_000)
+        _settle(page)
+        assert page.locator('[data-testid="stAlertContentError"]').count() >= 1
+        assert "went wrong" not in page.get_by_test_id("stMain").inner_text()
+    # Past every limit: 1.3 MB of link holding 1 GiB. The server refuses or drops it.
+    with contextlib.suppress(PlaywrightError):
+        page.goto(f"{app_url}/?view={_bomb(1_300_000)}", timeout=60_000)
+    assert _healthy(app_url)
+    page.context.close()
+
+    page = _open(browser, f"{app_url}/?mission=fpv-strike-sprint&cell=nca-18650-power&model=spm")
+    (verdict,) = _verdicts(page, 1)
+    assert "NCA 18650" in verdict
+    page.context.close()
+
+
+# --- many visitors at once ---------------------------------------------------------------------
+
+LOAD_SESSIONS = 8
+# The load server's time limit per task: far above an SPM flight of the ISR loiter (well
+# under a second warm; a few seconds for a cold model build on busy cores, PyBaMM's import is
+# in the worker's start-up), far below the hog's DFN flight of a thousand phases (about 50 s
+# alone here).
+LOAD_TIMEOUT_S = 20
+LOAD_CELLS = ["lg-m50-21700-chen2020", "nca-18650-power"]
+
+
+def _load_link(payload_kg: float) -> str:
+    cells = "".join(f"&cell={cell}" for cell in LOAD_CELLS)
+    return f"mission=quad-isr-loiter{cells}&model=spm&payload={payload_kg:g}"
+
+
+def _hog_link() -> str:
+    """A visitor's own mission of 999 short phases on DFN: a run far past the time limit."""
+    from sortie.studies.scenario import to_query
+
+    phases = [
+        {"name": f"p{i}", "phase": "hover" if i % 2 else "transit", "duration_s": 1.0 + i % 3}
+        for i in range(999)
+    ]
+    plan = {
+        "id": "hog",
+        "name": "a thousand short phases",
+        "description": "",
+        "drone": "isr-quad",
+        "phases": phases,
+    }
+    scenario = scenario_from_dict(
+        {"mission": {"document": plan}, "cells": [{"preset": "lg-m50-21700"}], "model": "dfn"}
+    )
+    return f"view={to_query(scenario)['view']}"
+
+
+def _expected_verdict(link: str) -> list[tuple[str, str]]:
+    """(cell name, start of its verdict) for each cell of a preset link, flown here."""
+    from urllib.parse import parse_qs
+
+    from sortie.studies.comparison import fly_cell
+    from sortie.studies.scenario import from_query
+
+    scenario = from_query(parse_qs(link))
+    found = []
+    for index in range(len(scenario.cells)):
+        flight = fly_cell(scenario, index)
+        summary = flight.summary
+        if summary.mission_completed:
+            start = f"Completed with {100 * summary.final_state_of_charge:.0f} % charge left"
+        elif summary.termination_reason.value == "end of profile":
+            start = "Flew the whole mission but landed with"
+        else:
+            start = "Stopped: "
+        found.append((flight.cell_name, start))
+    return found
+
+
+@pytest.fixture(scope="module")
+def limited_server(tmp_path_factory):
+    """A server of its own whose tasks stop after LOAD_TIMEOUT_S."""
+    with _running_app(tmp_path_factory, SORTIE_TASK_TIMEOUT_S=str(LOAD_TIMEOUT_S)) as running:
+        yield running
+
+
+def test_eight_sessions_at_once_and_a_run_past_its_time_limit(browser, limited_server):
+    """Eight visitors open comparisons at the same moment (two cells each, none cached) while
+    a ninth runs a mission far past the time limit: that one is stopped and says so in one
+    line, its worker replaced; the eight all get the verdicts this process computes for the
+    same links, and the server answers its health check throughout."""
+    url = limited_server.url
+    offset = len(limited_server.log.read_text())
+    links = [_load_link(0.1 + 0.01 * i) for i in range(LOAD_SESSIONS)]
+    expected = [_expected_verdict(link) for link in links]
+    # A showroom is up before its visitors come: the pool started, these cells' models built.
+    start = time.perf_counter()
+    first = _open(browser, f"{url}/?{_load_link(0.25)}")
+    _verdicts(first, len(LOAD_CELLS))
+    cold_s = time.perf_counter() - start
+    first.context.close()
+    pages, started = [], []
+    for query in [_hog_link(), *links]:
+        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        page = context.new_page()
+        started.append(time.perf_counter())
+        page.goto(f"{url}/?{query}", wait_until="commit")
+        pages.append(page)
+    hog, sessions = pages[0], pages[1:]
+    done: dict[int, float] = {}
+    stopped_s = None
+    deadline = time.perf_counter() + SLOW_S / 1000
+    while len(done) < LOAD_SESSIONS or stopped_s is None:
+        assert time.perf_counter() < deadline, f"sessions done: {sorted(done)}"
+        assert _healthy(url)  # the server answers while the pool is busy
+        for number, page in enumerate(sessions):
+            if number not in done and page.locator(VERDICT).count() >= len(LOAD_CELLS):
+                done[number] = time.perf_counter() - started[number + 1]
+        if stopped_s is None and hog.get_by_text("time limit of").count():
+            stopped_s = time.perf_counter() - started[0]
+        time.sleep(0.25)
+    for number, page in enumerate(sessions):
+        texts = page.locator(VERDICT).all_inner_texts()
+        for (name, start), text in zip(expected[number], texts, strict=True):
+            assert name in text and start in text, (number, name, start, text)
+    stop_card = hog.locator('[data-testid="stAlertContentError"]').filter(has_text="time limit")
+    assert stop_card.inner_text().endswith(
+        f"stopped: the simulation took longer than the time limit of {LOAD_TIMEOUT_S} s "
+        "(try a shorter mission, fewer cells or SPMe)"
+    )
+    # After the stop, the next visitor is served by the replaced pool at once.
+    after = _open(browser, f"{url}/?{_load_link(0.3)}")
+    assert len(_verdicts(after, len(LOAD_CELLS), timeout_ms=60_000)) == len(LOAD_CELLS)
+    after.context.close()
+    for page in pages:
+        page.context.close()
+    assert "task stopped after its time limit" in limited_server.log.read_text()[offset:]
+    slowest = max(done.values())
+    lines = [
+        f"{LOAD_SESSIONS} sessions at once (two SPM cells each, not cached) with a DFN run "
+        f"stopped at its {LOAD_TIMEOUT_S} s limit, 2 workers",
+        f"slowest session: {slowest:.1f} s; fastest {min(done.values()):.1f} s; "
+        f"the long run stopped after {stopped_s:.1f} s",
+        f"(before them, the first visitor of the cold server: {cold_s:.1f} s)",
+    ]
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "browser_load.txt").write_text("\n".join(lines) + "\n")
+    print("\n".join(lines))

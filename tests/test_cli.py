@@ -136,11 +136,11 @@ BAD_MISSION = (
         (["run", "--mission", "no-such-mission", "--cell", "lg-m50-21700"], "unknown mission"),
         (["run", "--mission", "quad-isr-loiter", "--cell", "no-such-cell"], "unknown cell"),
         (["run", "--mission", "quad-isr-loiter", "--model", "p2d"], "invalid choice"),
-        (["run", "--mission", "quad-isr-loiter", "--series", "0"], "series_count"),
-        (["run", "--mission", "quad-isr-loiter", "--parallel", "-2"], "parallel_count"),
+        (["run", "--mission", "quad-isr-loiter", "--series", "0"], "--series 0"),
+        (["run", "--mission", "quad-isr-loiter", "--parallel", "-2"], "--parallel -2"),
         (
             ["run", "--mission", "quad-isr-loiter", "--initial-soc", "1.5"],
-            "initial_state_of_charge",
+            "--initial-soc 1.5: must be less than or equal to 1",
         ),
         (
             [

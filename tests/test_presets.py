@@ -144,7 +144,7 @@ def test_unknown_field_is_refused(tmp_path):
 
 
 def test_missing_file_is_a_clear_error(tmp_path):
-    with pytest.raises(InputError, match="cannot read"):
+    with pytest.raises(InputError, match=r"missing\.toml: file not found"):
         load_mission(tmp_path / "missing.toml")
 
 

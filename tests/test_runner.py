@@ -4,7 +4,9 @@ comparison's three kinds of work."""
 import concurrent.futures as cf
 import sys
 import threading
+import time
 import types
+from pathlib import Path
 
 import pytest
 
@@ -13,14 +15,17 @@ from sortie.studies.comparison import (
     AMBIENT_SWEEP_C,
     RAGONE_C_RATES,
     Outcome,
+    Task,
+    TaskKind,
     ambient_task,
     execute,
     fly_cell,
     fly_task,
     rating_task,
 )
-from sortie.studies.runner import Priority, ResultCache, Runner, task_key
+from sortie.studies.runner import Priority, ResultCache, Runner, task_key, task_timeout_s
 from sortie.studies.scenario import scenario_from_dict, scenario_to_dict
+from tests import runner_work
 
 QUAD_SPME = scenario_from_dict(
     {
@@ -176,3 +181,52 @@ def test_ragone_points_trade_energy_for_power():
     assert energies == sorted(energies, reverse=True)
     # At C/5 the Chen2020 M50 gives about its rated energy per kilogram (5 Ah x 3.6 V / 68 g).
     assert 230 < energies[0] < 290
+
+
+def _process_ended(pid: int) -> bool:
+    """True when ``pid`` is gone or a zombie (killed, not yet reaped)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError, IndexError):
+        return True
+    return state in ("Z", "X")
+
+
+def test_a_task_past_its_time_limit_is_stopped_and_its_worker_replaced(tmp_path):
+    """One visitor's run that never ends: reported in one line at its time limit, its worker
+    killed; the others' tasks (on the same pool and after it) all get their results."""
+    runner = Runner(cache=ResultCache(None), workers=2, timeout_s=3.0, work=runner_work.work)
+    pid_file = tmp_path / "stuck.pid"
+    try:
+        first = runner.run(Task(TaskKind.FLY, "warm", 0)).value  # the pool is up
+        stuck_task = Task(TaskKind.FLY, str(pid_file), runner_work.STUCK)
+        stuck = runner.submit(stuck_task)
+        others = [runner.submit(Task(TaskKind.FLY, f"other {i}", i)) for i in range(1, 7)]
+        assert all(isinstance(f.result(timeout=60).value, int) for f in others)
+        outcome = stuck.result(timeout=60)
+        assert outcome.error == (
+            "stopped: the simulation took longer than the time limit of 3 s (try a shorter "
+            "mission, fewer cells or SPMe)"
+        )
+        assert runner.stopped_count == 1
+        assert runner.cached(stuck_task) is None  # tried again when asked again
+        stuck_pid = int(pid_file.read_text())
+        deadline = time.monotonic() + 30
+        while not _process_ended(stuck_pid):
+            assert time.monotonic() < deadline, "the stuck worker was not killed"
+            time.sleep(0.2)
+        # New work runs on a fresh pool: other processes than the killed one.
+        after = {runner.run(Task(TaskKind.FLY, f"after {i}", i)).value for i in range(1, 5)}
+        assert stuck_pid not in after and first not in after
+    finally:
+        runner.shutdown()
+
+
+def test_the_time_limit_comes_from_the_environment(monkeypatch):
+    monkeypatch.setenv("SORTIE_TASK_TIMEOUT_S", "12.5")
+    assert task_timeout_s() == 12.5
+    for wrong in ("0", "-3", "nan", "soon"):
+        monkeypatch.setenv("SORTIE_TASK_TIMEOUT_S", wrong)
+        assert task_timeout_s() == 300.0
+    monkeypatch.delenv("SORTIE_TASK_TIMEOUT_S")
+    assert Runner(cache=ResultCache(None), executor=cf.ThreadPoolExecutor(1)).timeout_s == 300.0

@@ -1,13 +1,18 @@
 """Scenarios: validation, resolution with mass feedback, pack sizing, URLs, uploads."""
 
+import base64
 import dataclasses
 import json
+import tracemalloc
+import zlib
 
 import pytest
 
 from sortie.errors import InputError
-from sortie.studies.comparison import cell_of, compiled_of, mission_demand
+from sortie.studies.comparison import cell_of, compiled_of, mission_demand, temperature_limit_c
 from sortie.studies.scenario import (
+    MAX_VIEW_JSON_BYTES,
+    MAX_VIEW_PARAMETER_CHARS,
     CellChoice,
     PackSizing,
     cell_choice,
@@ -227,3 +232,85 @@ def test_scenarios_are_frozen():
     scenario = scenario_from_dict(QUAD)
     with pytest.raises(dataclasses.FrozenInstanceError):
         scenario.model = "spm"
+
+
+def _view_of(raw: bytes, level: int = 9) -> dict[str, list[str]]:
+    return {"view": [base64.urlsafe_b64encode(zlib.compress(raw, level)).decode("ascii")]}
+
+
+def test_a_decompression_bomb_link_is_refused_without_inflating_it():
+    """1.3 MB of link used to inflate to 1 GB in the one server process every visitor shares:
+    the parameter's length and what it inflates to are both capped."""
+    zeros = zlib.compressobj(9)
+    packed = b"".join(zeros.compress(bytes(1 << 20)) for _ in range(1024)) + zeros.flush()
+    bomb = {"view": [base64.urlsafe_b64encode(packed).decode("ascii")]}  # 1 GiB of zeros
+    with pytest.raises(InputError, match="characters long"):
+        from_query(bomb)
+    # Small enough for the length cap, far beyond the inflation cap.
+    small_bomb = _view_of(bytes(20 * MAX_VIEW_JSON_BYTES))
+    assert len(small_bomb["view"][0]) < MAX_VIEW_PARAMETER_CHARS
+    tracemalloc.start()
+    try:
+        with pytest.raises(InputError, match="inflates to more than 2,000,000 bytes"):
+            from_query(small_bomb)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 4 * MAX_VIEW_JSON_BYTES
+
+
+@pytest.mark.parametrize(
+    "raw, message",
+    [
+        (b"[" * 100_000 + b"]" * 100_000, "nested more than 32 levels deep"),
+        (b'{"mission": ' * 40 + b"1" + b"}" * 40, "nested more than 32 levels deep"),
+        (b"\xff\xfe", "is not JSON"),
+        (b"{", "is not JSON"),
+    ],
+)
+def test_views_that_are_no_scenario_are_one_line_errors(raw, message):
+    with pytest.raises(InputError, match=message) as error:
+        from_query(_view_of(raw))
+    assert "\n" not in str(error.value)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {**QUAD, "mission": {"preset": "/etc/passwd"}},
+        {**QUAD, "cells": [{"preset": "../sortie/presets/data/cells/lg-m50-21700.toml"}]},
+        {**QUAD, "drone": "/etc/hostname"},
+        {
+            **QUAD,
+            "mission": {
+                "document": {
+                    "id": "m",
+                    "name": "m",
+                    "description": "",
+                    "drone": "/etc/passwd",
+                    "phases": [{"name": "h", "phase": "hover", "duration_s": 60}],
+                }
+            },
+        },
+    ],
+)
+def test_a_link_names_presets_never_a_file_of_the_server(data):
+    scenario = scenario_from_dict(data)
+    with pytest.raises(InputError, match="is not a preset"):
+        compiled_of(scenario, 0)
+
+
+def test_the_temperature_limit_defaults_to_each_chemistrys_as_on_the_command_line():
+    """No limit set: each cell stops at its chemistry's datasheet limit (the A123 LFP at
+    55 °C, the NMC at 60 °C), and the plot draws the lowest; a limit set is everyone's."""
+    data = {
+        "mission": {"preset": "fixed-wing-patrol"},
+        "cells": [{"preset": "lg-m50-21700"}, {"preset": "a123-26650-lfp"}],
+    }
+    scenario = scenario_from_dict(data)
+    assert scenario.max_temperature_c is None
+    assert "tmax" not in to_query(scenario)
+    assert temperature_limit_c(scenario) == 55.0
+    own = scenario_from_dict({**data, "max_temperature_c": 50.0})
+    assert temperature_limit_c(own) == 50.0
+    assert query_of(own)["tmax"] == ["50"] and from_query(query_of(own)) == own

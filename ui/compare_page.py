@@ -3,14 +3,17 @@ button, read a verdict per cell and see the trade-offs."""
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
 from typing import Any
 
 import pandas as pd
 import streamlit as st
+from pydantic import ValidationError
 
-from sortie.errors import SortieError
+from sortie.errors import SortieError, describe_validation_error
+from sortie.models.flight import TooHeavyError
 from sortie.models.settings import ModelKind
 from sortie.presets import PresetKind, list_presets, load_drone
 from sortie.studies.comparison import cell_of, compiled_of
@@ -25,6 +28,7 @@ from sortie.studies.scenario import (
 )
 from sortie.studies.scenario import cell_choice as cell_choice_from_file
 from ui import charts, export, mission_input, results, session
+from ui.guard import USER_ERRORS, user_message
 from ui.i18n import STATE_KEY, Language, language, tr
 from ui.uploads import read_upload
 
@@ -86,8 +90,8 @@ def _first_visit() -> None:
         try:
             session.apply_scenario(shared, cell_names(shared))
             return
-        except SortieError as error:
-            st.error(str(error))
+        except USER_ERRORS as error:
+            st.error(user_message(error))
     default = scenario_from_dict(session.DEFAULT_SCENARIO)
     session.apply_scenario(default, cell_names(default), compared=False)
 
@@ -135,11 +139,21 @@ def _inputs() -> Scenario | None:
         _load_view()
     try:
         scenario = scenario_from_dict(data)
+        # Every cell's flight compiles here (cheap: no electrochemistry), so that what a file
+        # or a link holds fails as one line on the page, never later in a worker.
         for index in range(len(scenario.cells)):
             cell_of(scenario, index)
         compiled_of(scenario, 0)
-    except SortieError as error:
-        st.error(str(error))
+        for index in range(1, len(scenario.cells)):
+            with contextlib.suppress(TooHeavyError):  # that cell's verdict card says so
+                compiled_of(scenario, index)
+    except ValidationError as error:  # the segments a valid plan compiles to (a crawl)
+        st.error(
+            describe_validation_error(error, tr("the mission as flown", "die Mission im Flug"))
+        )
+        return None
+    except USER_ERRORS as error:
+        st.error(user_message(error))
         return None
     if run:
         st.session_state[session.COMPARED] = scenario_key(scenario)
@@ -179,9 +193,9 @@ def _cells_input() -> list[dict[str, Any]]:
                 if session.queue_cell(session.add_own_cell(cell.name, choice)):
                     st.rerun()
                 st.warning(_full_message())
-            except SortieError as error:
+            except USER_ERRORS as error:
                 # Kept while this file stays in the box: the next rerun must not hide it.
-                state["cell_upload_error"] = str(error)
+                state["cell_upload_error"] = user_message(error)
         if upload is not None and state.get("cell_upload_error"):
             st.error(state["cell_upload_error"])
     if not selected:
@@ -222,7 +236,21 @@ def _pack_and_conditions() -> dict[str, Any]:
     ambient = st.slider(
         tr("Ambient [°C]", "Umgebung [°C]"), -30, 50, key="ambient", disabled=not override
     )
-    tmax = st.slider(tr("Temperature limit [°C]", "Temperaturgrenze [°C]"), 40, 90, key="tmax")
+    own_limit = st.checkbox(
+        tr("Set the temperature limit", "Temperaturgrenze festlegen"),
+        key="tmax_on",
+        help=tr(
+            "Default: each cell's chemistry limit from its datasheet (60 °C for most).",
+            "Standard: die Grenze der Zellchemie laut Datenblatt (meist 60 °C).",
+        ),
+    )
+    tmax = st.slider(
+        tr("Temperature limit [°C]", "Temperaturgrenze [°C]"),
+        40,
+        90,
+        key="tmax",
+        disabled=not own_limit,
+    )
     model = st.selectbox(
         tr("Cell model", "Zellmodell"),
         [m.value for m in ModelKind][::-1],
@@ -240,7 +268,7 @@ def _pack_and_conditions() -> dict[str, Any]:
         "parallel_count": int(parallel),
         "pack_sizing": sizing,
         "ambient_c": float(ambient) if override else None,
-        "max_temperature_c": float(tmax),
+        "max_temperature_c": float(tmax) if own_limit else None,
         "model": model,
     }
 
@@ -256,11 +284,18 @@ def _load_view() -> None:
         return
     state["view_upload_id"] = upload.file_id
     try:
-        scenario = export.scenario_from_view(read_upload(upload))
+        scenario = export.scenario_from_view(read_upload(upload), upload.name)
+        for index in range(len(scenario.cells)):  # flown once: refused here, by its name
+            with contextlib.suppress(SortieError):  # said with the inputs (a pack to choose)
+                compiled_of(scenario, index)
         # Queued: this page's widgets are drawn already; the next run starts with the view.
         session.apply_scenario(scenario, cell_names(scenario))
-    except SortieError as error:
-        st.error(str(error))
+    except ValidationError as error:
+        st.error(describe_validation_error(error, f"{upload.name}: the mission as flown"))
+        return
+    except USER_ERRORS as error:
+        message = user_message(error)
+        st.error(message if message.startswith(upload.name) else f"{upload.name}: {message}")
         return
     st.rerun()
 

@@ -15,13 +15,16 @@ import pandas as pd
 import streamlit as st
 
 from sortie.errors import SortieError
+from sortie.files import spreadsheet_safe_frame
 from sortie.models.settings import ModelKind
 from sortie.presets import PresetKind, list_presets, load_mission
-from sortie.studies.design_space import SweepSpec, parse_sweep_spec, spec_from_dict
+from sortie.presets.loader import parse_toml, require_preset
+from sortie.studies.design_space import SweepSpec, spec_from_dict
 from sortie.studies.scenario import CellChoice
 from sortie.studies.setup import current_value, resolve_setup
 from sortie.studies.sweep import BackgroundSweep
 from ui import session
+from ui.guard import USER_ERRORS, user_message
 from ui.i18n import language, tr
 from ui.space_charts import FIELDS, FIGURES, curves_figure, heatmap_figure, pareto_figure
 from ui.uploads import read_upload
@@ -67,8 +70,8 @@ def _inputs() -> SweepSpec | None:
     )
     try:
         spec = _from_file() if source == "file" else _from_fields()
-    except SortieError as error:
-        st.error(str(error))
+    except USER_ERRORS as error:
+        st.error(user_message(error))
         return None
     if spec is None:
         return None
@@ -117,7 +120,35 @@ def _from_file() -> SweepSpec | None:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         raise SortieError(f"{upload.name}: not UTF-8 text") from None
-    return parse_sweep_spec(text, upload.name)
+    document = parse_toml(text, upload.name)
+    _presets_only(document, upload.name)
+    return spec_from_dict(document, upload.name)
+
+
+# What a sweep names by reference: a preset here, or a file on the command line.
+_REFERENCES = {"mission": PresetKind.MISSION, "cell": PresetKind.CELL, "drone": PresetKind.DRONE}
+
+
+def _presets_only(document: dict, context: str) -> None:
+    """An uploaded sweep names presets only: a path in it (``mission = "/etc/passwd"``, a
+    cell dimension over files, a swap in ``[base.set]``) would read a file of the server."""
+    base = document.get("base")
+    if isinstance(base, dict):
+        for key, kind in _REFERENCES.items():
+            if key in base:
+                require_preset(kind, base[key], f"{context}: base.{key}")
+        changes = base.get("set")
+        for key, value in changes.items() if isinstance(changes, dict) else ():
+            kind = _REFERENCES.get(str(key).strip())
+            if kind is not None:
+                require_preset(kind, value, f"{context}: base.set.{key}")
+    dimensions = document.get("dimensions")
+    for number, dimension in enumerate(dimensions if isinstance(dimensions, list) else []):
+        field = dimension.get("field") if isinstance(dimension, dict) else None
+        kind = _REFERENCES.get(field.strip()) if isinstance(field, str) else None
+        values = dimension.get("values") if kind is not None else None
+        for value in values if isinstance(values, list) else ():
+            require_preset(kind, value, f"{context}: dimensions.{number}.values")
 
 
 def _preset_select(kind: PresetKind, label: str, key: str, default: str | None) -> str:
@@ -361,7 +392,8 @@ def _downloads(table: pd.DataFrame) -> None:
     )
     columns[1].download_button(
         tr("Results (CSV)", "Ergebnisse (CSV)"),
-        lambda: table.to_csv(index=False),
+        # A cell's name or a message may be a user's text: never a spreadsheet formula.
+        lambda: spreadsheet_safe_frame(table).to_csv(index=False),
         file_name="sortie-design-space.csv",
         mime="text/csv",
         icon=":material/table:",

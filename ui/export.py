@@ -17,10 +17,11 @@ import plotly.graph_objects as go
 
 from sortie.cells.pack import DEFAULT_MASS_OVERHEAD_FRACTION
 from sortie.errors import InputError
+from sortie.files import spreadsheet_safe_frame
 from sortie.models.result import TIMESERIES_COLUMNS
 from sortie.models.settings import DEFAULT_HEAT_TRANSFER_COEFFICIENT_W_PER_M2_K
 from sortie.studies.comparison import CellFlight
-from sortie.studies.scenario import Scenario, scenario_from_dict, scenario_to_dict
+from sortie.studies.scenario import Scenario, parse_json, scenario_from_dict, scenario_to_dict
 
 EXPORT_FORMAT = "sortie-view/1"
 # A reloaded view is a scenario plus summaries: far below this.
@@ -38,7 +39,9 @@ def timeseries_csv(names: Sequence[str], flights: Sequence[CellFlight | None]) -
     columns = ["cell", "time_s", *TIMESERIES_COLUMNS]
     if not frames:
         return ",".join(columns) + "\n"
-    return pd.concat(frames, ignore_index=True)[columns].to_csv(index=False, float_format="%.6g")
+    # Cell, segment and phase names are a user's text: never a formula in a spreadsheet.
+    table = spreadsheet_safe_frame(pd.concat(frames, ignore_index=True)[columns])
+    return table.to_csv(index=False, float_format="%.6g")
 
 
 def view_json(
@@ -71,17 +74,18 @@ def _finite(value: Any) -> Any:
     return value
 
 
-def scenario_from_view(data: bytes) -> Scenario:
-    """The scenario of an exported view (:func:`view_json`); one-line errors otherwise."""
+def scenario_from_view(data: bytes, name: str = "view file") -> Scenario:
+    """The scenario of an exported view (:func:`view_json`), the file called ``name`` in
+    messages; one-line errors otherwise."""
     if len(data) > MAX_VIEW_BYTES:
-        raise InputError(f"view file: {len(data)} bytes is too large (limit {MAX_VIEW_BYTES})")
-    try:
-        document = json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise InputError(f"view file: not JSON ({error})") from None
+        raise InputError(f"{name}: {len(data)} bytes is too large (limit {MAX_VIEW_BYTES})")
+    document = parse_json(data, name)
     if not isinstance(document, dict) or document.get("format") != EXPORT_FORMAT:
-        raise InputError(f"view file: not a Sortie view export (format {EXPORT_FORMAT})")
-    return scenario_from_dict(document.get("scenario"))
+        raise InputError(f"{name}: not a Sortie view export (format {EXPORT_FORMAT})")
+    try:
+        return scenario_from_dict(document.get("scenario"))
+    except InputError as error:
+        raise InputError(f"{name}: {error}") from None
 
 
 def assumptions(scenario: Scenario, chemistries: Sequence[Any]) -> list[str]:
@@ -95,7 +99,11 @@ def assumptions(scenario: Scenario, chemistries: Sequence[Any]) -> list[str]:
         "wiring and housing.",
         f"Cooling: natural convection, h = {DEFAULT_HEAT_TRANSFER_COEFFICIENT_W_PER_M2_K:g} "
         "W/(m² K) on the cell's surface; the run stops at "
-        f"{scenario.max_temperature_c:g} °C.",
+        + (
+            f"{scenario.max_temperature_c:g} °C."
+            if scenario.max_temperature_c is not None
+            else "each chemistry's datasheet limit (60 °C unless the datasheet says less)."
+        ),
         "Ambient: "
         + (
             f"{scenario.ambient_c:g} °C for the whole flight."

@@ -8,11 +8,23 @@ import logging
 from collections.abc import Callable
 
 import streamlit as st
+from pydantic import ValidationError
 
-from sortie.errors import SortieError
+from sortie.errors import SortieError, describe_validation_error
 from ui.i18n import tr
 
 LOG = logging.getLogger("sortie.ui")
+
+
+# What a user's input can raise on its way through the domain objects: a message for the page.
+USER_ERRORS = (SortieError, ValueError)
+
+
+def user_message(error: Exception) -> str:
+    """One line for an error of :data:`USER_ERRORS` (a validation error names its fields)."""
+    if isinstance(error, ValidationError):
+        return describe_validation_error(error, tr("invalid input", "ungültige Eingabe"))
+    return " ".join(str(error).split())
 
 
 def guarded(render: Callable[[], None]) -> Callable[[], None]:

@@ -15,6 +15,7 @@ from sortie.models.mission import FlightPhase
 from sortie.presets import PresetKind, list_presets, load_drone, load_mission
 from sortie.studies.scenario import MissionChoice, mission_document, mission_of_choice
 from ui import session
+from ui.guard import USER_ERRORS, user_message
 from ui.i18n import tr
 from ui.uploads import read_upload
 
@@ -87,8 +88,8 @@ def mission_input() -> dict[str, Any]:
             try:
                 state[session.OWN_MISSION] = mission_document(upload.name, read_upload(upload))
                 state["mission_upload_id"] = upload.file_id
-            except SortieError as error:
-                st.error(str(error))
+            except USER_ERRORS as error:
+                st.error(user_message(error))
         document = state.get(session.OWN_MISSION)
         if document is None:
             st.info(tr("Upload a file, or pick a preset.", "Datei hochladen oder Vorlage wählen."))
@@ -172,7 +173,9 @@ def drone_input(mission: dict[str, Any]) -> str | None:
     drones = {p.id: p for p in list_presets(PresetKind.DRONE)}
     options = ["", *drones]
     if st.session_state.get("drone") not in options:
-        st.session_state["drone"] = mission_drone(mission) or ""
+        # A file may name a drone that is no preset: then none is chosen (the page says why).
+        own = mission_drone(mission)
+        st.session_state["drone"] = own if own in options else ""
     drone_id = st.selectbox(
         tr("Drone", "Drohne"),
         options,

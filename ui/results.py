@@ -22,6 +22,7 @@ from sortie.studies.comparison import (
     fly_task,
     mission_demand,
     rating_task,
+    temperature_limit_c,
 )
 from sortie.studies.scenario import Scenario
 from ui import charts, export
@@ -210,7 +211,10 @@ def comparison(
         return []
     reserve = flights[0][1].summary.reserve_state_of_charge
     figure = charts.comparison_figure(
-        [(n, f.timeseries) for n, f in flights], scenario.max_temperature_c, language(), reserve
+        [(n, f.timeseries) for n, f in flights],
+        temperature_limit_c(scenario),
+        language(),
+        reserve,
     )
     st.plotly_chart(figure, width="stretch")
     _pack_fields(flights)

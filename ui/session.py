@@ -16,6 +16,7 @@ from typing import Any
 
 import streamlit as st
 
+from sortie.models.settings import DEFAULT_MAX_TEMPERATURE_C
 from sortie.studies.comparison import fly_task
 from sortie.studies.runner import Priority, Runner
 from sortie.studies.scenario import (
@@ -127,7 +128,9 @@ def apply_scenario(scenario: Scenario, cell_names: list[str], compared: bool = T
     values["ambient_on"] = scenario.ambient_c is not None
     ambient_c = scenario.ambient_c if scenario.ambient_c is not None else plan.ambient_c
     values["ambient"] = round(ambient_c)
-    values["tmax"] = round(scenario.max_temperature_c)
+    values["tmax_on"] = scenario.max_temperature_c is not None
+    limit_c = scenario.max_temperature_c
+    values["tmax"] = round(DEFAULT_MAX_TEMPERATURE_C if limit_c is None else limit_c)
     values[COMPARED] = scenario_key(scenario) if compared else None
     # Cells queued from the cell designer stay queued: they join this view's cells.
     state[PENDING_INPUTS] = values
@@ -182,6 +185,7 @@ KEPT_INPUTS = (
     "parallel",
     "ambient_on",
     "ambient",
+    "tmax_on",
     "tmax",
     "model",
 )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from sortie.studies.comparison import cell_of
+from sortie.studies.comparison import cell_of, temperature_limit_c
 from sortie.studies.scenario import showcases
 from ui import charts, results
 from ui.i18n import language, number, tr
@@ -47,7 +47,7 @@ def render() -> None:
     _winner(flights)
     figure = charts.comparison_figure(
         [(n, f.timeseries) for n, f in flights],
-        scenario.max_temperature_c,
+        temperature_limit_c(scenario),
         language(),
         flights[0][1].summary.reserve_state_of_charge,
     )

@@ -51,7 +51,8 @@ from sortie.cells.bpx_formula import (  # noqa: F401  (re-exported)
     _one_line,
     check_formula,
 )
-from sortie.errors import describe_validation_error
+from sortie.errors import FileTooLargeError, InputError, describe_validation_error
+from sortie.files import read_regular_file
 
 MAX_BPX_BYTES = 2_000_000
 PARSE_TIMEOUT_S = 20.0
@@ -582,22 +583,15 @@ def _count(section: dict[str, Any], key: str) -> int:
 
 
 def _read_bounded(file_path: Path, source: str) -> bytes:
-    """The file's bytes, refusing files above :data:`MAX_BPX_BYTES` before reading them."""
+    """The file's bytes: a regular file only (a named pipe would block), refused above
+    :data:`MAX_BPX_BYTES` before reading when its size says so, and read with that hard limit
+    whatever it says (a link to ``/dev/zero`` claims 0 bytes)."""
     try:
-        size = file_path.stat().st_size
-        if not file_path.is_file():
-            raise BpxError(f"{source}: not a regular file")
-        if size > MAX_BPX_BYTES:
-            raise BpxError(_too_large_message(source, size))
-        with file_path.open("rb") as stream:
-            data = stream.read(MAX_BPX_BYTES + 1)
-    except FileNotFoundError:
-        raise BpxError(f"{source}: file not found") from None
-    except OSError as error:
-        raise BpxError(f"{source}: cannot be read ({error.strerror})") from None
-    if len(data) > MAX_BPX_BYTES:
-        raise BpxError(_too_large_message(source, len(data)))
-    return data
+        return read_regular_file(file_path, MAX_BPX_BYTES, source)
+    except FileTooLargeError as error:
+        raise BpxError(_too_large_message(source, error.size_bytes)) from None
+    except InputError as error:
+        raise BpxError(str(error)) from None
 
 
 def _um(length_m: float) -> float:
@@ -605,8 +599,9 @@ def _um(length_m: float) -> float:
     return round(length_m * 1e6, 9)
 
 
-def _too_large_message(source: str, size: int) -> str:
-    return f"{source}: file is {size:,} bytes; the limit for BPX files is {MAX_BPX_BYTES:,} bytes"
+def _too_large_message(source: str, size: int | None) -> str:
+    shown = f"{size:,} bytes" if size is not None else f"more than {MAX_BPX_BYTES:,} bytes"
+    return f"{source}: file is {shown}; the limit for BPX files is {MAX_BPX_BYTES:,} bytes"
 
 
 @contextmanager

@@ -16,7 +16,12 @@ import numpy as np
 from pydantic import ValidationError
 
 from sortie.errors import InputError, describe_validation_error
-from sortie.models.mission import MAX_SEGMENTS, Mission, segments_from_samples
+from sortie.models.mission import (
+    MAX_MISSION_DURATION_S,
+    MAX_SEGMENTS,
+    Mission,
+    segments_from_samples,
+)
 
 DEFAULT_BIN_S = 10.0
 
@@ -110,13 +115,25 @@ def _bin_edges_s(duration_s: float, bin_s: float, source: str) -> np.ndarray:
         bin_s = float(bin_s)
     except (TypeError, ValueError):
         raise InputError(f"{source}: bin size must be a number of seconds, got {bin_s!r}") from None
-    if not math.isfinite(bin_s) or bin_s <= 0:
+    if not math.isfinite(bin_s):
+        raise InputError(f"{source}: bin size {bin_s:g} is not a number of seconds")
+    if bin_s <= 0:
         raise InputError(f"{source}: bin size must be positive, got {bin_s:g} s")
+    if duration_s > MAX_MISSION_DURATION_S:
+        raise InputError(
+            f"{source}: the log spans {format_s(duration_s)} s, longer than a mission may be "
+            f"({format_s(MAX_MISSION_DURATION_S)} s, a week)"
+        )
     bins_needed = duration_s / bin_s
     # A last bin shorter than a billionth of a bin is rounding, not data.
     tolerance = 1e-9
     if bins_needed > MAX_SEGMENTS + tolerance:
-        needed = f"{math.ceil(bins_needed):,}" if math.isfinite(bins_needed) else "too many"
+        if not math.isfinite(bins_needed):
+            needed = "too many"
+        elif bins_needed < 1e9:
+            needed = f"{math.ceil(bins_needed):,}"
+        else:  # a message, not a number of 300 digits
+            needed = f"{bins_needed:.3g}"
         smallest_s = _round_up(duration_s / MAX_SEGMENTS)
         raise InputError(
             f"{source}: {format_s(duration_s)} s of log in {bin_s:g} s bins needs {needed} "
@@ -146,6 +163,10 @@ def _round_up(value: float, digits: int = 3) -> float:
 
 
 def format_s(time_s: float) -> str:
+    """Seconds to the millisecond, without trailing zeros; beyond a billion seconds (no log
+    is that long: a message about a wrong one) in short scientific form, not 300 digits."""
+    if not math.isfinite(time_s) or abs(time_s) >= 1e9:
+        return f"{time_s:.4g}"
     return f"{time_s:.3f}".rstrip("0").rstrip(".")
 
 

@@ -46,7 +46,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from sortie.errors import InputError
+from sortie.errors import FileTooLargeError, InputError
+from sortie.files import read_regular_file
 from sortie.models.flight_log import FlightLog, one_line
 
 MAX_LOG_BYTES = 20_000_000
@@ -143,17 +144,16 @@ def read_flight_log(source: str | pathlib.Path | bytes, *, name: str | None = No
 
 
 def _read_file(path: pathlib.Path, label: str) -> bytes:
+    """The log's bytes: a regular file only (a named pipe would block), read with a hard limit
+    whatever its size claims (a link to ``/dev/zero`` says 0 bytes and never ends)."""
     try:
-        # Refuse before reading: a wrong file picked by mistake can be gigabytes.
-        size = path.stat().st_size
-        if size > MAX_LOG_BYTES:
-            raise InputError(
-                f"{label}: file too large ({size:,} bytes; at most {MAX_LOG_BYTES:,}): "
-                "shorten the log or drop columns"
-            )
-        return path.read_bytes()
-    except OSError as error:
-        raise InputError(f"{label}: cannot read the file ({error.strerror or error})") from None
+        return read_regular_file(path, MAX_LOG_BYTES, label)
+    except FileTooLargeError as error:
+        size = f"{error.size_bytes:,} bytes" if error.size_bytes is not None else "more"
+        raise InputError(
+            f"{label}: file too large ({size}; at most {MAX_LOG_BYTES:,}): "
+            "shorten the log or drop columns"
+        ) from None
 
 
 def _decode(data: bytes, label: str) -> str:

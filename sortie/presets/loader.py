@@ -20,6 +20,7 @@ from sortie.cells.cell import Cell
 from sortie.cells.chemistry import Chemistry
 from sortie.cells.design import CellDesign
 from sortie.errors import InputError, describe_validation_error
+from sortie.files import MAX_NESTING, check_nesting, read_regular_file
 from sortie.models.drone import Drone
 from sortie.models.flight_log import DEFAULT_BIN_S, log_to_mission
 from sortie.models.flight_log_csv import read_flight_log
@@ -51,30 +52,32 @@ class PresetInfo:
 
 
 def read_toml(path: Path) -> dict[str, Any]:
-    """Parse a TOML file, turning every failure into a one-line :class:`InputError`."""
+    """Parse a TOML file, turning every failure into a one-line :class:`InputError`. Only a
+    regular file of at most :data:`MAX_FILE_BYTES` is read (a named pipe or a link to
+    ``/dev/zero`` is refused, never waited on or read without end)."""
+    data = read_regular_file(path, MAX_FILE_BYTES, str(path))
     try:
-        size = path.stat().st_size
-    except OSError as error:
-        raise InputError(f"{path}: cannot read ({error.strerror})") from None
-    if size > MAX_FILE_BYTES:
-        raise InputError(f"{path}: {size} bytes is too large (limit {MAX_FILE_BYTES})")
-    try:
-        text = path.read_text(encoding="utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError as error:
-        raise InputError(f"{path.name}: malformed TOML: {error}") from None
-    except OSError as error:
-        raise InputError(f"{path}: cannot read ({error.strerror})") from None
+        raise InputError(
+            f"{path.name}: malformed TOML: not UTF-8 text (byte {error.start})"
+        ) from None
     return parse_toml(text, path.name)
 
 
 def parse_toml(text: str, context: str) -> dict[str, Any]:
-    """Parse TOML text (an upload, a saved design), failures as a one-line :class:`InputError`."""
+    """Parse TOML text (an upload, a saved design), failures as a one-line :class:`InputError`;
+    a document nested more than :data:`~sortie.files.MAX_NESTING` levels is refused."""
     if len(text.encode("utf-8")) > MAX_FILE_BYTES:
         raise InputError(f"{context}: too large (limit {MAX_FILE_BYTES} bytes)")
     try:
-        return tomllib.loads(text)
+        document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise InputError(f"{context}: malformed TOML: {error}") from None
+    except RecursionError:  # the parser recurses once per level of nesting
+        raise InputError(f"{context}: nested more than {MAX_NESTING} levels deep") from None
+    check_nesting(document, context)
+    return document
 
 
 def construct(cls: type[T], data: dict[str, Any], context: str) -> T:
@@ -144,6 +147,18 @@ def _resolve(kind: PresetKind, reference: str | Path) -> tuple[dict[str, Any], s
 Overrides = dict[str, Any]
 
 
+def require_preset(kind: PresetKind, reference: Any, context: str) -> str:
+    """``reference`` if it is the id of a preset of ``kind``; else an :class:`InputError`.
+    For what the app takes from a visitor (a link, an upload): it names presets, never a
+    file on the server."""
+    catalogue = _chemistry_entries() if kind is PresetKind.CHEMISTRY else _preset_paths(kind)
+    known = set(catalogue)
+    if not isinstance(reference, str) or reference not in known:
+        shown = reference if isinstance(reference, str) and len(reference) <= 60 else "..."
+        raise InputError(f"{context}: {kind.value} {shown!r} is not a preset (presets only here)")
+    return reference
+
+
 def parse_override(text: str) -> tuple[str, str, Any]:
     """``"drone.payload_kg=1.2"`` -> ``("drone", "payload_kg", 1.2)``. The value is read as a
     TOML value (number, boolean, quoted string, array); anything else is a plain string."""
@@ -155,11 +170,20 @@ def parse_override(text: str) -> tuple[str, str, Any]:
 
 
 def parse_value(raw: str) -> Any:
-    """A TOML value (number, boolean, quoted string, array); anything else as plain text."""
+    """A TOML value (number, boolean, quoted string, array); anything else as plain text.
+    A value nested more than :data:`~sortie.files.MAX_NESTING` levels is refused."""
+    text = raw.strip()
     try:
-        return tomllib.loads(f"value = {raw.strip()}")["value"]
+        value = tomllib.loads(f"value = {text}")["value"]
     except tomllib.TOMLDecodeError:
-        return raw.strip()
+        return text
+    except RecursionError:
+        value = None  # as deep as it gets
+    shown = text if len(text) <= 24 else text[:20] + "..."
+    if value is None:
+        raise InputError(f"value {shown!r} is nested more than {MAX_NESTING} levels deep")
+    check_nesting(value, f"value {shown!r}")
+    return value
 
 
 def apply_overrides(data: dict[str, Any], overrides: Overrides, context: str) -> dict[str, Any]:
@@ -185,6 +209,9 @@ def apply_overrides(data: dict[str, Any], overrides: Overrides, context: str) ->
             elif isinstance(node, dict):
                 if last:
                     node[key] = value
+                elif key not in node and keys[depth + 1].isdigit():
+                    # An index into a list that is not there (phases of a power mission).
+                    raise InputError(f"{context}: --set {path}: there is no list '{key}'")
                 else:
                     node = node.setdefault(key, {})
             else:
@@ -290,7 +317,12 @@ def cell_from_dict(data: dict[str, Any], context: str) -> Cell:
                 "or give a [format] table)"
             )
         data["format"] = _formats()[fmt]
-    chemistry = load_chemistry(str(data.get("chemistry", "")))
+    if "chemistry" not in data:
+        raise InputError(f"{context}: no chemistry: a cell file names one (sortie list chemistry)")
+    try:
+        chemistry = load_chemistry(str(data["chemistry"]))
+    except InputError as error:
+        raise InputError(f"{context}: {error}") from None
     design = construct(CellDesign, data, context)
     try:
         return Cell(design=design, chemistry=chemistry)

@@ -27,6 +27,7 @@ from sortie.cells.cell import Cell
 from sortie.errors import SortieError
 from sortie.models.flight import CompiledFlight, Grounded, compile_flight, fly, fly_many
 from sortie.models.result import MissionSummary
+from sortie.models.settings import limits_c
 from sortie.studies.cell_rating import discharge_at_rates
 from sortie.studies.endurance import StationPoint, station_endurances, station_for
 from sortie.studies.scenario import (
@@ -36,6 +37,7 @@ from sortie.studies.scenario import (
     scenario_from_dict,
     scenario_key,
     scenario_setup,
+    settings_of,
 )
 
 LOG = logging.getLogger(__name__)
@@ -115,6 +117,17 @@ def cell_of(scenario: Scenario, cell_index: int) -> Cell:
 def setup_of(scenario: Scenario, cell_index: int):
     """The flight setup of cell ``cell_index`` (its pack follows the scenario's sizing)."""
     return scenario_setup(scenario, cell_of(scenario, cell_index), cell_of(scenario, 0))
+
+
+def temperature_limit_c(scenario: Scenario) -> float:
+    """The upper temperature limit a comparison draws: the scenario's, else the lowest of its
+    cells' chemistry limits (each cell stops at its own; see ``limits_c``)."""
+    if scenario.max_temperature_c is not None:
+        return scenario.max_temperature_c
+    return min(
+        limits_c(settings_of(scenario), cell_of(scenario, i).chemistry)[1]
+        for i in range(len(scenario.cells))
+    )
 
 
 def compiled_of(scenario: Scenario, cell_index: int) -> CompiledFlight:

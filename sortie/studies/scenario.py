@@ -22,15 +22,17 @@ from pydantic.dataclasses import dataclass
 from sortie.cells.cell import Cell
 from sortie.cells.chemistry import STRICT
 from sortie.errors import InputError, describe_validation_error
+from sortie.files import MAX_NESTING, check_nesting
 from sortie.models.drone import Drone
 from sortie.models.flight import FlightSetup
 from sortie.models.flight_log import log_to_mission
 from sortie.models.flight_log_csv import read_flight_log
 from sortie.models.flight_plan import FlightPlan
 from sortie.models.mission import Mission
-from sortie.models.settings import DEFAULT_MAX_TEMPERATURE_C, ModelKind, SimulationSettings
+from sortie.models.settings import ModelKind, SimulationSettings
 from sortie.presets.loader import (
     DATA_DIR,
+    PresetKind,
     cell_from_bpx_bytes,
     cell_from_data,
     load_cell,
@@ -39,6 +41,7 @@ from sortie.presets.loader import (
     mission_from_dict,
     parse_toml,
     read_toml,
+    require_preset,
 )
 from sortie.studies.setup import resolve_setup
 
@@ -46,6 +49,11 @@ from sortie.studies.setup import resolve_setup
 MAX_CELLS = 6
 # URL parameter holding a whole scenario (compressed JSON) when it holds more than presets.
 VIEW_PARAMETER = "view"
+# A link Sortie makes is at most a few thousand characters (see ui.compare_page); a hand-made
+# one may be longer, but its view is inflated in the one server process every visitor shares:
+# both the parameter and what it inflates to are capped (1.3 MB of zeros inflate to 1 GB).
+MAX_VIEW_PARAMETER_CHARS = 100_000
+MAX_VIEW_JSON_BYTES = 2_000_000
 
 
 @dataclass(config=STRICT)
@@ -105,7 +113,8 @@ class Scenario:
     payload_kg: Annotated[float, Field(ge=0, le=5000)] | None = None
     model: ModelKind = ModelKind.DFN
     ambient_c: Annotated[float, Field(ge=-60, le=80)] | None = None
-    max_temperature_c: Annotated[float, Field(gt=-40, le=150)] = DEFAULT_MAX_TEMPERATURE_C
+    # None: each cell stops at its chemistry's datasheet limit (as on the command line).
+    max_temperature_c: Annotated[float, Field(gt=-40, le=150)] | None = None
     pack_sizing: PackSizing = PackSizing.SAME_LAYOUT
 
 
@@ -132,9 +141,14 @@ def scenario_key(scenario: Scenario) -> str:
 # --- resolving choices into domain objects ---------------------------------------------------
 
 
+# A scenario comes from a visitor (a link, an upload): what it names are presets, never a
+# path to a file on the server (``mission=/etc/passwd`` would be read as a mission).
+
+
 def cell_of_choice(choice: CellChoice) -> Cell:
     if choice.preset is not None:
-        return load_cell(choice.preset, dict(choice.overrides))
+        preset = require_preset(PresetKind.CELL, choice.preset, "cell")
+        return load_cell(preset, dict(choice.overrides))
     if choice.document is not None:
         return cell_from_data(choice.document, "your cell", dict(choice.overrides))
     return cell_from_bpx_bytes(choice.bpx.encode("utf-8"), "BPX file", dict(choice.overrides))
@@ -142,8 +156,11 @@ def cell_of_choice(choice: CellChoice) -> Cell:
 
 def mission_of_choice(choice: MissionChoice) -> Mission | FlightPlan:
     if choice.preset is not None:
-        return load_mission(choice.preset)
-    return mission_from_dict(choice.document, "your mission")
+        return load_mission(require_preset(PresetKind.MISSION, choice.preset, "mission"))
+    plan = mission_from_dict(choice.document, "your mission")
+    if plan.drone is not None:
+        require_preset(PresetKind.DRONE, plan.drone, "your mission: drone")
+    return plan
 
 
 def _changes(scenario: Scenario) -> dict[str, Any]:
@@ -155,6 +172,7 @@ def scenario_drone(scenario: Scenario) -> Drone | None:
     drone_id = scenario.drone or mission_of_choice(scenario.mission).drone
     if drone_id is None:
         return None
+    require_preset(PresetKind.DRONE, drone_id, "drone")
     payload = {} if scenario.payload_kg is None else {"payload_kg": scenario.payload_kg}
     return load_drone(drone_id, payload)
 
@@ -172,6 +190,8 @@ def scenario_setup(scenario: Scenario, cell: Cell, reference: Cell | None = None
     (:func:`sortie.studies.setup.resolve_setup`). With SAME_MASS sizing ``reference`` (the
     scenario's first cell) sets the pack mass that ``cell``'s parallel count matches."""
     plan = mission_of_choice(scenario.mission)
+    if scenario.drone is not None:
+        require_preset(PresetKind.DRONE, scenario.drone, "drone")
     common = dict(
         drone=scenario.drone,
         series_count=scenario.series_count,
@@ -232,8 +252,28 @@ def mission_document(file_name: str, data: bytes) -> dict[str, Any]:
     if not file_name.lower().endswith(".toml"):
         raise InputError(f"{file_name}: a mission is a .csv flight log or a .toml file")
     document = parse_toml(_text(file_name, data), file_name)
-    mission_from_dict(document, file_name)
+    plan = mission_from_dict(document, file_name)
+    if plan.drone is not None:
+        require_preset(PresetKind.DRONE, plan.drone, f"{file_name}: drone")
+        _check_flown(plan, file_name)
     return document
+
+
+def _check_flown(plan: Mission | FlightPlan, file_name: str) -> None:
+    """A plan flown once by its own drone, cell and pack (no electrochemistry: cheap): what
+    only its flight shows (a hover on a fixed wing, a distance at a crawl that lasts years)
+    is refused with the file, not on every later rerun of the page. Too heavy is no reason:
+    the visitor may choose a smaller pack."""
+    from sortie.models.flight import TooHeavyError, compile_flight
+
+    try:
+        compile_flight(resolve_setup(plan))
+    except TooHeavyError:
+        pass
+    except InputError as error:
+        raise InputError(f"{file_name}: {error}") from None
+    except ValidationError as error:
+        raise InputError(describe_validation_error(error, f"{file_name}: as flown")) from None
 
 
 def _text(file_name: str, data: bytes) -> str:
@@ -302,7 +342,7 @@ def to_query(scenario: Scenario) -> dict[str, str | list[str]]:
             if v is not None
         }
     )
-    if scenario.max_temperature_c != DEFAULT_MAX_TEMPERATURE_C:
+    if scenario.max_temperature_c is not None:
         query["tmax"] = f"{scenario.max_temperature_c:g}"
     return query
 
@@ -324,15 +364,45 @@ def _cell_from_word(word: str) -> dict[str, Any]:
     return {"preset": preset, "overrides": overrides}
 
 
+def unpack_view(text: str) -> Any:
+    """The JSON document in a ``view`` parameter, inflated with a hard limit
+    (:data:`MAX_VIEW_JSON_BYTES`, whatever the compressed data claims) and nested at most
+    :data:`~sortie.files.MAX_NESTING` levels. Raises :class:`InputError`."""
+    if len(text) > MAX_VIEW_PARAMETER_CHARS:
+        raise InputError(
+            f"shared link: the view is {len(text):,} characters long (at most "
+            f"{MAX_VIEW_PARAMETER_CHARS:,}); share the JSON export instead"
+        )
+    try:
+        inflater = zlib.decompressobj()
+        data = inflater.decompress(base64.urlsafe_b64decode(text), MAX_VIEW_JSON_BYTES + 1)
+    except (ValueError, zlib.error) as error:
+        raise InputError(f"shared link: the view cannot be read ({error})") from None
+    if len(data) > MAX_VIEW_JSON_BYTES or inflater.unconsumed_tail:
+        raise InputError(
+            f"shared link: the view inflates to more than {MAX_VIEW_JSON_BYTES:,} bytes"
+        )
+    return parse_json(data, "shared link: the view")
+
+
+def parse_json(data: bytes, context: str) -> Any:
+    """A JSON document (UTF-8) nested at most :data:`~sortie.files.MAX_NESTING` levels;
+    failures as one-line :class:`InputError` s."""
+    try:
+        document = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as error:
+        raise InputError(f"{context} is not JSON ({error})") from None
+    except RecursionError:  # the parser recurses once per level of nesting
+        raise InputError(f"{context}: nested more than {MAX_NESTING} levels deep") from None
+    check_nesting(document, context)
+    return document
+
+
 def from_query(query: dict[str, list[str]]) -> Scenario | None:
     """The scenario in URL parameters (each key mapped to all its values), None if the URL
     names none. Raises :class:`InputError` for a damaged or outdated link."""
     if VIEW_PARAMETER in query:
-        try:
-            text = zlib.decompress(base64.urlsafe_b64decode(query[VIEW_PARAMETER][-1]))
-            return scenario_from_dict(json.loads(text))
-        except (ValueError, zlib.error) as error:
-            raise InputError(f"shared link: the view cannot be read ({error})") from None
+        return scenario_from_dict(unpack_view(query[VIEW_PARAMETER][-1]))
     if "mission" not in query or "cell" not in query:
         return None
 
