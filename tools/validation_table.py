@@ -10,14 +10,13 @@ volume and energy. Datasheet energy is the stated Wh, or capacity x nominal volt
 
 from __future__ import annotations
 
-import argparse
 import math
 import sys
 import tomllib
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))  # run as a script or loaded by a test
-from readme_blocks import with_block
+from readme_blocks import table_tool, with_block
 
 from sortie.cells.budget import cell_budget
 from sortie.cells.matching import match_capacity
@@ -128,15 +127,7 @@ def readme_with_table(readme_text: str, generated: str) -> str:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--write", action="store_true", help="update README.md in place")
-    args = parser.parse_args()
-    generated = table()
-    if args.write:
-        README.write_text(readme_with_table(README.read_text(), generated))
-    else:
-        print(generated)
-    return 0
+    return table_tool(__doc__.splitlines()[0], README, START, END, table)
 
 
 if __name__ == "__main__":
