@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import json
 import math
 import os
@@ -56,6 +57,7 @@ from sortie.reports import (
     format_phases,
     format_summary,
     format_sweep,
+    heater_pays_off,
 )
 from sortie.studies.setup import parse_changes, resolve_aircraft, resolve_setup
 
@@ -333,6 +335,7 @@ def _run_mission(args: argparse.Namespace) -> int:
         where = f"{_mission_label(args)}: as flown"
         raise InputError(describe_validation_error(error, where)) from None
     result = flight.result
+    unheated = _unheated(setup)
     phases = flight.compiled.phase_table()
     if args.csv:
         table = spreadsheet_safe_frame(result.timeseries)
@@ -341,14 +344,29 @@ def _run_mission(args: argparse.Namespace) -> int:
         data = _json_ready(result.summary.to_dict())
         if phases is not None:
             data["phases"] = phases.to_dict(orient="records")
+        if unheated is not None:
+            data["heater_pays_off"] = heater_pays_off(result.summary, unheated)
+            data["without_heater"] = _json_ready(unheated.to_dict())
         print(_json_text(data))
     else:
         if phases is not None:
             print(format_phases(phases))
-        print(format_summary(result))
+        print(format_summary(result, unheated))
     if args.fail_on_incomplete and not result.mission_completed:
         return EXIT_INCOMPLETE
     return EXIT_OK
+
+
+def _unheated(setup):
+    """With a pre-heater: the summary of the same flight without it (whether it pays off),
+    else None. One more flight (a model build of its own: the pre-heat is a segment)."""
+    from sortie.models.flight import fly
+
+    settings = setup.settings
+    if settings.heater_power_w <= 0 or settings.heater_duration_s <= 0:
+        return None
+    cold = dataclasses.replace(settings, heater_power_w=0.0, heater_duration_s=0.0)
+    return fly(dataclasses.replace(setup, settings=cold)).summary
 
 
 def _mission_label(args: argparse.Namespace) -> str:

@@ -152,8 +152,9 @@ def interconnect_text(summary: MissionSummary) -> str:
     )
 
 
-def format_summary(result: MissionResult) -> str:
-    """Human-readable summary (what `sortie run` prints without --json)."""
+def format_summary(result: MissionResult, unheated: MissionSummary | None = None) -> str:
+    """Human-readable summary (what `sortie run` prints without --json); with ``unheated``
+    (the same flight without its pre-heater) a line says whether the heater pays off."""
     s = result.summary
     verdict = (
         f"MISSION COMPLETED, landed with {100 * s.final_state_of_charge:.0f} % state of charge"
@@ -190,6 +191,8 @@ def format_summary(result: MissionResult) -> str:
     ]
     if s.preheat_s > 0:
         lines.insert(2, preheat_text(s))
+        if unheated is not None:
+            lines.insert(3, heater_text(s, unheated))
     lines.extend(f"warning: {w}" for w in s.warnings)
     return "\n".join(lines)
 
@@ -209,3 +212,31 @@ def preheat_text(s) -> str:
         f"{s.preheat_energy_wh:.1f} Wh from the pack (cells started at "
         f"{s.start_temperature_c:.1f} °C)"
     )
+
+
+def heater_pays_off(heated: MissionSummary, unheated: MissionSummary) -> bool:
+    """Whether a pre-heat bought anything: a completed mission that the cold pack does not
+    complete, a longer endurance, or, both completed, more charge at landing."""
+    if heated.mission_completed != unheated.mission_completed:
+        return heated.mission_completed
+    if heated.mission_completed:
+        return heated.final_state_of_charge > unheated.final_state_of_charge
+    return heated.endurance_s > unheated.endurance_s
+
+
+def heater_text(heated: MissionSummary, unheated: MissionSummary) -> str:
+    """The line comparing a pre-heated flight with the same flight from the cold pack."""
+    verdict = "pays off" if heater_pays_off(heated, unheated) else "does not pay"
+    if heated.mission_completed and unheated.mission_completed:
+        gained = 100 * (heated.final_state_of_charge - unheated.final_state_of_charge)
+        detail = (
+            f"{gained:+.1f} % charge at landing "
+            f"(without it {100 * unheated.final_state_of_charge:.1f} %)"
+        )
+    else:
+        gained_s = heated.endurance_s - unheated.endurance_s
+        detail = (
+            f"{gained_s / 60:+.1f} min (without it {format_minutes(unheated.endurance_s)}, "
+            f"{unheated.termination_reason})"
+        )
+    return f"  the heater {verdict}: {detail}"

@@ -556,3 +556,35 @@ def test_run_says_how_the_pack_was_built():
     assert summary["pack_mass_overhead_fraction"] == pytest.approx(0.2)
     assert summary["interconnect_loss_wh"] == 0
     assert_one_line_error(sortie(*args, "--set", "pack.mass_kg=0.5"), "less than its 12 cells")
+
+
+def _flown(*extra: str) -> dict:
+    done = subprocess.run(
+        [str(SORTIE), "run", "--mission", "quad-isr-loiter", "--model", "spm", "--ambient-c",
+         "10", "--start-temperature-c", "-15", *extra, "--json"],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def test_a_heater_is_compared_with_the_same_cold_flight_without_it():
+    """``--heater-w/--heater-s`` fly the mission twice: the JSON's ``without_heater`` is the
+    flight without the flags, and ``heater_pays_off`` follows from the two (SPM, cold-soaked
+    LG M50 pack at -15 °C in 10 °C air)."""
+    cold = _flown()
+    heated = _flown("--heater-w", "80", "--heater-s", "600")
+    assert "without_heater" not in cold and "heater_pays_off" not in cold
+    unheated = heated["without_heater"]
+    assert heated["preheat_s"] == 600.0 and unheated["preheat_s"] == 0.0
+    assert heated["start_temperature_c"] == unheated["start_temperature_c"] == -15.0
+    assert unheated["termination_reason"] == cold["termination_reason"]
+    for key in ("endurance_s", "final_state_of_charge", "max_cell_temperature_c"):
+        assert unheated[key] == pytest.approx(cold[key], rel=1e-9), key
+    if heated["mission_completed"] != cold["mission_completed"]:
+        expected = heated["mission_completed"]
+    elif heated["mission_completed"]:
+        expected = heated["final_state_of_charge"] > cold["final_state_of_charge"]
+    else:
+        expected = heated["endurance_s"] > cold["endurance_s"]
+    assert heated["heater_pays_off"] is expected
