@@ -21,25 +21,33 @@ import dataclasses
 import json
 import math
 import os
-import select
 import signal
 import sys
 import warnings
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
 from pydantic import ValidationError
 
 from sortie import cli_studies
 from sortie.cells.cell import Cell
+from sortie.cli_process import (
+    PrintableStream,
+    Terminated,
+    internal_error,
+    one_line,
+    quiet_native_stderr,
+    raise_terminated,
+    reader_gone,
+    stop_writing,
+)
 from sortie.errors import (
     InputError,
     SortieError,
     describe_flag_error,
     describe_validation_error,
     json_printable,
-    printable,
 )
 from sortie.files import check_writable, spreadsheet_safe_frame, write_file
 from sortie.models.mission import FlightPhase
@@ -64,15 +72,8 @@ from sortie.studies.setup import parse_changes, resolve_aircraft, resolve_setup
 EXIT_OK = 0
 EXIT_INCOMPLETE = 1
 EXIT_USAGE = 2
-EXIT_INTERNAL = 3
-# 128 + SIGPIPE: what a shell reports for `yes | head -1`'s yes. Not 0: the output was cut
-# short, and a script under `set -o pipefail` should learn that from sortie as from any
-# other tool (`head` itself reports its own success).
-EXIT_BROKEN_PIPE = 141
 # 128 + SIGTERM, as a shell reports a terminated command.
 EXIT_TERMINATED = 143
-# Longest error line shown (a message naming a huge value stays readable).
-MAX_MESSAGE_CHARS = 600
 
 
 class _Parser(argparse.ArgumentParser):
@@ -627,78 +628,12 @@ def _json_ready(data: dict) -> dict:
     }
 
 
-def _quiet_native_stderr() -> None:
-    """Send what C libraries (SUNDIALS) write to file descriptor 2 to /dev/null, and keep
-    Python's sys.stderr on the terminal: the user sees Sortie's one-line messages only.
-    ``SORTIE_DEBUG=1`` keeps everything."""
-    if os.environ.get("SORTIE_DEBUG"):
-        return
-    try:
-        terminal = os.dup(2)
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, 2)
-        os.close(devnull)
-    except OSError:
-        return
-    sys.stderr = os.fdopen(terminal, "w", buffering=1, encoding="utf-8", errors="replace")
-
-
-def _reader_gone(stream) -> bool:
-    """True when ``stream`` is a pipe whose reading end is closed (poll reports an error on
-    the writing end); False for terminals, files and open pipes."""
-    try:
-        poller = select.poll()
-        poller.register(stream.fileno(), select.POLLOUT)
-        return any(events & select.POLLERR for _, events in poller.poll(0))
-    except (AttributeError, OSError, ValueError):  # no poll (Windows), or no descriptor
-        return True
-
-
-def _stop_writing() -> int:
-    """The reader has gone: point stdout and stderr at /dev/null, so that nothing more is
-    written and the interpreter's final flush of what is buffered cannot fail again."""
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(AttributeError, OSError, ValueError):
-            os.dup2(devnull, stream.fileno())
-    os.close(devnull)
-    return EXIT_BROKEN_PIPE
-
-
-class Terminated(BaseException):
-    """SIGTERM, raised in the main thread so that ``finally`` blocks run (a file being
-    written is removed, never left half-written). A BaseException: no ``except Exception``
-    on the way may swallow it."""
-
-
-def _raise_terminated(signum: int, frame: object) -> None:
-    raise Terminated()
-
-
-class _PrintableStream:
-    """A text stream that shows control characters as escapes (see
-    :func:`sortie.errors.printable`): whatever a file holds, nothing reaches the terminal as
-    an escape sequence. A carriage return is kept at the start of a write only (a progress
-    bar's redraw), never inside text."""
-
-    def __init__(self, stream: TextIO) -> None:
-        self._stream = stream
-
-    def write(self, text: str) -> int:
-        start = len(text) - len(text.lstrip("\r"))
-        self._stream.write(text[:start] + printable(text[start:]))
-        return len(text)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._stream, name)
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """The console entry: what C libraries write to standard error goes to /dev/null, SIGTERM
     stops cleanly (exit 143), then :func:`run`."""
-    _quiet_native_stderr()
+    quiet_native_stderr()
     with contextlib.suppress(ValueError):  # not the main thread: keep the default
-        signal.signal(signal.SIGTERM, _raise_terminated)
+        signal.signal(signal.SIGTERM, raise_terminated)
     return run(sys.argv[1:] if argv is None else argv)
 
 
@@ -707,7 +642,7 @@ def run(argv: Sequence[str]) -> int:
     0, 1 (``--fail-on-incomplete``), 2 (one line on stderr: a user error), 3 (an internal
     error, also one line), 130/143 (interrupted, terminated), 141 (the reader went away)."""
     streams = sys.stdout, sys.stderr
-    sys.stdout, sys.stderr = _PrintableStream(sys.stdout), _PrintableStream(sys.stderr)
+    sys.stdout, sys.stderr = PrintableStream(sys.stdout), PrintableStream(sys.stderr)
     try:
         with warnings.catch_warnings():
             if not os.environ.get("SORTIE_DEBUG"):
@@ -717,7 +652,7 @@ def run(argv: Sequence[str]) -> int:
                 return _run(list(argv))
             except BrokenPipeError:
                 # Raised again by the error report itself when stderr is the same closed pipe.
-                return _stop_writing()
+                return stop_writing()
     finally:
         sys.stdout, sys.stderr = streams
 
@@ -743,16 +678,16 @@ def _run(argv: list[str]) -> int:
         sys.stdout.flush()
         return status
     except BrokenPipeError:
-        if _reader_gone(sys.stdout) or _reader_gone(sys.stderr):
-            return _stop_writing()
-        return _internal_error(BrokenPipeError("a pipe of Sortie's own broke"))
+        if reader_gone(sys.stdout) or reader_gone(sys.stderr):
+            return stop_writing()
+        return internal_error(BrokenPipeError("a pipe of Sortie's own broke"))
     except (SortieError, ValidationError, ValueError, TypeError) as error:
         # Validation of what the user gave (values, files, overrides): one line, exit 2.
         if isinstance(error, ValidationError):
             message = describe_validation_error(error, "invalid input")
         else:
             message = str(error)
-        print(f"sortie: error: {_one_line(message)}", file=sys.stderr)
+        print(f"sortie: error: {one_line(message)}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         print("sortie: interrupted", file=sys.stderr)
@@ -763,25 +698,7 @@ def _run(argv: list[str]) -> int:
     except Exception as error:  # last resort: one line, never a traceback
         if os.environ.get("SORTIE_DEBUG"):
             raise
-        return _internal_error(error)
-
-
-def _one_line(message: str) -> str:
-    """One line of at most :data:`MAX_MESSAGE_CHARS` (the stream shows control characters
-    as escapes)."""
-    line = " ".join(message.split())
-    if len(line) > MAX_MESSAGE_CHARS:
-        line = line[: MAX_MESSAGE_CHARS - 3] + "..."
-    return line
-
-
-def _internal_error(error: Exception) -> int:
-    print(
-        f"sortie: internal error: {_one_line(f'{type(error).__name__}: {error}')} "
-        "(set SORTIE_DEBUG=1 for the traceback)",
-        file=sys.stderr,
-    )
-    return EXIT_INTERNAL
+        return internal_error(error)
 
 
 if __name__ == "__main__":

@@ -123,16 +123,16 @@ WRITER = textwrap.dedent(
     """
     import os, signal, sys, time
     from pathlib import Path
-    from sortie import cli, files
+    from sortie import cli_process, files
 
-    signal.signal(signal.SIGTERM, cli._raise_terminated)  # as the console entry does
+    signal.signal(signal.SIGTERM, cli_process.raise_terminated)  # as the console entry does
     def stuck(fd):  # the disk takes its time: the data is half on its way
         print("writing", flush=True)
         time.sleep(60)
     files.os.fsync = stuck
     try:
         files.write_atomically(Path(sys.argv[1]), b"new " * 1_000_000)
-    except cli.Terminated:
+    except cli_process.Terminated:
         sys.exit(143)
     """
 )
