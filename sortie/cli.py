@@ -48,6 +48,7 @@ from sortie.errors import (
     describe_flag_error,
     describe_validation_error,
     json_printable,
+    shown_value,
 )
 from sortie.files import check_writable, spreadsheet_safe_frame, write_file
 from sortie.models.mission import FlightPhase
@@ -411,9 +412,11 @@ def _parse_range(text: str) -> range:
     try:
         start, stop = int(first), int(last) if separator else int(first)
     except ValueError:
-        raise InputError(f"--sweep-parallel {text!r}: expected FIRST:LAST, e.g. 1:12") from None
+        raise InputError(
+            f"--sweep-parallel {shown_value(text)!r}: expected FIRST:LAST, e.g. 1:12"
+        ) from None
     if not 1 <= start <= stop <= 100:
-        raise InputError(f"--sweep-parallel {text!r}: need 1 <= FIRST <= LAST <= 100")
+        raise InputError(f"--sweep-parallel {shown_value(text)!r}: need 1 <= FIRST <= LAST <= 100")
     return range(start, stop + 1)
 
 

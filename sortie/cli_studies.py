@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from sortie.errors import InputError
+from sortie.cli_process import one_line
+from sortie.errors import InputError, shown_value
 from sortie.files import check_writable, spreadsheet_safe_frame, write_file
 from sortie.progress import TerminalProgress
 
@@ -61,7 +62,7 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
 
 def _check_workers(args: argparse.Namespace) -> None:
     if args.workers is not None and not 1 <= args.workers <= 256:
-        raise InputError(f"--workers {args.workers}: must be within 1..256")
+        raise InputError(f"--workers {shown_value(args.workers)}: must be within 1..256")
 
 
 def run_sweep_command(args: argparse.Namespace) -> int:
@@ -111,6 +112,10 @@ def _sweep_report(table: pd.DataFrame, total: int, computed: int, seconds: float
         lines.append(
             "not flown: " + ", ".join(f"{count} {reason}" for reason, count in counts.items())
         )
+        # One example of each reason: "invalid" alone does not say what to fix.
+        for reason, group in grounded.groupby("not_flown_reason", sort=False):
+            first = group.iloc[0]
+            lines.append(f"  {reason}, e.g. #{first['design']}: {one_line(first['message'])}")
     if len(flown):
         fields = [c for c in table.columns[1 : list(table.columns).index("flown")]]
         best = flown.sort_values(

@@ -59,6 +59,23 @@ def validation_message(item: Mapping) -> str:
     return str(item["msg"]).removeprefix("Value error, ")
 
 
+def shown_value(value: object, max_chars: int = 24) -> str:
+    """A value as a message shows it: numbers short (``1e+308``, ``9.999e+349``, never 300
+    digits), text cut at ``max_chars``."""
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, int):
+        digits = str(abs(value))
+        if len(digits) <= 15:
+            return str(value)
+        sign = "-" if value < 0 else ""
+        return f"{sign}{digits[0]}.{digits[1:4]}e+{len(digits) - 1}"
+    if isinstance(value, float):
+        return f"{value:g}"
+    text = str(value)
+    return text if len(text) <= max_chars else text[: max_chars - 3] + "..."
+
+
 def describe_flag_error(error: ValidationError, flags: Mapping[str, tuple[str, object]]) -> str:
     """A validation error of an object built from command-line options, naming the options:
     ``flags`` maps a field name to (option, value given), e.g.
@@ -71,8 +88,7 @@ def describe_flag_error(error: ValidationError, flags: Mapping[str, tuple[str, o
         message = re.sub(r"^Input should be ", "must be ", message)
         if field in flags:
             flag, value = flags[field]
-            shown = f"{value:g}" if isinstance(value, float) else str(value)
-            parts.append(f"{flag} {shown}: {message}")
+            parts.append(f"{flag} {shown_value(value)}: {message}")
         else:
             location = ".".join(str(part) for part in item["loc"])
             parts.append(f"{location}: {message}" if location else message)

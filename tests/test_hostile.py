@@ -6,13 +6,16 @@ the terminal, no code run. The app's side of the same corpus is in ``test_app_ho
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
 import pytest
+import tomli_w
 
 from tests.cli_helpers import assert_one_clear_line, sortie_here
 
+ROOT = Path(__file__).resolve().parents[1]
 HOSTILE = Path(__file__).parent / "data" / "hostile"
 RUN = ["run", "--model", "spm"]
 # Where each kind of file goes on the command line.
@@ -57,11 +60,15 @@ CORPUS: dict[str, tuple[list[str], str]] = {
 }
 # The views are for the app (loaded in test_app_hostile.py); the command line reads none.
 VIEWS = sorted(path.name for path in HOSTILE.glob("view-*.json"))
+# Hostile to the app only: a sweep that swaps in files of the server by a respelt key. On
+# the command line files are the user's own to name: each design is a row saying why it
+# could not fly (test_a_sweep_names_why_designs_did_not_fly).
+APP_ONLY = ["sweep-swap-spelling.toml"]
 
 
 def test_the_corpus_is_all_here():
     on_disk = {path.name for path in HOSTILE.iterdir()}
-    assert on_disk == set(CORPUS) | set(VIEWS)
+    assert on_disk == set(CORPUS) | set(VIEWS) | set(APP_ONLY)
     assert len(on_disk) >= 20
 
 
@@ -133,3 +140,71 @@ def test_save_into_a_named_pipe_is_refused(tmp_path):
     os.mkfifo(pipe)
     done = sortie_here(["cell", "show", "lg-m50-21700", "--save", str(pipe)], limit_s=30)
     assert_one_clear_line(done, "--save", "not a regular file")
+
+
+def test_a_sweep_names_why_designs_did_not_fly(tmp_path):
+    out = tmp_path / "o.parquet"
+    done = sortie_here(["sweep", str(HOSTILE / APP_ONLY[0]), "--out", str(out), "--workers", "1"])
+    assert done.status == 0, done.stderr
+    assert "not flown: 2 invalid" in done.stdout
+    assert "invalid, e.g. #0: passwd: malformed TOML" in done.stdout
+
+
+# --- found in review: huge numbers, raw validation dumps, internal field names ---------------
+
+NINES = "9" * 350
+REVIEWED = {
+    "a 350-digit --series": (
+        [*RUN, "--mission", "quad-isr-loiter", "--series", NINES],
+        "--series 9.999e+349: must be less than or equal to 400",
+    ),
+    "a 350-digit --workers": (
+        ["sweep", str(ROOT / "examples" / "sweeps" / "spme-1000.toml"), "--out",
+         "{tmp}/o.parquet", "--workers", NINES],
+        "--workers 9.999e+349: must be within 1..256",
+    ),
+    "a 350-digit --sweep-parallel": (
+        ["endurance", "--drone", "isr-quad", "--sweep-parallel", f"1:{NINES}"],
+        "--sweep-parallel '1:9999999999999999999...'",
+    ),
+    "a can filled 1e299 times": (
+        ["cell", "show", "lg-m50-21700", "--capacity-ah", "1e300"],
+        "needs 1.76e+299 times the 21700 can",
+    ),
+    "a pouch 1e300 Ah thick": (
+        ["cell", "show", "kokam-slpb75106100", "--capacity-ah", "1e300"],
+        "does not fit: SLPB 75106100: thickness_mm: Input should be less than 100",
+    ),
+    "a pinned pack mass of 1e308 kg": (
+        [*RUN, "--mission", "quad-isr-loiter", "--set", "pack.mass_kg=1e308"],
+        "pack.mass_kg: Input should be less than or equal to 5000",
+    ),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("label", sorted(REVIEWED))
+def test_reviewed_inputs_are_one_short_line(label, tmp_path):
+    args, expected = REVIEWED[label]
+    done = sortie_here([arg.replace("{tmp}", str(tmp_path)) for arg in args])
+    message = assert_one_clear_line(done, expected)
+    assert len(message) < 200 and "pydantic" not in message and "9" * 30 not in message
+
+
+def test_too_many_phases_is_said_before_each_phase_is_checked(tmp_path):
+    """1500 phases without names: one 'too many', not 1500 'name: Field required'."""
+    plan = {"id": "x", "name": "x", "description": "", "drone": "isr-quad"}
+    plan["phases"] = [{"phase": "hover"}] * 1500
+    path = tmp_path / "many.toml"
+    path.write_text(tomli_w.dumps(plan))
+    done = sortie_here([*RUN, "--mission", str(path)])
+    assert assert_one_clear_line(done) == "many.toml: phases: 1500 phases; at most 1000"
+
+
+def test_a_bpx_value_no_cell_takes_names_the_file(tmp_path):
+    source = ROOT / "sortie" / "presets" / "data" / "bpx" / "lfp-18650-about-energy-2022.json"
+    document = json.loads(source.read_text())
+    document["Parameterisation"]["Cell"]["Electrode area [m2]"] = 1e300
+    path = tmp_path / "huge-area.json"
+    path.write_text(json.dumps(document))
+    done = sortie_here([*AS_CELL, str(path)])
+    assert assert_one_clear_line(done).startswith("huge-area.json: as a cell: electrode_area_m2")

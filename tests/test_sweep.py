@@ -387,3 +387,115 @@ def test_settings_reach_the_flight():
         output_points=100,
         relative_tolerance=1e-3,
     )
+
+
+SPM_BASE = {**SPME_BASE, "settings": {"model": "spm"}}
+
+
+def _spm_spec(payloads):
+    return spec_from_dict(
+        {"base": SPM_BASE, "dimensions": [{"field": "drone.payload_kg", "values": payloads}]}
+    )
+
+
+def test_a_resume_over_parts_that_are_no_parquet_parts_is_a_one_line_error(tmp_path):
+    spec = _spm_spec([0.25])
+    out = tmp_path / "r.parquet"
+    run_sweep(spec, out, executor=InProcessExecutor())
+    part = out / "part-9999999-badpart0.parquet"
+
+    # A named pipe would block a plain read: refused without waiting (the timeout says so).
+    os.mkfifo(part)
+    sweep_file = tmp_path / "s.toml"
+    sweep_file.write_text(
+        '[base]\nmission = "quad-isr-loiter"\ncell = "lg-m50-21700-chen2020"\n'
+        '[base.settings]\nmodel = "spm"\n'
+        '[[dimensions]]\nfield = "drone.payload_kg"\nvalues = [0.25]\n'
+    )
+    cli_out = tmp_path / "cli.parquet"
+    first = subprocess.run(
+        [str(SORTIE), "sweep", str(sweep_file), "--out", str(cli_out), "--workers", "1"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert first.returncode == 0, first.stderr
+    cli_part = cli_out / part.name
+    os.mkfifo(cli_part)
+    done = subprocess.run(
+        [str(SORTIE), "sweep", str(sweep_file), "--out", str(cli_out), "--resume"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 2, done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
+    assert str(cli_part) in done.stderr and "not a regular file" in done.stderr
+
+    for make in (
+        lambda: os.mkfifo(part),
+        lambda: part.symlink_to("/dev/zero"),
+        lambda: part.write_bytes(b"not parquet at all"),
+    ):
+        part.unlink(missing_ok=True)
+        make()
+        with pytest.raises(InputError) as error:
+            sweep(spec, out, resume=True, executor=InProcessExecutor())
+        assert str(part) in str(error.value) and "\n" not in str(error.value)
+        assert "--resume" in str(error.value)
+    assert "not a Parquet part of a sweep" in str(error.value)
+
+    part.unlink()
+    (out / "_sweep.json").unlink()
+    (out / "_sweep.json").symlink_to("/dev/zero")
+    with pytest.raises(InputError, match=r"_sweep\.json") as error:
+        sweep(spec, out, resume=True, executor=InProcessExecutor())
+    assert "\n" not in str(error.value)
+
+
+def test_a_new_sweep_leaves_the_temporary_files_of_running_writers(tmp_path):
+    out = tmp_path / "r.parquet"
+    out.mkdir()
+    writer = subprocess.Popen(["sleep", "60"])  # a writer still at work in the folder
+    try:
+        running = out / f".writing-{writer.pid}-inflight"
+        running.write_bytes(b"half a part")
+        old = time.time() - 3600
+        os.utime(running, (old, old))
+        dead = out / ".writing-999999999-orphan"  # above any pid_max: no such process
+        dead.write_bytes(b"left by a killed writer")
+        os.utime(dead, (old, old))
+        table = sweep(_spm_spec([0.25]), out, executor=InProcessExecutor())
+        assert len(table) == 1
+        assert running.read_bytes() == b"half a part"
+        assert not dead.exists()
+    finally:
+        writer.kill()
+        writer.wait()
+
+
+def test_dimension_files_are_relative_to_the_sweep_file(tmp_path, monkeypatch):
+    folder = tmp_path / "study"
+    folder.mkdir()
+    preset = ROOT / "sortie/presets/data/cells/lg-m50-21700-chen2020.toml"
+    text = preset.read_text().replace('id = "lg-m50-21700-chen2020"', 'id = "local-cell"', 1)
+    (folder / "c.toml").write_text(text)
+    path = folder / "sweep.toml"
+    path.write_text(
+        '[base]\nmission = "quad-isr-loiter"\ncell = "lg-m50-21700-chen2020"\n'
+        '[base.settings]\nmodel = "spm"\n'
+        '[[dimensions]]\nfield = "cell"\nvalues = ["c.toml", "lg-m50-21700-chen2020"]\n'
+    )
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)  # the sweep file's folder, not the working one, is the rule
+    spec = read_sweep_spec(path)
+    assert [d["cell"] for d in spec.designs()] == [
+        str(folder / "c.toml"),
+        "lg-m50-21700-chen2020",  # a preset id is kept as written
+    ]
+    table = sweep(spec, executor=InProcessExecutor())
+    assert list(table["cell_id"]) == ["local-cell", "lg-m50-21700-chen2020"]
+    assert table["flown"].all()

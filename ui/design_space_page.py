@@ -14,14 +14,14 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from sortie.errors import SortieError
+from sortie.errors import InputError, SortieError
 from sortie.files import spreadsheet_safe_frame
 from sortie.models.settings import ModelKind
 from sortie.presets import PresetKind, list_presets, load_mission
 from sortie.presets.loader import parse_toml, require_preset
 from sortie.studies.design_space import SweepSpec, spec_from_dict
 from sortie.studies.scenario import CellChoice
-from sortie.studies.setup import current_value, resolve_setup
+from sortie.studies.setup import change_key, current_value, resolve_setup
 from sortie.studies.sweep import BackgroundSweep
 from ui import session
 from ui.guard import USER_ERRORS, user_message
@@ -139,16 +139,28 @@ def _presets_only(document: dict, context: str) -> None:
                 require_preset(kind, base[key], f"{context}: base.{key}")
         changes = base.get("set")
         for key, value in changes.items() if isinstance(changes, dict) else ():
-            kind = _REFERENCES.get(str(key).strip())
+            kind = _swap_kind(key)
             if kind is not None:
                 require_preset(kind, value, f"{context}: base.set.{key}")
     dimensions = document.get("dimensions")
     for number, dimension in enumerate(dimensions if isinstance(dimensions, list) else []):
         field = dimension.get("field") if isinstance(dimension, dict) else None
-        kind = _REFERENCES.get(field.strip()) if isinstance(field, str) else None
+        kind = _swap_kind(field)
         values = dimension.get("values") if kind is not None else None
         for value in values if isinstance(values, list) else ():
             require_preset(kind, value, f"{context}: dimensions.{number}.values")
+
+
+def _swap_kind(key: object) -> PresetKind | None:
+    """The preset kind a change key swaps (``cell``, `` cell. ``), None for a field change;
+    spelt as the sweep will read it (:func:`change_key`), so no spelling walks around it."""
+    if not isinstance(key, str):
+        return None
+    try:
+        canonical = change_key(key)
+    except InputError:
+        return None  # the sweep itself refuses it, by name
+    return _REFERENCES.get(canonical)
 
 
 def _preset_select(kind: PresetKind, label: str, key: str, default: str | None) -> str:

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import dataclasses
 
+from pydantic import ValidationError
+
 from sortie.cells.budget import cell_budget
 from sortie.cells.chemistry import Chemistry
 from sortie.cells.design import CellDesign, PouchFormat
+from sortie.errors import describe_validation_error
 
 # Below this the can is mostly empty: not a wound cell anyone builds.
 MIN_FILL_FACTOR = 0.3
@@ -57,11 +60,16 @@ def match_capacity(design: CellDesign, chemistry: Chemistry, target_ah: float) -
                 "choose a smaller format"
             )
         if fill > 1.0:
+            # A fill of 1e300 is no percentage worth printing.
+            needed = f"{fill:.0%} of" if fill < 10 else f"{fill:.3g} times"
             raise CapacityMatchError(
-                f"{target_ah:g} Ah needs {fill:.0%} of the {design.format.name} can for this "
+                f"{target_ah:g} Ah needs {needed} the {design.format.name} can for this "
                 "electrode design: use thicker electrodes or a larger format"
             )
         return dataclasses.replace(design, jelly_roll_fill_factor=fill, sources=sources)
+    except ValidationError as error:  # the matched format is validated again (its limits)
+        detail = describe_validation_error(error, design.format.name)
+        raise CapacityMatchError(f"{target_ah:g} Ah does not fit: {detail}") from None
     except ValueError as error:  # the matched design is validated again (stack fits, ...)
         if isinstance(error, CapacityMatchError):
             raise

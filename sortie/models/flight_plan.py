@@ -17,7 +17,7 @@ from dataclasses import dataclass as plain_dataclass
 from typing import Annotated
 
 import pandas as pd
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic.dataclasses import dataclass
 
 from sortie.cells.chemistry import STRICT
@@ -113,12 +113,19 @@ class FlightPlan:
     reserve_state_of_charge: Annotated[float, Field(ge=0, le=0.9)] = 0.2
     sources: dict[str, str] = Field(default_factory=dict)
 
+    @field_validator("phases", mode="before")
+    @classmethod
+    def _not_too_many(cls, phases: object) -> object:
+        # Before each phase is validated: 26 000 phases without names are "too many", not
+        # 26 000 messages of a missing name.
+        if isinstance(phases, list | tuple) and len(phases) > MAX_PHASES:
+            raise ValueError(f"{len(phases)} phases; at most {MAX_PHASES}")
+        return phases
+
     @model_validator(mode="after")
     def _check(self) -> FlightPlan:
         if not self.phases:
             raise ValueError("a flight plan needs at least one phase")
-        if len(self.phases) > MAX_PHASES:
-            raise ValueError(f"phases: {len(self.phases)} phases; at most {MAX_PHASES}")
         return self
 
 

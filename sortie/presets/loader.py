@@ -384,7 +384,11 @@ def _bpx_cell(bpx, overrides: Overrides, source: str) -> Cell:
     """A user's BPX cell (already checked in a child process, see sortie.cells.bpx_import)."""
     from sortie.cells.bpx_cell import cell_from_bpx
 
-    return changed_cell(cell_from_bpx(bpx), overrides, source)
+    try:
+        cell = cell_from_bpx(bpx)
+    except ValidationError as error:  # values BPX allows, a cell does not (an area of 1e300)
+        raise InputError(describe_validation_error(error, f"{source}: as a cell")) from None
+    return changed_cell(cell, overrides, source)
 
 
 def _plain(value: Any) -> Any:

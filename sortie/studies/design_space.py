@@ -219,12 +219,34 @@ def parse_sweep_spec(text: str, context: str) -> SweepSpec:
 
 
 def with_file_paths(data: dict[str, Any], folder: Path) -> dict[str, Any]:
-    """``data`` with the base's file references (mission, cell, drone) relative to
-    ``folder``, the folder of the file they were written in."""
+    """``data`` with its file references relative to ``folder``, the folder of the file they
+    were written in: the base's (mission, cell, drone) and the values of dimensions (a sweep's
+    ``dimensions``, an optimisation's ``variables``) that swap in a cell, drone or mission.
+    Preset ids and absolute paths are kept as written."""
     base = data.get("base")
     if isinstance(base, dict):
         data = {**data, "base": dict(base)}
-        for key in ("mission", "cell", "drone"):
+        for key in _FILE_TARGETS:
             if isinstance(base.get(key), str):
                 data["base"][key] = _relative_to(base[key], folder)
+    for section in ("dimensions", "variables"):
+        if isinstance(data.get(section), list):
+            data = {**data, section: [_dimension_paths(d, folder) for d in data[section]]}
     return data
+
+
+# The fields whose bare name swaps in a preset or a file (``sortie.studies.setup.SWAPPABLE``).
+_FILE_TARGETS = ("mission", "cell", "drone")
+
+
+def _dimension_paths(dimension: Any, folder: Path) -> Any:
+    """A dimension (as read) whose ``values`` name files relative to ``folder`` when its field
+    swaps in a cell, drone or mission; any other dimension as it is."""
+    if not isinstance(dimension, dict) or not isinstance(dimension.get("values"), list):
+        return dimension
+    field = dimension.get("field")
+    # "cell." is the swap "cell" too (see change_key); a bad field is left to validation.
+    if not isinstance(field, str) or field.strip().removesuffix(".") not in _FILE_TARGETS:
+        return dimension
+    values = [_relative_to(v, folder) if isinstance(v, str) else v for v in dimension["values"]]
+    return {**dimension, "values": values}

@@ -10,18 +10,27 @@ rest. ``pandas.read_parquet(folder)`` reads the whole table (files starting with
 
 from __future__ import annotations
 
+import io
 import json
 import uuid
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
 
 from sortie.errors import InputError
-from sortie.files import TEMPORARY_PREFIX, write_atomically
+from sortie.files import read_regular_file, write_atomically
 
 MANIFEST = "_sweep.json"
 _PART_GLOB = "part-*.parquet"
+# A part holds one chunk (at most sortie.studies.sweep.MAX_CHUNK rows: tens of kB); the
+# manifest holds the sweep, whose file is at most 1 MB but is written indented (a value a line).
+# Both limits leave room many times over and still stop a link to /dev/zero.
+MAX_PART_BYTES = 16_000_000
+MAX_MANIFEST_BYTES = 32_000_000
+# Parsing a damaged part ends in one of these (pyarrow's own, or its ValueError/OSError kin).
+_PARQUET_ERRORS = (pa.ArrowException, ValueError, OSError, KeyError)
 
 
 class ResultStore:
@@ -44,23 +53,33 @@ class ResultStore:
                     f"--out {folder} holds the results of another sweep (the file or its seed "
                     "changed): choose another --out"
                 )
+        # Temporary files left by killed writers are not removed here: another process may be
+        # writing into this folder right now. write_atomically removes those of dead writers
+        # (sortie.files._remove_orphans) at every write, the manifest's or a part's.
         try:
             folder.mkdir(parents=True, exist_ok=True)
-            for stale in folder.glob(f"{TEMPORARY_PREFIX}*"):
-                stale.unlink()  # left by a killed writer
             if found is None:
                 write_atomically(folder / MANIFEST, json.dumps(manifest, indent=2).encode())
         except OSError as error:
             raise InputError(f"--out {folder}: cannot write ({error.strerror})") from None
 
     def _manifest(self) -> dict[str, Any] | None:
+        """The manifest, None when there is none. Anything else at its name (a pipe, a link to
+        a device, a damaged file) is an :class:`InputError`, never replaced."""
         path = self.folder / MANIFEST
-        if not path.is_file():
+        if not (path.exists() or path.is_symlink()):
             return None
         try:
-            return json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            raise InputError(f"{path}: damaged; choose another --out") from None
+            data = read_regular_file(path, MAX_MANIFEST_BYTES, str(path))
+        except InputError as error:
+            raise InputError(f"{error}; choose another --out") from None
+        try:
+            found = json.loads(data.decode("utf-8"))
+        except (ValueError, RecursionError):  # RecursionError: nested too deep to parse
+            found = None
+        if not isinstance(found, dict):
+            raise InputError(f"{path}: not the manifest of a sweep (damaged); choose another --out")
+        return found
 
     def parts(self) -> list[Path]:
         return sorted(self.folder.glob(_PART_GLOB)) if self.folder.is_dir() else []
@@ -69,7 +88,7 @@ class ResultStore:
         """Designs already in a part."""
         found: set[int] = set()
         for part in self.parts():
-            found.update(int(d) for d in pd.read_parquet(part, columns=["design"])["design"])
+            found.update(int(d) for d in _read_part(part, ["design"])["design"])
         return found
 
     def write(self, frame: pd.DataFrame) -> Path:
@@ -84,5 +103,24 @@ class ResultStore:
         parts = self.parts()
         if not parts:
             return pd.DataFrame()
-        frame = pd.concat([pd.read_parquet(p) for p in parts], ignore_index=True)
+        frame = pd.concat([_read_part(p) for p in parts], ignore_index=True)
         return frame.sort_values("design", ignore_index=True)
+
+
+def _read_part(path: Path, columns: list[str] | None = None) -> pd.DataFrame:
+    """One part (``columns`` only, if given). A part that is no regular file of at most
+    :data:`MAX_PART_BYTES` (a pipe, a link to a device) or no Parquet table with a ``design``
+    column is a one-line :class:`InputError` naming it."""
+    advice = "remove it to resume, or start again without --resume in another --out"
+    try:
+        data = read_regular_file(path, MAX_PART_BYTES, str(path))
+    except InputError as error:
+        raise InputError(f"{error}; {advice}") from None
+    try:
+        frame = pd.read_parquet(io.BytesIO(data), columns=columns)
+        if "design" not in frame.columns:
+            raise KeyError("no design column")
+        return frame
+    except _PARQUET_ERRORS as error:
+        reason = (str(error).strip().splitlines() or [type(error).__name__])[0][:120]
+        raise InputError(f"{path}: not a Parquet part of a sweep ({reason}); {advice}") from None

@@ -17,8 +17,9 @@ optimiser:
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -76,7 +77,8 @@ def change_key(text: str) -> str:
         )
     if not path and target not in {t.value for t in SWAPPABLE}:
         raise InputError(f"{key!r}: name a field, e.g. {target}.{_EXAMPLE[Target(target)]}")
-    return key
+    # "cell." is the swap "cell": one spelling, so a check of swaps cannot be walked around.
+    return key if path else target
 
 
 _EXAMPLE = {
@@ -109,6 +111,19 @@ def parse_changes(texts: Iterable[str]) -> dict[str, Any]:
 # Pack fields by the names a user gives: ``pack.mass_kg`` is the real pack's mass (the
 # method ``Pack.mass_kg(cell)`` gives the mass in use).
 PACK_FIELD_ALIASES = {"mass_kg": "pinned_mass_kg"}
+
+
+@contextlib.contextmanager
+def _pack_fields_as_spelt() -> Iterator[None]:
+    """A pack's refusal names each field as the user spells it (``pack.mass_kg``, not the
+    internal ``pinned_mass_kg``)."""
+    try:
+        yield
+    except InputError as error:
+        message = str(error)
+        for spelt, internal in PACK_FIELD_ALIASES.items():
+            message = message.replace(f"pack: {internal}:", f"pack.{spelt}:")
+        raise InputError(message) from None
 
 
 def drone_pack_defaults(drone: Drone | None) -> dict[str, Any]:
@@ -195,7 +210,8 @@ def resolve_aircraft(
     }
     if pack_fields["series_count"] is None or pack_fields["parallel_count"] is None:
         raise InputError("no pack layout: give the series and parallel counts (or a drone)")
-    pack = construct(Pack, pack_fields, "pack")
+    with _pack_fields_as_spelt():
+        pack = construct(Pack, pack_fields, "pack")
     return Aircraft(drone=drone, cell=cell, pack=pack)
 
 
@@ -276,11 +292,13 @@ def apply_changes(setup: FlightSetup, changes: Changes) -> FlightSetup:
         cell = load_cell(swaps[Target.CELL], fields[Target.CELL])
     else:
         cell = changed_cell(setup.cell, fields[Target.CELL], setup.cell.name)
+    with _pack_fields_as_spelt():
+        pack = changed(
+            _rebuilt_for_drone(setup.pack, setup.drone, drone), fields[Target.PACK], "pack"
+        )
     return FlightSetup(
         cell=cell,
-        pack=changed(
-            _rebuilt_for_drone(setup.pack, setup.drone, drone), fields[Target.PACK], "pack"
-        ),
+        pack=pack,
         mission=mission,
         drone=drone,
         settings=changed(setup.settings, fields[Target.SETTINGS], "settings"),
