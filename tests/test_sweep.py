@@ -32,6 +32,17 @@ SPME_BASE = {
 }
 
 
+def _sortie_sweep(path: Path, out: Path, *extra: str) -> subprocess.CompletedProcess:
+    """``sortie sweep PATH --out OUT --workers 1 [EXTRA]`` as a user runs it."""
+    return subprocess.run(
+        [str(SORTIE), "sweep", str(path), "--out", str(out), "--workers", "1", *extra],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
 def _spec(dimensions, **extra):
     return spec_from_dict({"base": SPME_BASE, "dimensions": dimensions, **extra})
 
@@ -260,13 +271,7 @@ def test_resume_refuses_the_results_of_another_sweep(tmp_path):
 def test_the_command_line_sweep_reports_and_writes_parquet(tmp_path):
     path = _write_sweep(tmp_path, samples=4)
     out = tmp_path / "x.parquet"
-    done = subprocess.run(
-        [str(SORTIE), "sweep", str(path), "--out", str(out), "--workers", "1"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    done = _sortie_sweep(path, out)
     assert done.returncode == 0, done.stderr
     assert "4 designs (4 computed now" in done.stdout
     assert "resume test: 4/4 designs (100 %)" in done.stderr  # plain lines off a terminal
@@ -413,23 +418,11 @@ def test_a_resume_over_parts_that_are_no_parquet_parts_is_a_one_line_error(tmp_p
         '[[dimensions]]\nfield = "drone.payload_kg"\nvalues = [0.25]\n'
     )
     cli_out = tmp_path / "cli.parquet"
-    first = subprocess.run(
-        [str(SORTIE), "sweep", str(sweep_file), "--out", str(cli_out), "--workers", "1"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    first = _sortie_sweep(sweep_file, cli_out)
     assert first.returncode == 0, first.stderr
     cli_part = cli_out / part.name
     os.mkfifo(cli_part)
-    done = subprocess.run(
-        [str(SORTIE), "sweep", str(sweep_file), "--out", str(cli_out), "--resume"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    done = _sortie_sweep(sweep_file, cli_out, "--resume")
     assert done.returncode == 2, done.stderr
     assert len(done.stderr.strip().splitlines()) == 1
     assert str(cli_part) in done.stderr and "not a regular file" in done.stderr

@@ -19,7 +19,7 @@ from pydantic import ValidationError
 from sortie.cells.cell import Cell
 from sortie.cells.chemistry import Chemistry
 from sortie.cells.design import CellDesign
-from sortie.errors import InputError, describe_validation_error
+from sortie.errors import InputError, describe_validation_error, shown_value
 from sortie.files import MAX_NESTING, check_nesting, read_regular_file
 from sortie.models.drone import Drone
 from sortie.models.flight_log import DEFAULT_BIN_S, log_to_mission
@@ -154,7 +154,7 @@ def require_preset(kind: PresetKind, reference: Any, context: str) -> str:
     catalogue = _chemistry_entries() if kind is PresetKind.CHEMISTRY else _preset_paths(kind)
     known = set(catalogue)
     if not isinstance(reference, str) or reference not in known:
-        shown = reference if isinstance(reference, str) and len(reference) <= 60 else "..."
+        shown = shown_value(reference, max_chars=60) if isinstance(reference, str) else "..."
         raise InputError(f"{context}: {kind.value} {shown!r} is not a preset (presets only here)")
     return reference
 
@@ -179,7 +179,7 @@ def parse_value(raw: str) -> Any:
         return text
     except RecursionError:
         value = None  # as deep as it gets
-    shown = text if len(text) <= 24 else text[:20] + "..."
+    shown = shown_value(text)
     if value is None:
         raise InputError(f"value {shown!r} is nested more than {MAX_NESTING} levels deep")
     check_nesting(value, f"value {shown!r}")
