@@ -127,3 +127,50 @@ def test_a_negative_electrode_full_at_full_charge_is_an_invalid_design():
     output = electrochemistry.built_model(thin.spec).run(thin.inputs, thin.time_grid_s)
     assert output.ending is Ending.INVALID_DESIGN
     assert "negative electrode is full" in output.message and "N/P" in output.message
+
+
+def _uses(model: electrochemistry.BuiltModel, kind: str) -> bool:
+    built = model._simulation.built_model
+    functions = [built.rhs_algebraic_eval, built.jac_rhs_algebraic_eval]
+    return all(f.is_a(kind) for f in functions)
+
+
+@pytest.mark.parametrize(
+    ("cell_id", "model_kind"),
+    [
+        ("lg-m50-21700-chen2020", ModelKind.DFN),
+        # ORegan2022: temperature-dependent transport and kinetics functions.
+        ("lg-m50-21700", ModelKind.SPME),
+    ],
+)
+def test_scalar_functions_fly_as_the_matrix_ones(monkeypatch, cell_id, model_kind):
+    """The engine hands IDAKLU CasADi SX functions (a ~3x faster DFN re-solve); against the
+    MX functions PyBaMM builds, the same runs end the same way with the same values."""
+    settings = dataclasses.replace(SETTINGS, model=model_kind)
+    full = prepare_run(load_cell(cell_id), SINGLE, MISSION, settings)
+    thin = prepare_run(
+        load_cell(cell_id, {"positive_electrode_thickness_um": 10.0}), SINGLE, MISSION, settings
+    )
+    inputs = [full.inputs, thin.inputs]
+    scalar = electrochemistry.BuiltModel(full.spec)
+    fast = scalar.run_many(inputs, full.time_grid_s)  # the solver is set up at the first run
+    monkeypatch.setattr(electrochemistry, "_as_sx", lambda function: function)
+    matrix = electrochemistry.BuiltModel(full.spec)
+    slow = matrix.run_many(inputs, full.time_grid_s)
+    assert _uses(scalar, "SXFunction") and _uses(matrix, "MXFunction")
+    assert fast[0].ending is Ending.FINAL_TIME
+    for sx, mx in zip(fast, slow, strict=True):
+        assert sx.ending is mx.ending
+        assert sx.time_s[-1] == pytest.approx(mx.time_s[-1], rel=1e-6)
+        np.testing.assert_allclose(sx.voltage_v, mx.voltage_v, atol=1e-6)
+        np.testing.assert_allclose(sx.temperature_k, mx.temperature_k, atol=1e-6)
+        np.testing.assert_allclose(sx.discharge_energy_wh, mx.discharge_energy_wh, rtol=1e-7)
+
+
+def test_a_set_with_tabulated_data_keeps_its_matrix_functions_and_flies():
+    # CasADi cannot expand an interpolation table (BPX data, Ai2020, Chayambuka2022) into
+    # scalar operations: those sets keep PyBaMM's MX functions, slower but the same physics.
+    run = prepare_run(load_cell("lfp-18650-2ah"), SINGLE, MISSION, SETTINGS)
+    model = electrochemistry.built_model(run.spec)
+    assert model.run(run.inputs, run.time_grid_s).ending is Ending.FINAL_TIME
+    assert _uses(model, "MXFunction")

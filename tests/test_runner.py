@@ -230,3 +230,21 @@ def test_the_time_limit_comes_from_the_environment(monkeypatch):
         assert task_timeout_s() == 300.0
     monkeypatch.delenv("SORTIE_TASK_TIMEOUT_S")
     assert Runner(cache=ResultCache(None), executor=cf.ThreadPoolExecutor(1)).timeout_s == 300.0
+
+
+def test_local_workers_import_the_engine_and_freeze_the_collector():
+    # A worker starts with PyBaMM imported and its objects out of the garbage collector's
+    # walk (which costs ~1.2 s at every worker's exit otherwise).
+    from sortie.studies.executors import local_pool
+
+    with local_pool(1) as pool:
+        frozen, imported = pool.submit(_frozen_and_imported).result(timeout=120)
+    assert imported
+    assert frozen > 100_000
+
+
+def _frozen_and_imported() -> tuple[int, bool]:
+    import gc
+    import sys
+
+    return gc.get_freeze_count(), "pybamm" in sys.modules
