@@ -360,28 +360,39 @@ def solve_pack(
     history = np.empty((size, len(time_s)))
     history[:, 0] = start_k
     generated = rejected = 0.0
-    cache: dict[tuple[int, float], tuple[np.ndarray, np.ndarray]] = {}
-    systems: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = {}
+    # Per (segment, step): the propagator e^{Ah}, and the response of T(h) to the cells' heat
+    # q and to the air (forcing b = heat_gain q + air_gain); per segment: the row vector that
+    # turns T(h) - T(0) - h b into the heat given to the air (to_air . A^-1 ...). A few
+    # products per output point: this loop runs for every flight of a sweep.
+    cache: dict[tuple[int, float], tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+    systems: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, float]] = {}
     state = history[:, 0].copy()
     for k in range(len(time_s) - 1):
         segment = int(segment_index[k + 1])
         if segment not in systems:
             matrix, capacity, to_air = _matrices(network, surface_w_per_m2_k[segment])
-            systems[segment] = (matrix, capacity, to_air, np.linalg.inv(matrix))
-        matrix, capacity, to_air, inverse = systems[segment]
+            inverse = np.linalg.inv(matrix)
+            systems[segment] = (
+                matrix,
+                cells_only / capacity,
+                to_air * air_k[segment] / capacity,
+                to_air @ inverse,
+                float(to_air.sum()) * air_k[segment],
+            )
+        matrix, heat_gain, air_gain, rejection, air_term_w = systems[segment]
         step = float(time_s[k + 1] - time_s[k])
         key = (segment, round(step, 9))
         if key not in cache:
             propagator = expm(matrix * step)
-            cache[key] = (propagator, (propagator - np.eye(size)) @ inverse)
-        propagator, response = cache[key]
+            response = (propagator - np.eye(size)) @ np.linalg.inv(matrix)
+            cache[key] = (propagator, response @ heat_gain, response @ air_gain)
+        propagator, heat_response, air_response = cache[key]
         q = 0.5 * (heat[k] + heat[k + 1]) + heater_w[segment] / n
-        forcing = (cells_only * q + to_air * air_k[segment]) / capacity
-        after = propagator @ state + response @ forcing
+        after = propagator @ state + heat_response * q + air_response
         # The integral of T over the interval, exactly: A^-1 (T(h) - T(0) - h b).
-        integral = inverse @ (after - state - step * forcing)
+        forcing = heat_gain * q + air_gain
         generated += n * q * step
-        rejected += float(to_air @ integral) - float(to_air.sum()) * air_k[segment] * step
+        rejected += float(rejection @ (after - state - step * forcing)) - air_term_w * step
         history[:, k + 1] = state = after
     capacity = np.full(size, network.cell_heat_capacity_j_per_k)
     if network.sealed:
