@@ -436,11 +436,14 @@ class _ScalarFunctions(pybamm.BaseSolver):
     most of a solve on matrix-node overhead (a DFN mission: ~80 % in ``MXFunction::eval`` and
     ``Multiplication::eval_kernel``, by perf); the SX machine runs the same operations as a
     flat list of scalar instructions. Same results, to rounding; a DFN re-solve ~3x faster
-    (ISR loiter, Chen2020: 142 -> 47 ms), SPMe ~1.4x, for ~0.1-0.3 s once per build."""
+    (ISR loiter, Chen2020: 142 -> 47 ms), SPMe ~1.4x, for ~0.1-0.3 s once per build.
+
+    A compiled solver (``options["compile"]``) keeps the MX functions: its compile times and
+    speed were measured on them, not yet on the (much longer) C code of SX functions."""
 
     def set_up(self, model: Any, inputs: Any = None, t_eval: Any = None, ics_only: bool = False):
         result = super().set_up(model, inputs, t_eval, ics_only)
-        if not ics_only:
+        if not ics_only and not getattr(self, "_options", {}).get("compile", False):
             model.rhs_algebraic_eval = _as_sx(model.rhs_algebraic_eval)
             model.jac_rhs_algebraic_eval = _as_sx(model.jac_rhs_algebraic_eval)
             model.jac_rhs_algebraic_action_eval = _as_sx(model.jac_rhs_algebraic_action_eval)
