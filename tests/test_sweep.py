@@ -150,8 +150,9 @@ def test_a_sweep_row_is_the_flight_of_that_design():
 
 @pytest.mark.slow
 def test_sweep_tolerances_keep_the_verdicts():
-    """The sweep's solver settings (rtol 1e-3, 100 output points) against Sortie's defaults
-    (1e-4, 600) on DFN designs across the example sweep, valid and limit cases."""
+    """The sweep's solver settings (rtol 1e-3, 100 output points, IDA's first step 2 s)
+    against Sortie's defaults (1e-4, 600, IDA's own) on DFN designs across the example sweep,
+    valid and limit cases."""
     spec = read_sweep_spec(ROOT / "examples/sweeps/dfn-thickness-porosity-200.toml")
     base = resolve_base(spec)
     for design in spec.designs()[::37]:
@@ -163,7 +164,12 @@ def test_sweep_tolerances_keep_the_verdicts():
         precise = fly(
             apply_changes(
                 base.setup,
-                {**design, "settings.relative_tolerance": 1e-4, "settings.output_points": 600},
+                {
+                    **design,
+                    "settings.relative_tolerance": 1e-4,
+                    "settings.output_points": 600,
+                    "settings.initial_step_s": None,
+                },
             )
         ).summary
         assert fast.termination_reason is precise.termination_reason
@@ -391,6 +397,7 @@ def test_settings_reach_the_flight():
         max_temperature_c=50.0,
         output_points=100,
         relative_tolerance=1e-3,
+        initial_step_s=2.0,
     )
 
 

@@ -523,7 +523,12 @@ class BuiltModel:
             output_variables=list(OUTPUT_VARIABLES),
             # Failures come back as partial solutions with a warning naming the input set.
             on_failure="warn",
-            options={"num_threads": solver_threads, "compile": spec.compiled},
+            options={
+                "num_threads": solver_threads,
+                "compile": spec.compiled,
+                # 0: IDA chooses (PyBaMM's default).
+                "dt_init": spec.initial_step_s or 0.0,
+            },
         )
         # Setting the initial state solves an electrode-SOH model, which may warn (e.g. OCP
         # extrapolation): keep those with the results instead of printing them.

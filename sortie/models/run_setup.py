@@ -169,6 +169,7 @@ def prepare_run(
         segment_start_times_s=mission.start_times_s,
         bpx_json=cell.chemistry.bpx_json,
         relative_tolerance=settings.relative_tolerance,
+        initial_step_s=settings.initial_step_s,
         compiled=settings.compiled,
     )
     inputs = RunInputs(

@@ -18,7 +18,11 @@ import pandas as pd
 
 from sortie.errors import InputError
 from sortie.models.flight import Flight, FlightSetup, Grounded, fly_many
-from sortie.models.settings import SWEEP_RELATIVE_TOLERANCE, SimulationSettings
+from sortie.models.settings import (
+    SWEEP_INITIAL_STEP_S,
+    SWEEP_RELATIVE_TOLERANCE,
+    SimulationSettings,
+)
 from sortie.presets.loader import construct
 from sortie.studies.design_space import SweepSpec
 from sortie.studies.endurance import (
@@ -144,6 +148,7 @@ def resolve_base(spec: SweepSpec) -> SweepBase:
         {
             "output_points": SWEEP_OUTPUT_POINTS,
             "relative_tolerance": SWEEP_RELATIVE_TOLERANCE,
+            "initial_step_s": SWEEP_INITIAL_STEP_S,
             **base.settings,
         },
         "base.settings",
