@@ -168,7 +168,7 @@ def test_sweep_tolerances_keep_the_verdicts():
                     **design,
                     "settings.relative_tolerance": 1e-4,
                     "settings.output_points": 600,
-                    "settings.initial_step_s": None,
+                    "settings.initial_step_s": 0.0,
                 },
             )
         ).summary

@@ -50,7 +50,7 @@ class ModelSpec:
     bpx_json: str | None = None
     # The solver's (see SimulationSettings): a built solver keeps them.
     relative_tolerance: float = 1e-4
-    initial_step_s: float | None = None  # None: IDA's own first step
+    initial_step_s: float = 0.0  # 0: IDA's own first step
     compiled: bool = False
 
 

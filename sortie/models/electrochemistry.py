@@ -527,7 +527,7 @@ class BuiltModel:
                 "num_threads": solver_threads,
                 "compile": spec.compiled,
                 # 0: IDA chooses (PyBaMM's default).
-                "dt_init": spec.initial_step_s or 0.0,
+                "dt_init": spec.initial_step_s,
             },
         )
         # Setting the initial state solves an electrode-SOH model, which may warn (e.g. OCP

@@ -54,7 +54,7 @@ class SimulationSettings:
     Solver: ``output_points`` is where results are reported (it does not steer the solver);
     ``relative_tolerance`` is IDAKLU's (sweeps use :data:`SWEEP_RELATIVE_TOLERANCE`, checked
     to keep every verdict); ``initial_step_s`` is IDA's first step at the start and after
-    every power step (None: IDA's own choice; sweeps use :data:`SWEEP_INITIAL_STEP_S`);
+    every power step (0: IDA's own choice; sweeps use :data:`SWEEP_INITIAL_STEP_S`);
     ``compiled`` compiles the model to machine code first (about 1.8x
     faster solves after a compile of minutes, kept on disk: pays for big or repeated sweeps).
     """
@@ -72,7 +72,7 @@ class SimulationSettings:
     initial_state_of_charge: Annotated[float, Field(gt=0.01, le=1.0)] = 1.0
     output_points: Annotated[int, Field(ge=20, le=20000)] = 600
     relative_tolerance: Annotated[float, Field(ge=1e-7, le=1e-2)] = DEFAULT_RELATIVE_TOLERANCE
-    initial_step_s: Annotated[float, Field(gt=0, le=600)] | None = None
+    initial_step_s: Annotated[float, Field(ge=0, le=600)] = 0.0
     compiled: bool = False
 
 
