@@ -11,6 +11,9 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	@# pip compiles what it installs, not an editable project: Sortie's own bytecode now, so
+	@# that no process (each sweep worker) compiles it again where PYTHONDONTWRITEBYTECODE is set.
+	$(BIN)/python -m compileall -q sortie ui app.py
 	touch $(STAMP)
 
 app: $(STAMP)

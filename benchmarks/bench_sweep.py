@@ -1,7 +1,7 @@
 """Design sweeps at speed: ``sortie sweep`` as a user runs it against the plain PyBaMM loop.
 
     python benchmarks/bench_sweep.py [--sweep examples/sweeps/dfn-thickness-porosity-200.toml]
-        [--plain-sample 8] [--skip-dask]
+        [--plain-sample 16] [--skip-dask]
 
 Measured in one run, on this machine, so that the ratios count:
 - the plain PyBaMM way: a new ``pybamm.Simulation`` per design with the same physics and
@@ -154,7 +154,7 @@ def main() -> None:
     parser.add_argument(
         "--sweep", type=Path, default=ROOT / "examples/sweeps/dfn-thickness-porosity-200.toml"
     )
-    parser.add_argument("--plain-sample", type=int, default=8)
+    parser.add_argument("--plain-sample", type=int, default=16)
     parser.add_argument("--skip-dask", action="store_true")
     args = parser.parse_args()
     sys.path.insert(0, str(Path(__file__).parent))

@@ -174,3 +174,18 @@ def test_a_set_with_tabulated_data_keeps_its_matrix_functions_and_flies():
     model = electrochemistry.built_model(run.spec)
     assert model.run(run.inputs, run.time_grid_s).ending is Ending.FINAL_TIME
     assert _uses(model, "MXFunction")
+
+
+def test_the_first_solver_step_reaches_ida_and_keeps_the_verdict(runs):
+    # Sweeps start IDA at 2 s after every power step (settings.initial_step_s): fewer steps,
+    # the same ending and values within the solver's tolerance.
+    model, grid, inputs = runs
+    stepped = electrochemistry.built_model(dataclasses.replace(model.spec, initial_step_s=2.0))
+    assert stepped._solver.options["dt_init"] == 2.0
+    assert model._solver.options["dt_init"] == 0.0
+    for label in ("flies", "cut-off"):
+        fast, default = stepped.run(inputs[label], grid), model.run(inputs[label], grid)
+        assert fast.ending is default.ending is EXPECTED[label]
+        assert fast.time_s[-1] == pytest.approx(default.time_s[-1], rel=2e-3)
+        np.testing.assert_allclose(fast.voltage_v[-1], default.voltage_v[-1], atol=3e-3)
+        assert fast.temperature_k.max() == pytest.approx(default.temperature_k.max(), abs=0.05)
