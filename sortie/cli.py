@@ -639,8 +639,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     with contextlib.suppress(ValueError):  # not the main thread: keep the default
         signal.signal(signal.SIGTERM, raise_terminated)
     status = run(sys.argv[1:] if argv is None else argv)
-    # The process ends now: spare it the garbage collector's walk over PyBaMM's objects at
-    # exit (~1.2 s once PyBaMM is imported; see executors.freeze_garbage_collector).
+    # The process ends now (the console script exits with this status): spare it the garbage
+    # collector's walk over PyBaMM's objects at exit (~1.2 s once PyBaMM is imported; see
+    # executors.freeze_garbage_collector). Files are written and closed by then.
     gc.freeze()
     return status
 

@@ -131,7 +131,14 @@ def test_a_negative_electrode_full_at_full_charge_is_an_invalid_design():
 
 def _uses(model: electrochemistry.BuiltModel, kind: str) -> bool:
     built = model._simulation.built_model
-    functions = [built.rhs_algebraic_eval, built.jac_rhs_algebraic_eval]
+    functions = [
+        built.rhs_algebraic_eval,
+        built.jac_rhs_algebraic_eval,
+        built.jac_rhs_algebraic_action_eval,
+        built.algebraic_eval,
+        built.jac_algebraic_eval,
+        built.terminate_events_eval[0],  # the minimum voltage
+    ]
     return all(f.is_a(kind) for f in functions)
 
 
@@ -176,7 +183,7 @@ def test_a_set_with_tabulated_data_keeps_its_matrix_functions_and_flies():
     assert _uses(model, "MXFunction")
 
 
-def test_the_first_solver_step_reaches_ida_and_keeps_the_verdict(runs):
+def test_the_first_solver_step_is_set_on_the_solver_and_keeps_the_verdict(runs):
     # Sweeps start IDA at 2 s after every power step (settings.initial_step_s): fewer steps,
     # the same ending and values within the solver's tolerance.
     model, grid, inputs = runs

@@ -365,7 +365,8 @@ def solve_pack(
     # turns T(h) - T(0) - h b into the heat given to the air (to_air . A^-1 ...). A few
     # products per output point: this loop runs for every flight of a sweep.
     cache: dict[tuple[int, float], tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
-    systems: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, float]] = {}
+    systems: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, float]]
+    systems = {}
     state = history[:, 0].copy()
     for k in range(len(time_s) - 1):
         segment = int(segment_index[k + 1])
@@ -374,17 +375,18 @@ def solve_pack(
             inverse = np.linalg.inv(matrix)
             systems[segment] = (
                 matrix,
+                inverse,
                 cells_only / capacity,
                 to_air * air_k[segment] / capacity,
                 to_air @ inverse,
                 float(to_air.sum()) * air_k[segment],
             )
-        matrix, heat_gain, air_gain, rejection, air_term_w = systems[segment]
+        matrix, inverse, heat_gain, air_gain, rejection, air_term_w = systems[segment]
         step = float(time_s[k + 1] - time_s[k])
         key = (segment, round(step, 9))
         if key not in cache:
             propagator = expm(matrix * step)
-            response = (propagator - np.eye(size)) @ np.linalg.inv(matrix)
+            response = (propagator - np.eye(size)) @ inverse
             cache[key] = (propagator, response @ heat_gain, response @ air_gain)
         propagator, heat_response, air_response = cache[key]
         q = 0.5 * (heat[k] + heat[k + 1]) + heater_w[segment] / n

@@ -89,20 +89,22 @@ def _start_worker(solver_threads: int, then: Callable[..., None] | None, args: t
         os.environ.setdefault(name, str(solver_threads))
     # PyBaMM's import, before the first task (what a task pays is then its own work).
     importlib.import_module("sortie.models.electrochemistry")
+    # Before any model is built: a model evicted later from the engine's cache must stay
+    # collectable.
+    freeze_garbage_collector()
     if then is not None:
         then(*args)
-    freeze_garbage_collector()
 
 
 def freeze_garbage_collector() -> None:
     """Move every object alive now out of the cyclic garbage collector's reach.
 
-    PyBaMM's import and a built model leave some million long-lived objects (expression
-    trees, SymPy, pandas). Python's collector walks them all at exit: ~1.2 s per process
-    (``python -c "import pybamm"`` exits in 2.6 s instead of 3.8-4.2 s once frozen), paid by
-    every worker when a pool shuts down and by the command line at its end. Objects that
-    become garbage later are still collected; frozen ones are kept, as they would be anyway
-    for the life of a worker."""
+    PyBaMM's import leaves some million long-lived objects (modules, SymPy, pandas). Python's
+    collector walks them all at exit: ~1.2 s per process (``python -c "import pybamm"`` exits
+    in 2.6 s instead of 3.8-4.2 s once frozen), paid by every worker when a pool shuts down
+    and by the command line at its end. Call it once the imports are done and before
+    anything that may become garbage (a built model): frozen objects are never collected,
+    objects made later still are."""
     gc.collect()
     gc.freeze()
 
