@@ -26,7 +26,6 @@ import contextlib
 import functools
 import hashlib
 import heapq
-import importlib
 import itertools
 import logging
 import math
@@ -168,11 +167,9 @@ _started_queue: Any = None
 def _warm_worker(tasks: Sequence[Task], started: Any = None) -> None:
     """Pool initializer: build the models the first views will need, in every worker."""
     global _started_queue
-    os.environ.setdefault("PYBAMM_DISABLE_TELEMETRY", "true")
     _started_queue = started
-    # PyBaMM's import (seconds) here, not in a task's time limit: a replacement pool warms
-    # no models, but its first tasks must not pay the import.
-    importlib.import_module("sortie.models.electrochemistry")
+    # PyBaMM is imported by then (executors._start_worker, before this initializer): not in
+    # a task's time limit, also in a replacement pool that warms no models.
     for task in tasks:
         execute(task)
 
