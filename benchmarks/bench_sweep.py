@@ -1,7 +1,7 @@
 """Design sweeps at speed: ``sortie sweep`` as a user runs it against the plain PyBaMM loop.
 
     python benchmarks/bench_sweep.py [--sweep examples/sweeps/dfn-thickness-porosity-200.toml]
-        [--plain-sample 16] [--skip-dask]
+        [--plain-sample 16] [--skip-dask] [--compiled]
 
 Measured in one run, on this machine, so that the ratios count:
 - the plain PyBaMM way: a new ``pybamm.Simulation`` per design with the same physics and
@@ -11,7 +11,10 @@ Measured in one run, on this machine, so that the ratios count:
   a local 2-worker Dask cluster;
 - inside one process: the single-design re-solve time on the built model, and the batch
   (one list-of-inputs solve) against one-by-one re-solves;
-- the peak memory (largest resident set) of a sweep process and its workers.
+- the peak memory (largest resident set) of a sweep process and its workers;
+- with ``--compiled``: the same sweep with ``compiled = true``, once with an empty compile
+  cache (the first run of a model structure pays the compile) and then as every later run
+  does (the compiled library found on disk).
 Results go to benchmarks/results/sweep-<name>.json.
 """
 
@@ -35,7 +38,9 @@ RESULTS = Path(__file__).parent / "results"
 SORTIE = Path(sys.executable).with_name("sortie")
 
 
-def _sweep_process(sweep: Path, out: Path, *extra: str) -> tuple[float, float]:
+def _sweep_process(
+    sweep: Path, out: Path, *extra: str, env: dict[str, str] | None = None
+) -> tuple[float, float]:
     """Wall time [s] and peak resident memory [MB] of ``sortie sweep`` in a new process."""
     shutil.rmtree(out, ignore_errors=True)
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
@@ -45,7 +50,7 @@ def _sweep_process(sweep: Path, out: Path, *extra: str) -> tuple[float, float]:
         cwd=ROOT,
         capture_output=True,
         text=True,
-        env={**os.environ, "PYBAMM_DISABLE_TELEMETRY": "true"},
+        env={**os.environ, "PYBAMM_DISABLE_TELEMETRY": "true", **(env or {})},
     )
     seconds = time.perf_counter() - start
     if done.returncode != 0:
@@ -140,6 +145,33 @@ def _mx_resolve_s(spec, runs, grid, repeats: int) -> float:
     return statistics.median(times)
 
 
+def _compiled_copy(sweep: Path, folder: Path) -> Path:
+    """The sweep file with ``compiled = true`` in its base settings."""
+    import tomllib
+
+    import tomli_w
+
+    data = tomllib.loads(sweep.read_text())
+    data.setdefault("base", {}).setdefault("settings", {})["compiled"] = True
+    copy = folder / f"{sweep.stem}-compiled.toml"
+    copy.write_text(tomli_w.dumps(data))
+    return copy
+
+
+def _compiled_sweeps(sweep: Path, folder: Path, designs: int) -> dict[str, float]:
+    """The compiled sweep with an empty compile cache, then with the library on disk."""
+    compiled = _compiled_copy(sweep, folder)
+    out = folder / "compiled.parquet"
+    env = {"PYBAMM_CASADI_AOT_CACHE": str(folder / "aot-cache")}
+    results = {}
+    results["sweep_compiled_first_run_s"], _ = _sweep_process(compiled, out, env=env)
+    for workers in (2, 1):
+        seconds, _ = _sweep_process(compiled, out, "--workers", str(workers), env=env)
+        results[f"sweep_compiled_{workers}_workers_s"] = seconds
+        results[f"sweep_compiled_{workers}_workers_designs_per_s"] = designs / seconds
+    return results
+
+
 def _dask_sweep(sweep: Path, out: Path) -> tuple[float, float]:
     from distributed import LocalCluster
 
@@ -156,6 +188,9 @@ def main() -> None:
     )
     parser.add_argument("--plain-sample", type=int, default=16)
     parser.add_argument("--skip-dask", action="store_true")
+    parser.add_argument(
+        "--compiled", action="store_true", help="also time the sweep with compiled = true"
+    )
     args = parser.parse_args()
     sys.path.insert(0, str(Path(__file__).parent))
     os.environ.setdefault("PYBAMM_DISABLE_TELEMETRY", "true")
@@ -178,9 +213,17 @@ def main() -> None:
             seconds, _ = _dask_sweep(args.sweep, out)
             results["sweep_dask_2_workers_s"] = seconds
             results["dask_overhead_over_local_pool"] = seconds / results["sweep_2_workers_s"]
+        if args.compiled:
+            results.update(_compiled_sweeps(args.sweep, Path(folder), len(setups)))
     results.update(_in_process(setups))
     best = max(results["sweep_1_workers_designs_per_s"], results["sweep_2_workers_designs_per_s"])
     results["ratio_sweep_over_plain"] = best / results["plain_designs_per_s"]
+    if args.compiled:
+        best_compiled = max(
+            results["sweep_compiled_1_workers_designs_per_s"],
+            results["sweep_compiled_2_workers_designs_per_s"],
+        )
+        results["ratio_compiled_sweep_over_plain"] = best_compiled / results["plain_designs_per_s"]
 
     for name, value in results.items():
         print(f"{name:40s} {value:10.4g}")

@@ -22,7 +22,11 @@ def piecewise_power(start_times_s, powers_w):
 
 def solve_new_simulation(model_name: str, values: pybamm.ParameterValues, duration_s: float):
     """Build a new lumped-thermal, power-driven Simulation and solve it (Sortie's tolerances)."""
-    model_class = {"dfn": pybamm.lithium_ion.DFN, "spme": pybamm.lithium_ion.SPMe}[model_name]
+    model_class = {
+        "dfn": pybamm.lithium_ion.DFN,
+        "spme": pybamm.lithium_ion.SPMe,
+        "spm": pybamm.lithium_ion.SPM,
+    }[model_name]
     model = model_class(
         options={
             "operating mode": "power",

@@ -196,3 +196,32 @@ def test_the_first_solver_step_is_set_on_the_solver_and_keeps_the_verdict(runs):
         assert fast.time_s[-1] == pytest.approx(default.time_s[-1], rel=2e-3)
         np.testing.assert_allclose(fast.voltage_v[-1], default.voltage_v[-1], atol=3e-3)
         assert fast.temperature_k.max() == pytest.approx(default.temperature_k.max(), abs=0.05)
+
+
+@pytest.mark.slow
+def test_a_compiled_solver_runs_compiled_scalar_functions_and_flies_the_same(monkeypatch, tmp_path):
+    """``compiled = true`` compiles the SX functions with the system C compiler into a
+    library kept on disk; the runs end the same way with the same values as on CasADi's own
+    SX machine."""
+    monkeypatch.setenv("PYBAMM_CASADI_AOT_CACHE", str(tmp_path))
+    settings = dataclasses.replace(SETTINGS, model=ModelKind.SPM)
+    full = prepare_run(load_cell("lg-m50-21700-chen2020"), SINGLE, MISSION, settings)
+    thin = prepare_run(
+        load_cell("lg-m50-21700-chen2020", {"positive_electrode_thickness_um": 10.0}),
+        SINGLE,
+        MISSION,
+        settings,
+    )
+    inputs = [full.inputs, thin.inputs]
+    machine = electrochemistry.BuiltModel(full.spec).run_many(inputs, full.time_grid_s)
+    compiled_spec = dataclasses.replace(full.spec, compiled=True)
+    compiled = electrochemistry.BuiltModel(compiled_spec)
+    native = compiled.run_many(inputs, full.time_grid_s)
+    assert _uses(compiled, "SXFunction")  # what was compiled: the scalar functions
+    assert list(tmp_path.glob("*.so")), "no compiled library in the cache folder"
+    assert [o.ending for o in native] == [Ending.FINAL_TIME, Ending.VOLTAGE_CUTOFF]
+    for fast, reference in zip(native, machine, strict=True):
+        assert fast.ending is reference.ending
+        assert fast.time_s[-1] == pytest.approx(reference.time_s[-1], rel=1e-6)
+        np.testing.assert_allclose(fast.voltage_v, reference.voltage_v, atol=1e-6)
+        np.testing.assert_allclose(fast.temperature_k, reference.temperature_k, atol=1e-6)
