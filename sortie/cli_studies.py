@@ -65,12 +65,23 @@ def _check_workers(args: argparse.Namespace) -> None:
         raise InputError(f"--workers {shown_value(args.workers)}: must be within 1..256")
 
 
+def _compile_note(settings: dict) -> None:
+    """A compiled run says why its first designs take minutes (nothing else shows it)."""
+    if settings.get("compiled"):
+        print(
+            "compiled = true: the first run of a model structure compiles it first (1-2 "
+            "minutes for DFN); later runs load it from disk",
+            file=sys.stderr,
+        )
+
+
 def run_sweep_command(args: argparse.Namespace) -> int:
     from sortie.studies.design_space import read_sweep_spec
     from sortie.studies.sweep import run_sweep
 
     _check_workers(args)
     spec = read_sweep_spec(args.file)
+    _compile_note(spec.base.settings)
     progress = TerminalProgress(spec.name)
     try:
         run = run_sweep(
@@ -154,6 +165,7 @@ def run_optimise_command(args: argparse.Namespace) -> int:
     check_writable(save_cell, f"--save-cell {save_cell}")
     if args.table is not None:
         check_writable(args.table, f"--table {args.table}")
+    _compile_note(spec.base.settings)
     progress = TerminalProgress(spec.name, unit="generations")
     try:
         found = run_optimisation(

@@ -60,6 +60,4 @@ def test_sweep_benchmark_runs(tmp_path):
     sweep = tmp_path / "small.toml"
     sweep.write_text(SMALL_SWEEP)
     # SPM: its compile (--compiled times the sweep compiled too) takes seconds, not minutes.
-    _run(
-        ["benchmarks/bench_sweep.py", "--sweep", str(sweep), "--plain-sample", "2", "--compiled"]
-    )
+    _run(["benchmarks/bench_sweep.py", "--sweep", str(sweep), "--plain-sample", "2", "--compiled"])

@@ -286,6 +286,25 @@ def test_the_command_line_sweep_reports_and_writes_parquet(tmp_path):
     assert (out / "_sweep.json").is_file()
 
 
+@pytest.mark.slow
+def test_a_compiled_sweep_says_it_compiles_and_flies(tmp_path):
+    path = _write_sweep(tmp_path, samples=2)
+    path.write_text(path.read_text().replace('model = "spme"', 'model = "spm"\ncompiled = true'))
+    out = tmp_path / "x.parquet"
+    done = subprocess.run(
+        [str(SORTIE), "sweep", str(path), "--out", str(out), "--workers", "1"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "PYBAMM_CASADI_AOT_CACHE": str(tmp_path / "compiled")},
+    )
+    assert done.returncode == 0, done.stderr
+    assert "compiled = true: the first run of a model structure compiles it" in done.stderr
+    assert list((tmp_path / "compiled").glob("*.so")), "no compiled library kept"
+    assert pd.read_parquet(out)["flown"].all()
+
+
 @contextlib.contextmanager
 def _dask_cluster(folder: Path, workers: int):
     """A real Dask cluster as the README starts one: ``dask scheduler`` and ``workers`` separate

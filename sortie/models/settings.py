@@ -58,7 +58,7 @@ class SimulationSettings:
     ``compiled`` compiles the solver's functions to machine code with the system C compiler
     (gcc) first: DFN solves ~2x faster than CasADi's own machine, after a compile of 1-2
     minutes on the first run of a model structure, kept on disk (``PYBAMM_CASADI_AOT_CACHE``):
-    pays for big or repeated sweeps (without a compiler, PyBaMM warns and solves uncompiled).
+    pays for big or repeated sweeps (without a compiler it solves uncompiled; PyBaMM logs it).
     """
 
     model: ModelKind = ModelKind.DFN
