@@ -130,13 +130,8 @@ def _mx_resolve_s(spec, runs, grid, repeats: int) -> float:
     """The same re-solve with the MX functions PyBaMM builds (the engine turns them into SX)."""
     from sortie.models import electrochemistry
 
-    as_sx = electrochemistry._as_sx
-    electrochemistry._as_sx = lambda function: function
-    try:
-        model = electrochemistry.BuiltModel(spec, solver_threads=1)
-        model.run(runs[0].inputs, grid)  # solver set-up
-    finally:
-        electrochemistry._as_sx = as_sx
+    model = electrochemistry.BuiltModel(spec, solver_threads=1, scalar_functions=False)
+    model.run(runs[0].inputs, grid)  # solver set-up
     times = []
     for _ in range(repeats):
         start = time.perf_counter()

@@ -453,9 +453,12 @@ class _ScalarFunctions(pybamm.BaseSolver):
     55 ms on the SX machine, for a compile of ~80 s once per model structure (the MX
     functions took 185 s on a twice faster machine, for ~1.8x)."""
 
+    #: False keeps PyBaMM's MX functions (comparisons and benchmarks; slower, same results).
+    scalar_functions = True
+
     def set_up(self, model: Any, inputs: Any = None, t_eval: Any = None, ics_only: bool = False):
         result = super().set_up(model, inputs, t_eval, ics_only)
-        if not ics_only:
+        if not ics_only and self.scalar_functions:
             model.rhs_algebraic_eval = _as_sx(model.rhs_algebraic_eval)
             model.jac_rhs_algebraic_eval = _as_sx(model.jac_rhs_algebraic_eval)
             model.jac_rhs_algebraic_action_eval = _as_sx(model.jac_rhs_algebraic_action_eval)
@@ -504,10 +507,13 @@ class BuiltModel:
 
     Not thread-safe underneath (a built Simulation gave wrong results when shared by two
     threads), so every solve holds this object's lock. ``solver_threads`` is IDAKLU's number of
-    threads for a list of input sets.
+    threads for a list of input sets; ``scalar_functions=False`` keeps PyBaMM's MX functions
+    (see :class:`_ScalarFunctions`: for comparisons, slower).
     """
 
-    def __init__(self, spec: ModelSpec, solver_threads: int = 1) -> None:
+    def __init__(
+        self, spec: ModelSpec, solver_threads: int = 1, *, scalar_functions: bool = True
+    ) -> None:
         if spec.model not in _MODEL_CLASSES:
             raise ParameterError(
                 f"unknown model {spec.model!r}; choose from {sorted(_MODEL_CLASSES)}"
@@ -542,6 +548,7 @@ class BuiltModel:
                 "dt_init": spec.initial_step_s,
             },
         )
+        self._solver.scalar_functions = scalar_functions
         # Setting the initial state solves an electrode-SOH model, which may warn (e.g. OCP
         # extrapolation): keep those with the results instead of printing them.
         with warnings.catch_warnings(record=True) as caught:
