@@ -9,13 +9,18 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from sortie.cli_process import one_line
 from sortie.errors import InputError, shown_value
 from sortie.files import check_writable, spreadsheet_safe_frame, write_file
+from sortie.models.cell_runs import compile_cache_folder
 from sortie.progress import TerminalProgress
+
+if TYPE_CHECKING:
+    from sortie.studies.design_space import SweepSpec
 
 EXIT_OK = 0
 # Designs shown at the end of a sweep, longest endurance first.
@@ -65,12 +70,20 @@ def _check_workers(args: argparse.Namespace) -> None:
         raise InputError(f"--workers {shown_value(args.workers)}: must be within 1..256")
 
 
-def _compile_note(settings: dict) -> None:
-    """A compiled run says why its first designs take minutes (nothing else shows it)."""
-    if settings.get("compiled"):
+def _compile_note(spec: SweepSpec) -> None:
+    """A compiled sweep says why its first designs take minutes (nothing else shows it).
+    ``compiled`` may come from the base settings, ``[base.set]`` or a dimension; checking
+    the base also reports a bad base before anything runs."""
+    from sortie.studies.design_rows import resolve_base
+
+    compiled = resolve_base(spec).setup.settings.compiled or any(
+        field == "settings.compiled" for field in spec.fields
+    )
+    if compiled:
         print(
-            "compiled = true: the first run of a model structure compiles it first (1-2 "
-            "minutes for DFN); later runs load it from disk",
+            "compiled = true: each model structure (chemistry, model, the mission's segment "
+            "times) is compiled on its first run (1-2 minutes for DFN), later runs load it "
+            f"from disk ({compile_cache_folder()})",
             file=sys.stderr,
         )
 
@@ -81,7 +94,7 @@ def run_sweep_command(args: argparse.Namespace) -> int:
 
     _check_workers(args)
     spec = read_sweep_spec(args.file)
-    _compile_note(spec.base.settings)
+    _compile_note(spec)
     progress = TerminalProgress(spec.name)
     try:
         run = run_sweep(
@@ -165,7 +178,7 @@ def run_optimise_command(args: argparse.Namespace) -> int:
     check_writable(save_cell, f"--save-cell {save_cell}")
     if args.table is not None:
         check_writable(args.table, f"--table {args.table}")
-    _compile_note(spec.base.settings)
+    _compile_note(spec.sweep_spec())
     progress = TerminalProgress(spec.name, unit="generations")
     try:
         found = run_optimisation(

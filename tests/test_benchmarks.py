@@ -59,5 +59,6 @@ def _run(args):
 def test_sweep_benchmark_runs(tmp_path):
     sweep = tmp_path / "small.toml"
     sweep.write_text(SMALL_SWEEP)
-    # SPM: its compile (--compiled times the sweep compiled too) takes seconds, not minutes.
+    # SPM: its compile (--compiled times the sweep compiled too, and its ratio is the last
+    # line) takes seconds, not minutes. The compile goes to this test's own folder.
     _run(["benchmarks/bench_sweep.py", "--sweep", str(sweep), "--plain-sample", "2", "--compiled"])

@@ -7,7 +7,7 @@ import pytest
 
 from sortie.cells.pack import Pack
 from sortie.models import electrochemistry
-from sortie.models.cell_runs import Ending
+from sortie.models.cell_runs import COMPILE_CACHE_VARIABLE, Ending, compile_cache_folder
 from sortie.models.chain import prepare_run
 from sortie.models.settings import ModelKind, SimulationSettings
 from sortie.presets import load_cell
@@ -200,9 +200,12 @@ def test_the_first_solver_step_is_set_on_the_solver_and_keeps_the_verdict(runs):
 @pytest.mark.slow
 def test_a_compiled_solver_runs_compiled_scalar_functions_and_flies_the_same(monkeypatch, tmp_path):
     """``compiled = true`` compiles the SX functions with the system C compiler into a
-    library kept on disk; the runs end the same way with the same values as on CasADi's own
-    SX machine."""
-    monkeypatch.setenv("PYBAMM_CASADI_AOT_CACHE", str(tmp_path))
+    library kept in the user's cache folder; the runs end the same way with the same values
+    as on CasADi's own SX machine."""
+    # Unset for this test (set first, so that the engine's default is undone afterwards).
+    monkeypatch.setenv(COMPILE_CACHE_VARIABLE, "unset")
+    monkeypatch.delenv(COMPILE_CACHE_VARIABLE)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     settings = dataclasses.replace(SETTINGS, model=ModelKind.SPM)
     full = prepare_run(load_cell("lg-m50-21700-chen2020"), SINGLE, MISSION, settings)
     thin = prepare_run(
@@ -217,10 +220,18 @@ def test_a_compiled_solver_runs_compiled_scalar_functions_and_flies_the_same(mon
     compiled = electrochemistry.BuiltModel(compiled_spec)
     native = compiled.run_many(inputs, full.time_grid_s)
     assert _uses(compiled, "SXFunction")  # what was compiled: the scalar functions
-    assert list(tmp_path.glob("*.so")), "no compiled library in the cache folder"
+    assert list((tmp_path / "sortie" / "casadi-aot").glob("*.so")), "no compiled library kept"
     assert [o.ending for o in native] == [Ending.FINAL_TIME, Ending.VOLTAGE_CUTOFF]
     for fast, reference in zip(native, machine, strict=True):
         assert fast.ending is reference.ending
         assert fast.time_s[-1] == pytest.approx(reference.time_s[-1], rel=1e-6)
         np.testing.assert_allclose(fast.voltage_v, reference.voltage_v, atol=1e-6)
         np.testing.assert_allclose(fast.temperature_k, reference.temperature_k, atol=1e-6)
+
+
+def test_compiled_models_are_kept_in_the_users_cache_folder(monkeypatch, tmp_path):
+    monkeypatch.setenv(COMPILE_CACHE_VARIABLE, str(tmp_path / "chosen"))
+    assert compile_cache_folder() == tmp_path / "chosen"
+    monkeypatch.delenv(COMPILE_CACHE_VARIABLE)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    assert compile_cache_folder() == tmp_path / "sortie" / "casadi-aot"

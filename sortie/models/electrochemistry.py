@@ -63,12 +63,14 @@ import numpy as np
 import pybamm
 
 from sortie.models.cell_runs import (
+    COMPILE_CACHE_VARIABLE,
     DesignInputs,
     Ending,
     ModelSpec,
     ParameterError,
     RunInputs,
     RunOutput,
+    compile_cache_folder,
     empty_output,
 )
 
@@ -454,7 +456,7 @@ class _ScalarFunctions(pybamm.BaseSolver):
     functions took 185 s on a twice faster machine, for ~1.8x)."""
 
     #: False keeps PyBaMM's MX functions (comparisons and benchmarks; slower, same results).
-    scalar_functions = True
+    scalar_functions: bool = True
 
     def set_up(self, model: Any, inputs: Any = None, t_eval: Any = None, ics_only: bool = False):
         result = super().set_up(model, inputs, t_eval, ics_only)
@@ -474,8 +476,9 @@ class _BatchSolver(pybamm.IDAKLUSolver, _ScalarFunctions):
     solution's extrapolation warnings are kept in solution order, and so are the finished
     solutions (PyBaMM drops them all when the first has a single step)."""
 
-    def __init__(self, **kwargs: Any) -> None:
+    def __init__(self, *, scalar_functions: bool = True, **kwargs: Any) -> None:
         super().__init__(**kwargs)
+        self.scalar_functions = scalar_functions
         self.extrapolations: list[tuple[str, ...]] = []
         self.finished: list[Any] = []
 
@@ -535,7 +538,12 @@ class BuiltModel:
                 pybamm.InputParameter("Maximum temperature [K]") - temperature,
             )
         )
+        if spec.compiled:
+            # PyBaMM reads only its variable, and defaults to the temporary folder: the
+            # user's cache folder keeps a compile across reboots (workers inherit it).
+            os.environ.setdefault(COMPILE_CACHE_VARIABLE, str(compile_cache_folder()))
         self._solver = _BatchSolver(
+            scalar_functions=scalar_functions,
             rtol=spec.relative_tolerance,
             atol=_ATOL,
             output_variables=list(OUTPUT_VARIABLES),
@@ -548,7 +556,6 @@ class BuiltModel:
                 "dt_init": spec.initial_step_s,
             },
         )
-        self._solver.scalar_functions = scalar_functions
         # Setting the initial state solves an electrode-SOH model, which may warn (e.g. OCP
         # extrapolation): keep those with the results instead of printing them.
         with warnings.catch_warnings(record=True) as caught:

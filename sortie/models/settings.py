@@ -57,7 +57,8 @@ class SimulationSettings:
     every power step (0: IDA's own choice; sweeps use :data:`SWEEP_INITIAL_STEP_S`);
     ``compiled`` compiles the solver's functions to machine code with the system C compiler
     (gcc) first: DFN solves ~2x faster than CasADi's own machine, after a compile of 1-2
-    minutes on the first run of a model structure, kept on disk (``PYBAMM_CASADI_AOT_CACHE``):
+    minutes on the first run of a model structure, kept on disk
+    (:func:`~sortie.models.cell_runs.compile_cache_folder`):
     pays for big or repeated sweeps (without a compiler it solves uncompiled; PyBaMM logs it).
     """
 
