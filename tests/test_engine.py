@@ -19,16 +19,18 @@ SETTINGS = SimulationSettings(model=ModelKind.SPME, output_points=60)
 SINGLE = Pack(series_count=1, parallel_count=1)
 
 
+def _full_and_thin(cell_id: str, settings: SimulationSettings):
+    """Runs of the cell as it is and with a 10 um positive electrode (an eighth of the M50's
+    capacity: it reaches the cut-off early)."""
+    full = prepare_run(load_cell(cell_id), SINGLE, MISSION, settings)
+    thin_cell = load_cell(cell_id, {"positive_electrode_thickness_um": 10.0})
+    return full, prepare_run(thin_cell, SINGLE, MISSION, settings)
+
+
 @pytest.fixture(scope="module")
 def runs():
     """(built model, grid, labelled input sets) covering every way a run can end."""
-    base = prepare_run(load_cell("lg-m50-21700-chen2020"), SINGLE, MISSION, SETTINGS)
-    thin = prepare_run(
-        load_cell("lg-m50-21700-chen2020", {"positive_electrode_thickness_um": 10.0}),
-        SINGLE,
-        MISSION,
-        SETTINGS,
-    )
+    base, thin = _full_and_thin("lg-m50-21700-chen2020", SETTINGS)
     assert thin.spec == base.spec  # a design change is inputs only: same built model
     inputs = {
         # 900 W from a 18 Wh cell: at the cut-off at once.
@@ -153,11 +155,7 @@ def _uses(model: electrochemistry.BuiltModel, kind: str) -> bool:
 def test_scalar_functions_fly_as_the_matrix_ones(cell_id, model_kind):
     """The engine hands IDAKLU CasADi SX functions (a ~3x faster DFN re-solve); against the
     MX functions PyBaMM builds, the same runs end the same way with the same values."""
-    settings = dataclasses.replace(SETTINGS, model=model_kind)
-    full = prepare_run(load_cell(cell_id), SINGLE, MISSION, settings)
-    thin = prepare_run(
-        load_cell(cell_id, {"positive_electrode_thickness_um": 10.0}), SINGLE, MISSION, settings
-    )
+    full, thin = _full_and_thin(cell_id, dataclasses.replace(SETTINGS, model=model_kind))
     inputs = [full.inputs, thin.inputs]
     scalar = electrochemistry.BuiltModel(full.spec)
     fast = scalar.run_many(inputs, full.time_grid_s)  # the solver is set up at the first run
@@ -207,13 +205,7 @@ def test_a_compiled_solver_runs_compiled_scalar_functions_and_flies_the_same(mon
     monkeypatch.delenv(COMPILE_CACHE_VARIABLE)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     settings = dataclasses.replace(SETTINGS, model=ModelKind.SPM)
-    full = prepare_run(load_cell("lg-m50-21700-chen2020"), SINGLE, MISSION, settings)
-    thin = prepare_run(
-        load_cell("lg-m50-21700-chen2020", {"positive_electrode_thickness_um": 10.0}),
-        SINGLE,
-        MISSION,
-        settings,
-    )
+    full, thin = _full_and_thin("lg-m50-21700-chen2020", settings)
     inputs = [full.inputs, thin.inputs]
     machine = electrochemistry.BuiltModel(full.spec).run_many(inputs, full.time_grid_s)
     compiled_spec = dataclasses.replace(full.spec, compiled=True)
