@@ -1,6 +1,8 @@
 """The PyBaMM engine: one built model, many input sets in one solve, one outcome each."""
 
 import dataclasses
+import os
+import shutil
 
 import numpy as np
 import pytest
@@ -11,6 +13,8 @@ from sortie.models.cell_runs import COMPILE_CACHE_VARIABLE, Ending, compile_cach
 from sortie.models.chain import prepare_run
 from sortie.models.settings import ModelKind, SimulationSettings
 from sortie.presets import load_cell
+from sortie.studies.executors import local_pool
+from tests import engine_work
 from tests.conftest import constant_mission
 
 # About 0.5C, 1.4C and 0.4C for a 5 Ah, 18 Wh cell.
@@ -227,3 +231,36 @@ def test_compiled_models_are_kept_in_the_users_cache_folder(monkeypatch, tmp_pat
     monkeypatch.delenv(COMPILE_CACHE_VARIABLE)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     assert compile_cache_folder() == tmp_path / "sortie" / "casadi-aot"
+
+
+@pytest.mark.slow
+def test_workers_building_one_compiled_model_compile_it_once(monkeypatch, tmp_path):
+    """Two workers that build the same compiled model at once run the C compiler once: the
+    second waits for the first's compile and loads it (a DFN compile is ~80 s and ~0.8 GB)."""
+    compiler = shutil.which("gcc")
+    if compiler is None:
+        pytest.skip("no gcc on this machine: nothing compiles")
+    # A gcc in front of the real one that counts its calls (PyBaMM runs "gcc" from PATH).
+    calls = tmp_path / "calls"
+    shim = tmp_path / "bin" / "gcc"
+    shim.parent.mkdir()
+    shim.write_text(f'#!/bin/sh\necho call >> "{calls}"\nexec "{compiler}" "$@"\n')
+    shim.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{shim.parent}:{os.environ['PATH']}")
+    monkeypatch.setenv(COMPILE_CACHE_VARIABLE, str(tmp_path / "cache"))
+    settings = dataclasses.replace(SETTINGS, model=ModelKind.SPM, compiled=True)
+    # Its own segment times: no other test has compiled this model in a worker.
+    mission = constant_mission((250, 10.0), (250, 20.0))
+    run = prepare_run(load_cell("lg-m50-21700-chen2020"), SINGLE, mission, settings)
+    pool = local_pool(2)
+    try:
+        futures = [
+            pool.submit(engine_work.build_and_fly, run.spec, run.inputs, run.time_grid_s)
+            for _ in range(2)
+        ]
+        assert [f.result(timeout=300) for f in futures] == [Ending.FINAL_TIME] * 2
+    finally:
+        pool.shutdown()
+    assert calls.read_text().count("call") == 1
+    # Later set-ups of a compiled model (loading its library) need no turns.
+    assert list((tmp_path / "cache").glob("sortie-*.compiled"))
