@@ -16,7 +16,7 @@ import pandas as pd
 from sortie.cli_process import one_line
 from sortie.errors import InputError, shown_value
 from sortie.files import check_writable, spreadsheet_safe_frame, write_file
-from sortie.models.cell_runs import compile_cache_folder
+from sortie.models.compile_cache import compile_cache_folder
 from sortie.progress import TerminalProgress
 
 if TYPE_CHECKING:
@@ -76,9 +76,7 @@ def _compile_note(spec: SweepSpec) -> None:
     the base also reports a bad base before anything runs."""
     from sortie.studies.design_rows import resolve_base
 
-    compiled = resolve_base(spec).setup.settings.compiled or any(
-        field == "settings.compiled" for field in spec.fields
-    )
+    compiled = resolve_base(spec).setup.settings.compiled or "settings.compiled" in spec.fields
     if compiled:
         print(
             "compiled = true: each model structure (chemistry, model, the mission's segment "

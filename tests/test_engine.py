@@ -9,8 +9,9 @@ import pytest
 
 from sortie.cells.pack import Pack
 from sortie.models import electrochemistry
-from sortie.models.cell_runs import COMPILE_CACHE_VARIABLE, Ending, compile_cache_folder
+from sortie.models.cell_runs import Ending
 from sortie.models.chain import prepare_run
+from sortie.models.compile_cache import COMPILE_CACHE_VARIABLE, compile_cache_folder
 from sortie.models.settings import ModelKind, SimulationSettings
 from sortie.presets import load_cell
 from sortie.studies.executors import local_pool

@@ -9,33 +9,11 @@ as PyBaMM wants them (metres, kelvin, watts per cell).
 
 from __future__ import annotations
 
-import os
-import sys
 from dataclasses import dataclass
 from enum import StrEnum
-from pathlib import Path
 from typing import Any
 
 import numpy as np
-
-# Where PyBaMM's AOT compile keeps compiled models (it reads only this variable).
-COMPILE_CACHE_VARIABLE = "PYBAMM_CASADI_AOT_CACHE"
-
-
-def compile_cache_folder() -> Path:
-    """Where compiled models (``settings.compiled``) are kept: ``PYBAMM_CASADI_AOT_CACHE``
-    if set, else ``sortie/casadi-aot`` in the user's cache folder (``$XDG_CACHE_HOME`` or
-    ``~/.cache``; ``%LOCALAPPDATA%`` on Windows). PyBaMM's own default is the temporary
-    folder, emptied at reboot and shared by all users. One folder per machine: the code is
-    compiled for its processor (``-march=native``)."""
-    configured = os.environ.get(COMPILE_CACHE_VARIABLE)
-    if configured:
-        return Path(configured)
-    if sys.platform == "win32":
-        root = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
-    else:
-        root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    return root / "sortie" / "casadi-aot"
 
 
 class Ending(StrEnum):

@@ -45,7 +45,6 @@ Recipe and pitfalls: see ``docs/pybamm-notes.md``. Facts checked while writing t
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import hashlib
 import json
@@ -65,15 +64,18 @@ import numpy as np
 import pybamm
 
 from sortie.models.cell_runs import (
-    COMPILE_CACHE_VARIABLE,
     DesignInputs,
     Ending,
     ModelSpec,
     ParameterError,
     RunInputs,
     RunOutput,
-    compile_cache_folder,
     empty_output,
+)
+from sortie.models.compile_cache import (
+    COMPILE_CACHE_VARIABLE,
+    compile_cache_folder,
+    compile_lock,
 )
 
 VOLTAGE = "Voltage [V]"
@@ -472,40 +474,12 @@ class _ScalarFunctions(pybamm.BaseSolver):
         return result
 
 
-@contextlib.contextmanager
-def _compile_lock(name: str):
-    """Held while one process sets up (and so compiles) the model ``name`` for the first
-    time: workers that build the same compiled model at once wait for the first one's
-    compile and then load it from the cache, instead of each running gcc on the same code (a
-    DFN: ~80 s and ~0.8 GB each). Once a set-up has succeeded a marker says so and later
-    set-ups (loading the library, ~2 s) run side by side. An advisory file lock in the
-    compile cache folder, released by the system if its process dies; none where there is
-    no ``fcntl`` (Windows)."""
-    folder = compile_cache_folder()
-    done = folder / f"sortie-{name}.compiled"
-    try:
-        import fcntl
-    except ImportError:
-        fcntl = None
-    if fcntl is None or done.exists():
-        yield
-        return
-    folder.mkdir(parents=True, exist_ok=True)
-    with open(folder / f"sortie-{name}.lock", "a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-            done.touch()
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
 class _BatchSolver(pybamm.IDAKLUSolver, _ScalarFunctions):
     """IDAKLU with per-input-set records instead of batch-wide effects: an event already true
     at the start gives a one-step solution (PyBaMM raises for the whole list), each
     solution's extrapolation warnings are kept in solution order, and so are the finished
     solutions (PyBaMM drops them all when the first has a single step). ``compile_name``
-    names the model for :func:`_compile_lock` when the solver compiles."""
+    names the model for :func:`~sortie.models.compile_cache.compile_lock` when it compiles."""
 
     def __init__(
         self, *, scalar_functions: bool = True, compile_name: str = "model", **kwargs: Any
@@ -519,7 +493,7 @@ class _BatchSolver(pybamm.IDAKLUSolver, _ScalarFunctions):
     def set_up(self, model: Any, inputs: Any = None, t_eval: Any = None, ics_only: bool = False):
         if ics_only or not self._options["compile"]:
             return super().set_up(model, inputs, t_eval, ics_only)
-        with _compile_lock(self.compile_name):
+        with compile_lock(self.compile_name):
             return super().set_up(model, inputs, t_eval, ics_only)
 
     def start_batch(self) -> None:

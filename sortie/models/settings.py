@@ -58,7 +58,7 @@ class SimulationSettings:
     ``compiled`` compiles the solver's functions to machine code with the system C compiler
     (gcc) first: DFN solves ~2x faster than CasADi's own machine, after a compile of 1-2
     minutes on the first run of a model structure, kept on disk
-    (:func:`~sortie.models.cell_runs.compile_cache_folder`):
+    (:func:`~sortie.models.compile_cache.compile_cache_folder`):
     pays for big or repeated sweeps (without a compiler it solves uncompiled; PyBaMM logs it).
     """
 
