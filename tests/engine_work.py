@@ -1,5 +1,6 @@
-"""Work for the engine's compile test, importable by its spawned workers: build a model and
-fly one input set on it (the first solve sets the solver up, and a compiled one compiles)."""
+"""Work for tests that run in spawned pool workers (importable there): build a model and fly
+one input set on it (the first solve sets the solver up, and a compiled one compiles); fly a
+sweep's designs and say which modules the worker has not imported."""
 
 from __future__ import annotations
 
@@ -7,7 +8,17 @@ import numpy as np
 
 from sortie.models.cell_runs import Ending, ModelSpec, RunInputs
 from sortie.models.electrochemistry import BuiltModel
+from sortie.studies.design_rows import SweepBase, flown_rows
 
 
 def build_and_fly(spec: ModelSpec, inputs: RunInputs, time_grid_s: np.ndarray) -> Ending:
     return BuiltModel(spec).run(inputs, time_grid_s).ending
+
+
+def rows_and_deferred(
+    base: SweepBase, designs: list, names: tuple[str, ...]
+) -> tuple[list[dict], dict[str, bool]]:
+    from sortie.deferred_imports import is_deferred
+
+    rows = flown_rows(base, designs)
+    return rows, {name: is_deferred(name) for name in names}

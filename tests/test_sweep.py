@@ -431,6 +431,39 @@ def _spm_spec(payloads):
     )
 
 
+# In a fresh process: reading and writing parts, pyarrow starts no thread (its thread pools,
+# once started, could abort the process at exit: see sortie.studies.result_store).
+_PART_THREADS = """
+import os, sys
+from pathlib import Path
+from sortie.studies.result_store import _read_part, parquet_bytes
+def threads():
+    return len(os.listdir("/proc/self/task"))
+before = threads()
+part = next(Path(sys.argv[1]).glob("part-*.parquet"))
+frame = _read_part(part)
+_read_part(part, ["design"])
+parquet_bytes(frame)
+print(before, threads())
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="counts threads in /proc")
+def test_parts_are_read_and_written_without_pyarrow_threads(tmp_path):
+    out = tmp_path / "r.parquet"
+    run_sweep(_spm_spec([0.25]), out, executor=InProcessExecutor())
+    done = subprocess.run(
+        [sys.executable, "-c", _PART_THREADS, str(out)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"},
+    )
+    assert done.returncode == 0, done.stderr
+    before, after = done.stdout.split()
+    assert after == before
+
+
 def test_a_resume_over_parts_that_are_no_parquet_parts_is_a_one_line_error(tmp_path):
     spec = _spm_spec([0.25])
     out = tmp_path / "r.parquet"

@@ -20,6 +20,7 @@ from sortie.models.settings import ModelKind
 from sortie.presets import PresetKind, list_presets, load_mission
 from sortie.presets.loader import parse_toml, require_preset
 from sortie.studies.design_space import SweepSpec, spec_from_dict
+from sortie.studies.result_store import parquet_bytes
 from sortie.studies.scenario import CellChoice
 from sortie.studies.setup import change_key, current_value, resolve_setup
 from sortie.studies.sweep import BackgroundSweep
@@ -395,7 +396,7 @@ def _downloads(table: pd.DataFrame) -> None:
     columns = st.columns(2)
     columns[0].download_button(
         tr("Results (Parquet)", "Ergebnisse (Parquet)"),
-        lambda: table.to_parquet(index=False),
+        lambda: parquet_bytes(table),
         file_name="sortie-design-space.parquet",
         mime="application/octet-stream",
         icon=":material/download:",

@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-import pandas as pd
 
 from sortie.cells.cell import Cell
 from sortie.cells.pack import Pack
@@ -138,12 +137,13 @@ def _balance_warning(cell: Cell, simulated_capacity_ah: float | None) -> tuple[s
     )
 
 
-def _hardest_segment(frame: pd.DataFrame, mission: Mission) -> str:
-    """The segment with the highest peak cell current: the most demanding C-rate. (The lowest
-    voltage mostly falls at the end of a long discharge and says less about the phase.)"""
-    if frame.empty:
+def _hardest_segment(index: np.ndarray, current_a: np.ndarray, mission: Mission) -> str:
+    """The segment (``index``: each sample's segment) with the highest peak cell current: the
+    most demanding C-rate. (The lowest voltage mostly falls at the end of a long discharge and
+    says less about the phase.)"""
+    if len(index) == 0:
         return mission.segments[0].name
-    return str(frame["segment"].iloc[int(np.argmax(frame["cell_current_a"].to_numpy()))])
+    return mission.segments[int(index[int(np.argmax(current_a))])].name
 
 
 def _pack_temperatures(run: CellRun, output: RunOutput, index: np.ndarray) -> PackTemperatures:
@@ -202,27 +202,24 @@ def _result(run: CellRun, output: RunOutput) -> MissionResult:
         cells_c, enclosure_c = np.zeros((n_cells, 0)), np.zeros(0)
     voltage = output.voltage_v[:end]
     current = output.current_a[:end]
-    frame = pd.DataFrame(
-        {
-            "segment": [mission.segments[i].name for i in index],
-            "phase": [mission.segments[i].phase.value for i in index],
-            "pack_power_w": cell_power * n_cells,
-            "cell_power_w": cell_power,
-            "cell_voltage_v": voltage,
-            # At the pack's terminals: the cells' voltage less the interconnect's drop.
-            "pack_voltage_v": (voltage - current * run.inputs.interconnect_resistance_ohm)
-            * pack.series_count,
-            "cell_current_a": current,
-            "pack_current_a": current * pack.parallel_count,
-            "cell_temperature_c": output.temperature_k[:end] - KELVIN_OFFSET,
-            "hottest_cell_temperature_c": cells_c.max(axis=0) if end else np.zeros(0),
-            "coldest_cell_temperature_c": cells_c.min(axis=0) if end else np.zeros(0),
-            "enclosure_temperature_c": enclosure_c,
-            "ambient_temperature_c": np.asarray(run.ambients_c)[index],
-            "state_of_charge": soc,
-        },
-        index=pd.Index(time, name="time_s"),
-    )
+    columns = {
+        "segment": [mission.segments[i].name for i in index],
+        "phase": [mission.segments[i].phase.value for i in index],
+        "pack_power_w": cell_power * n_cells,
+        "cell_power_w": cell_power,
+        "cell_voltage_v": voltage,
+        # At the pack's terminals: the cells' voltage less the interconnect's drop.
+        "pack_voltage_v": (voltage - current * run.inputs.interconnect_resistance_ohm)
+        * pack.series_count,
+        "cell_current_a": current,
+        "pack_current_a": current * pack.parallel_count,
+        "cell_temperature_c": output.temperature_k[:end] - KELVIN_OFFSET,
+        "hottest_cell_temperature_c": cells_c.max(axis=0) if end else np.zeros(0),
+        "coldest_cell_temperature_c": cells_c.min(axis=0) if end else np.zeros(0),
+        "enclosure_temperature_c": enclosure_c,
+        "ambient_temperature_c": np.asarray(run.ambients_c)[index],
+        "state_of_charge": soc,
+    }
     ran = end > 0
     end_index = int(index[-1]) if ran else 0
     phase_name = mission.segments[end_index].name
@@ -275,7 +272,7 @@ def _result(run: CellRun, output: RunOutput) -> MissionResult:
         termination_message=message,
         final_segment=phase_name,
         final_phase=mission.segments[end_index].phase,
-        hardest_segment=_hardest_segment(frame, mission),
+        hardest_segment=_hardest_segment(index, current, mission),
         reserve_state_of_charge=mission.reserve_state_of_charge,
         reserve_met=reserve_met,
         min_cell_voltage_v=float(voltage.min()) if ran else float("nan"),
@@ -315,4 +312,4 @@ def _result(run: CellRun, output: RunOutput) -> MissionResult:
     field = None
     if ran:
         field = run.network.on_grid(cells_c[:, int(np.argmax(cells_c.max(axis=0)))])
-    return MissionResult(timeseries=frame, summary=summary, pack_field_c=field)
+    return MissionResult(time_s=time, columns=columns, summary=summary, pack_field_c=field)

@@ -348,7 +348,7 @@ def solve_pack(
 
     Exact for the linear network over each output interval with the heat held at its mean
     over the interval: T(t+h) = e^{Ah} T + (e^{Ah} - I) A^-1 b (one matrix exponential per
-    segment and interval length), so it costs a few matrix products per output point."""
+    segment and interval length), so it costs one matrix-vector product per output point."""
     from scipy.linalg import expm
 
     time_s = np.asarray(time_s, dtype=float)
@@ -357,23 +357,20 @@ def solve_pack(
     size = n + (1 if network.sealed else 0)
     cells_only = np.zeros(size)
     cells_only[:n] = 1.0
-    history = np.empty((size, len(time_s)))
-    history[:, 0] = start_k
-    generated = rejected = 0.0
-    # Per (segment, step): the propagator e^{Ah}, and the response of T(h) to the cells' heat
-    # q and to the air (forcing b = heat_gain q + air_gain); per segment: the row vector that
-    # turns T(h) - T(0) - h b into the heat given to the air (to_air . A^-1 ...). A few
-    # products per output point: this loop runs for every flight of a sweep.
-    cache: dict[tuple[int, float], tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
-    systems: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, float]]
-    systems = {}
-    state = history[:, 0].copy()
-    for k in range(len(time_s) - 1):
-        segment = int(segment_index[k + 1])
-        if segment not in systems:
-            matrix, capacity, to_air = _matrices(network, surface_w_per_m2_k[segment])
-            inverse = np.linalg.inv(matrix)
-            systems[segment] = (
+    # Interval k runs from time_s[k] to time_s[k + 1] in the segment ending at k + 1, with
+    # each cell's heat q_k held at its mean over the interval (plus its share of the heater).
+    steps = np.diff(time_s)
+    segments = np.asarray(segment_index[1:], dtype=int)
+    q = 0.5 * (heat[:-1] + heat[1:]) + np.asarray(heater_w, dtype=float)[segments] / n
+    # Per segment in use: dT/dt = A T + b with the forcing b = heat_gain q + air_gain, and the
+    # row vector that turns T(h) - T(0) - h b into the heat given to the air (to_air . A^-1).
+    used, segment_of = np.unique(segments, return_inverse=True)
+    systems = []
+    for segment in used:
+        matrix, capacity, to_air = _matrices(network, surface_w_per_m2_k[segment])
+        inverse = np.linalg.inv(matrix)
+        systems.append(
+            (
                 matrix,
                 inverse,
                 cells_only / capacity,
@@ -381,21 +378,38 @@ def solve_pack(
                 to_air @ inverse,
                 float(to_air.sum()) * air_k[segment],
             )
-        matrix, inverse, heat_gain, air_gain, rejection, air_term_w = systems[segment]
-        step = float(time_s[k + 1] - time_s[k])
-        key = (segment, round(step, 9))
-        if key not in cache:
-            propagator = expm(matrix * step)
-            response = (propagator - np.eye(size)) @ inverse
-            cache[key] = (propagator, response @ heat_gain, response @ air_gain)
-        propagator, heat_response, air_response = cache[key]
-        q = 0.5 * (heat[k] + heat[k + 1]) + heater_w[segment] / n
-        after = propagator @ state + heat_response * q + air_response
-        # The integral of T over the interval, exactly: A^-1 (T(h) - T(0) - h b).
-        forcing = heat_gain * q + air_gain
-        generated += n * q * step
-        rejected += float(rejection @ (after - state - step * forcing)) - air_term_w * step
-        history[:, k + 1] = state = after
+        )
+    heat_gain = np.array([system[2] for system in systems]).reshape(-1, size)[segment_of]
+    air_gain = np.array([system[3] for system in systems]).reshape(-1, size)[segment_of]
+    # Per (segment, interval length): the propagator e^{Ah} and the responses of T(h) to q
+    # and to the air. A mission has a handful; the loop below runs for every flight of a
+    # sweep, so it does one product and two scaled additions per output point.
+    pairs, pair_of = np.unique(
+        np.stack([segment_of, np.round(steps, 9)], axis=1), axis=0, return_inverse=True
+    )
+    propagators = np.empty((len(pairs), size, size))
+    heat_responses = np.empty((len(pairs), size))
+    air_responses = np.empty((len(pairs), size))
+    for i, (position, step) in enumerate(pairs):
+        matrix, inverse, heat_gain_u, air_gain_u = systems[int(position)][:4]
+        propagators[i] = expm(matrix * step)
+        response = (propagators[i] - np.eye(size)) @ inverse
+        heat_responses[i] = response @ heat_gain_u
+        air_responses[i] = response @ air_gain_u
+    history = np.empty((size, len(time_s)))
+    history[:, 0] = state = np.full(size, float(start_k))
+    for k, pair in enumerate(pair_of.reshape(-1)):
+        state = propagators[pair] @ state + heat_responses[pair] * q[k] + air_responses[pair]
+        history[:, k + 1] = state
+    # Energies over the flight: the cells' heat, and the heat to the air from the integral of
+    # T over each interval, exactly: A^-1 (T(h) - T(0) - h b).
+    generated = float(n * np.sum(q * steps))
+    rejection = np.array([system[4] for system in systems]).reshape(-1, size)[segment_of]
+    air_term_w = np.array([system[5] for system in systems])[segment_of]
+    change = (history[:, 1:] - history[:, :-1]).T - steps[:, None] * (
+        heat_gain * q[:, None] + air_gain
+    )
+    rejected = float(np.sum(rejection * change) - np.sum(air_term_w * steps))
     capacity = np.full(size, network.cell_heat_capacity_j_per_k)
     if network.sealed:
         capacity[n] = network.enclosure_heat_capacity_j_per_k

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from enum import StrEnum
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -139,17 +142,30 @@ class MissionSummary:
         return cls(**{k: v for k, v in fields.items() if k in _SUMMARY_FIELDS})
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class MissionResult:
     """``timeseries`` has the :data:`TIMESERIES_COLUMNS`, indexed by ``time_s``
     (``cell_temperature_c`` is the pack's mean cell, the one PyBaMM flies; the hottest and
-    coldest cells and the enclosure are the pack network's)."""
+    coldest cells and the enclosure are the pack network's).
 
-    timeseries: pd.DataFrame
+    The run keeps its samples as arrays (``time_s``, ``columns``: each column as long as
+    ``time_s``) and makes the DataFrame on first use: a sweep's worker only needs the summary,
+    and then never imports pandas (~0.5 s of its start, see ``sortie.deferred_imports``)."""
+
+    time_s: np.ndarray
+    columns: Mapping[str, Sequence[Any]]
     summary: MissionSummary
     # Each cell's temperature [°C] on the pack's grid (rows x columns; NaN where no cell
     # sits) when the hottest cell peaked; None when nothing was flown.
     pack_field_c: np.ndarray | None = None
+
+    def __post_init__(self) -> None:
+        if tuple(self.columns) != TIMESERIES_COLUMNS:
+            raise ValueError(f"columns must be {TIMESERIES_COLUMNS}, not {tuple(self.columns)}")
+
+    @functools.cached_property
+    def timeseries(self) -> pd.DataFrame:
+        return pd.DataFrame(dict(self.columns), index=pd.Index(self.time_s, name="time_s"))
 
     @property
     def mission_completed(self) -> bool:

@@ -24,11 +24,17 @@ import types
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
+from sortie import deferred_imports
+
 WORKERS_VARIABLE = "SORTIE_WORKERS"
 SCHEDULER_VARIABLE = "SORTIE_DASK_SCHEDULER"
 _SOLVER_THREADS_VARIABLE = "SORTIE_SOLVER_THREADS"  # read by the engine
 
 _MAIN_LOCK = threading.Lock()
+# A sweep's or an optimisation's worker flies designs and returns rows: pandas only makes a
+# flight's time series, which rows do not need (sortie.models.result.MissionResult). The app's
+# workers return time series: they import pandas at their start, as before.
+STUDY_WORKER_DEFERRED = (*deferred_imports.PYBAMM_UNUSED_ON_SOLVES, "pandas")
 
 
 class _WorkerProcess(multiprocessing.context.SpawnProcess):
@@ -82,11 +88,16 @@ def solver_threads_per_worker(workers: int) -> int:
 _NATIVE_THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 
 
-def _start_worker(solver_threads: int, then: Callable[..., None] | None, args: tuple) -> None:
+def _start_worker(
+    solver_threads: int, deferred: Sequence[str], then: Callable[..., None] | None, args: tuple
+) -> None:
     os.environ.setdefault("PYBAMM_DISABLE_TELEMETRY", "true")
     os.environ[_SOLVER_THREADS_VARIABLE] = str(solver_threads)
     for name in _NATIVE_THREAD_VARIABLES:
         os.environ.setdefault(name, str(solver_threads))
+    # What PyBaMM imports but the worker's tasks do not use is imported on first use
+    # (sortie.deferred_imports): ~1 s less of a study worker's start, before its first design.
+    deferred_imports.defer(deferred)
     # PyBaMM's import, before the first task (what a task pays is then its own work).
     importlib.import_module("sortie.models.electrochemistry")
     # Before any model is built: a model evicted later from the engine's cache must stay
@@ -110,14 +121,18 @@ def freeze_garbage_collector() -> None:
 
 
 def local_pool(
-    workers: int, initializer: Callable[..., None] | None = None, initargs: tuple = ()
+    workers: int,
+    initializer: Callable[..., None] | None = None,
+    initargs: tuple = (),
+    deferred: Sequence[str] = deferred_imports.PYBAMM_UNUSED_ON_SOLVES,
 ) -> cf.ProcessPoolExecutor:
-    """``workers`` spawned processes sharing the cores (see the module notes)."""
+    """``workers`` spawned processes sharing the cores (see the module notes), each with
+    PyBaMM imported and the modules ``deferred`` left to their first use."""
     return cf.ProcessPoolExecutor(
         max_workers=workers,
         mp_context=WorkerContext(),
         initializer=_start_worker,
-        initargs=(solver_threads_per_worker(workers), initializer, initargs),
+        initargs=(solver_threads_per_worker(workers), tuple(deferred), initializer, initargs),
     )
 
 
@@ -193,7 +208,7 @@ def executor_for(workers: int | None = None, cluster: str | None = None) -> cf.E
     count = workers or default_worker_count()
     if count == 1:
         return InProcessExecutor()
-    return local_pool(count)
+    return local_pool(count, deferred=STUDY_WORKER_DEFERRED)
 
 
 def executor_worker_count(executor: cf.Executor) -> int:

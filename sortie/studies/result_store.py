@@ -10,7 +10,6 @@ rest. ``pandas.read_parquet(folder)`` reads the whole table (files starting with
 
 from __future__ import annotations
 
-import io
 import json
 import uuid
 from pathlib import Path
@@ -18,6 +17,7 @@ from typing import Any
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.parquet as pq
 
 from sortie.errors import InputError
 from sortie.files import read_regular_file, write_atomically
@@ -95,7 +95,7 @@ class ResultStore:
         """Add one part (rows of finished designs)."""
         first = int(frame["design"].min())
         path = self.folder / f"part-{first:07d}-{uuid.uuid4().hex[:8]}.parquet"
-        write_atomically(path, frame.to_parquet(index=False))
+        write_atomically(path, parquet_bytes(frame))
         return path
 
     def read(self) -> pd.DataFrame:
@@ -105,6 +105,34 @@ class ResultStore:
             return pd.DataFrame()
         frame = pd.concat([_read_part(p) for p in parts], ignore_index=True)
         return frame.sort_values("design", ignore_index=True)
+
+
+# pyarrow runs here in the calling thread only and starts no thread of its own: after
+# pandas.read_parquet(BytesIO) (pyarrow's thread pools, fed from a Python file object) a
+# process can abort at exit while the pools are torn down (apache/arrow#34314, #50482):
+# `sortie sweep --resume` over a bad part printed its error and then died of SIGABRT in 3 of
+# 30 runs (0 of 60 since; tests/test_sweep.py counts the threads). A part is tens of kB:
+# threads gain nothing.
+
+
+def parquet_bytes(frame: pd.DataFrame) -> bytes:
+    """``frame`` (without its index) as the bytes of one Parquet file (snappy, as pandas
+    writes it)."""
+    table = pa.Table.from_pandas(frame, preserve_index=False, nthreads=1)
+    sink = pa.BufferOutputStream()
+    pq.write_table(table, sink, compression="snappy")
+    return sink.getvalue().to_pybytes()
+
+
+def frame_from_parquet(data: bytes, columns: list[str] | None = None) -> pd.DataFrame:
+    """The table in the Parquet file ``data`` (``columns`` only, if given). Raises pyarrow's
+    errors for bytes that are no Parquet file."""
+    # ParquetFile, not read_table: read_table goes through the datasets layer, which starts
+    # an I/O thread even with use_threads=False.
+    table = pq.ParquetFile(pa.BufferReader(data), pre_buffer=False).read(
+        columns=columns, use_threads=False, use_pandas_metadata=True
+    )
+    return table.to_pandas(use_threads=False)
 
 
 def _read_part(path: Path, columns: list[str] | None = None) -> pd.DataFrame:
@@ -117,7 +145,7 @@ def _read_part(path: Path, columns: list[str] | None = None) -> pd.DataFrame:
     except InputError as error:
         raise InputError(f"{error}; {advice}") from None
     try:
-        frame = pd.read_parquet(io.BytesIO(data), columns=columns)
+        frame = frame_from_parquet(data, columns)
         if "design" not in frame.columns:
             raise KeyError("no design column")
         return frame
