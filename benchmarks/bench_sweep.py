@@ -1,14 +1,14 @@
 """Design sweeps at speed: ``sortie sweep`` as a user runs it against the plain PyBaMM loop.
 
     python benchmarks/bench_sweep.py [--sweep examples/sweeps/dfn-thickness-porosity-200.toml]
-        [--plain-sample 16] [--skip-dask] [--compiled]
+        [--plain-sample 16] [--repeats 3] [--skip-dask] [--compiled]
 
 Measured in one run, on this machine, so that the ratios count:
 - the plain PyBaMM way: a new ``pybamm.Simulation`` per design with the same physics and
   tolerances (benchmarks/plain_pybamm.py), timed on a sample of the sweep's designs;
 - ``sortie sweep FILE --out x.parquet`` in a fresh process (imports, model builds, solves,
-  writing): designs per second and the ratio to the plain loop; with 1 and 2 workers; through
-  a local 2-worker Dask cluster;
+  writing), the median of ``--repeats`` runs: designs per second and the ratio to the plain
+  loop; with 1 and 2 workers; through a local 2-worker Dask cluster;
 - inside one process: the single-design re-solve time on the built model, and the batch
   (one list-of-inputs solve) against one-by-one re-solves;
 - the peak memory (largest resident set) of a sweep process and its workers;
@@ -33,6 +33,7 @@ import tempfile
 import time
 import tomllib
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = Path(__file__).parent / "results"
@@ -58,6 +59,16 @@ def _sweep_process(
         raise SystemExit(f"sortie sweep failed: {done.stderr[-2000:]}")
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     return seconds, max(peak, before) / 1024
+
+
+def _repeated_sweeps(
+    repeats: int, sweep: Path, out: Path, *extra: str, env: dict[str, str] | None = None
+) -> tuple[float, list[float], float]:
+    """The median wall time [s] of ``repeats`` runs, every run's time, and the peak memory
+    [MB]: this machine's noise moves one run by up to ~1 s."""
+    runs = [_sweep_process(sweep, out, *extra, env=env) for _ in range(repeats)]
+    times = [seconds for seconds, _ in runs]
+    return statistics.median(times), times, max(peak for _, peak in runs)
 
 
 def _setups(sweep: Path):
@@ -131,7 +142,7 @@ def _mx_resolve_s(spec, runs, grid, repeats: int) -> float:
     """The same re-solve with the MX functions PyBaMM builds (the engine turns them into SX)."""
     from sortie.models import electrochemistry
 
-    model = electrochemistry.BuiltModel(spec, solver_threads=1, scalar_functions=False)
+    model = electrochemistry.BuiltModel(spec, solver_threads=1, pybamm_set_up=True)
     model.run(runs[0].inputs, grid)  # solver set-up
     times = []
     for _ in range(repeats):
@@ -155,7 +166,7 @@ def _compiled_copy(sweep: Path, folder: Path) -> Path:
     return copy
 
 
-def _compiled_sweeps(sweep: Path, folder: Path, designs: int) -> dict[str, float]:
+def _compiled_sweeps(sweep: Path, folder: Path, designs: int, repeats: int) -> dict[str, Any]:
     """The compiled sweep with an empty compile cache, then with the library on disk."""
     compiled = _compiled_copy(sweep, folder)
     out = folder / "compiled.parquet"
@@ -167,19 +178,22 @@ def _compiled_sweeps(sweep: Path, folder: Path, designs: int) -> dict[str, float
     if not list((folder / "aot-cache").glob("*.so")):
         raise SystemExit("nothing was compiled (no C compiler?): no compiled figures")
     for workers in (2, 1):
-        seconds, _ = _sweep_process(compiled, out, "--workers", str(workers), env=env)
+        seconds, times, _ = _repeated_sweeps(
+            repeats, compiled, out, "--workers", str(workers), env=env
+        )
         results[f"sweep_compiled_{workers}_workers_s"] = seconds
+        results[f"sweep_compiled_{workers}_workers_runs_s"] = times
         results[f"sweep_compiled_{workers}_workers_designs_per_s"] = designs / seconds
     return results
 
 
-def _dask_sweep(sweep: Path, out: Path) -> tuple[float, float]:
+def _dask_sweep(sweep: Path, out: Path, repeats: int) -> tuple[float, list[float], float]:
     from distributed import LocalCluster
 
     with LocalCluster(
         n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
     ) as cluster:
-        return _sweep_process(sweep, out, "--cluster", cluster.scheduler_address)
+        return _repeated_sweeps(repeats, sweep, out, "--cluster", cluster.scheduler_address)
 
 
 def main() -> None:
@@ -190,6 +204,9 @@ def main() -> None:
     parser.add_argument("--plain-sample", type=int, default=16)
     parser.add_argument("--skip-dask", action="store_true")
     parser.add_argument(
+        "--repeats", type=int, default=3, help="runs of each sweep (the median is reported)"
+    )
+    parser.add_argument(
         "--compiled", action="store_true", help="also time the sweep with compiled = true"
     )
     args = parser.parse_args()
@@ -199,23 +216,27 @@ def main() -> None:
     spec, setups = _setups(args.sweep)
     step = max(1, len(setups) // args.plain_sample)
     sample = setups[::step][: args.plain_sample]
-    results: dict[str, float] = {"designs": len(setups), "cores": os.cpu_count() or 1}
+    results: dict[str, Any] = {"designs": len(setups), "cores": os.cpu_count() or 1}
     plain = [_plain_design_s(s) for s in sample]
     results["plain_per_design_s"] = statistics.median(plain)
     results["plain_designs_per_s"] = 1 / results["plain_per_design_s"]
     with tempfile.TemporaryDirectory() as folder:
         out = Path(folder) / "x.parquet"
         for workers in (2, 1):
-            seconds, peak = _sweep_process(args.sweep, out, "--workers", str(workers))
+            seconds, times, peak = _repeated_sweeps(
+                args.repeats, args.sweep, out, "--workers", str(workers)
+            )
             results[f"sweep_{workers}_workers_s"] = seconds
+            results[f"sweep_{workers}_workers_runs_s"] = times
             results[f"sweep_{workers}_workers_designs_per_s"] = len(setups) / seconds
             results[f"sweep_{workers}_workers_peak_mb"] = peak
         if not args.skip_dask:
-            seconds, _ = _dask_sweep(args.sweep, out)
+            seconds, times, _ = _dask_sweep(args.sweep, out, args.repeats)
             results["sweep_dask_2_workers_s"] = seconds
+            results["sweep_dask_2_workers_runs_s"] = times
             results["dask_overhead_over_local_pool"] = seconds / results["sweep_2_workers_s"]
         if args.compiled:
-            results.update(_compiled_sweeps(args.sweep, Path(folder), len(setups)))
+            results.update(_compiled_sweeps(args.sweep, Path(folder), len(setups), args.repeats))
     results.update(_in_process(setups))
     best = max(results["sweep_1_workers_designs_per_s"], results["sweep_2_workers_designs_per_s"])
     results["ratio_sweep_over_plain"] = best / results["plain_designs_per_s"]
@@ -227,7 +248,8 @@ def main() -> None:
         results["ratio_compiled_sweep_over_plain"] = best_compiled / results["plain_designs_per_s"]
 
     for name, value in results.items():
-        print(f"{name:40s} {value:10.4g}")
+        shown = " ".join(f"{v:.3g}" for v in value) if isinstance(value, list) else f"{value:10.4g}"
+        print(f"{name:40s} {shown}")
     print(
         f"{spec.name}: {len(setups)} designs; speed-up of the sweep over the plain loop: "
         f"{results['ratio_sweep_over_plain']:.1f}x"

@@ -61,4 +61,15 @@ def test_sweep_benchmark_runs(tmp_path):
     sweep.write_text(SMALL_SWEEP)
     # SPM: its compile (--compiled times the sweep compiled too, and its ratio is the last
     # line) takes seconds, not minutes. The compile goes to this test's own folder.
-    _run(["benchmarks/bench_sweep.py", "--sweep", str(sweep), "--plain-sample", "2", "--compiled"])
+    _run(
+        [
+            "benchmarks/bench_sweep.py",
+            "--sweep",
+            str(sweep),
+            "--plain-sample",
+            "2",
+            "--repeats",
+            "1",
+            "--compiled",
+        ]
+    )
