@@ -1,6 +1,7 @@
 """Work for tests that run in spawned pool workers (importable there): build a model and fly
 one input set on it (the first solve sets the solver up, and a compiled one compiles); fly a
-sweep's designs and say which modules the worker has not imported."""
+sweep's designs and say which modules the worker has not imported; say where a worker comes
+from."""
 
 from __future__ import annotations
 
@@ -22,3 +23,10 @@ def rows_and_deferred(
 
     rows = flown_rows(base, designs)
     return rows, {name: is_deferred(name) for name in names}
+
+
+def worker_origin(variable: str) -> tuple[int, int, str | None]:
+    """(this worker's pid, its parent's pid, the environment variable ``variable``)."""
+    import os
+
+    return os.getpid(), os.getppid(), os.environ.get(variable)

@@ -177,7 +177,9 @@ def resolve_base(spec: SweepSpec) -> SweepBase:
 
 def flown_rows(base: SweepBase, designs: Sequence[tuple[int, dict[str, Any]]]) -> list[dict]:
     """One row per ``(index, changes)`` design, in order: the design's values, whether and
-    how it flew. Designs are flown together (one batch per built model)."""
+    how it flew. Designs are flown together (one batch per built model). The task a sweep's
+    or an optimisation's workers run (study workers import this module before their
+    first task: ``sortie.studies.executors.prepare_study_server``)."""
     setups: list[FlightSetup | InputError] = []
     for _, changes in designs:
         try:

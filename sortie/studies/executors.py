@@ -21,10 +21,11 @@ import os
 import sys
 import threading
 import types
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 from sortie import deferred_imports
+from sortie.errors import InputError, shown_value
 
 WORKERS_VARIABLE = "SORTIE_WORKERS"
 SCHEDULER_VARIABLE = "SORTIE_DASK_SCHEDULER"
@@ -35,6 +36,19 @@ _MAIN_LOCK = threading.Lock()
 # flight's time series, which rows do not need (sortie.models.result.MissionResult). The app's
 # workers return time series: they import pandas at their start, as before.
 STUDY_WORKER_DEFERRED = (*deferred_imports.PYBAMM_UNUSED_ON_SOLVES, "pandas")
+
+
+def _without_main(popen: Callable[[Any], Any], process_obj: Any) -> Any:
+    """``popen(process_obj)`` with a blank ``__main__`` (see :class:`_WorkerProcess`)."""
+    with _MAIN_LOCK:
+        main, blank = sys.modules["__main__"], types.ModuleType("__main__")
+        sys.modules["__main__"] = blank
+        try:
+            return popen(process_obj)
+        finally:
+            # Streamlit may have installed the next script meanwhile: keep that one.
+            if sys.modules["__main__"] is blank:
+                sys.modules["__main__"] = main
 
 
 class _WorkerProcess(multiprocessing.context.SpawnProcess):
@@ -48,15 +62,7 @@ class _WorkerProcess(multiprocessing.context.SpawnProcess):
 
     @staticmethod
     def _Popen(process_obj):
-        with _MAIN_LOCK:
-            main, blank = sys.modules["__main__"], types.ModuleType("__main__")
-            sys.modules["__main__"] = blank
-            try:
-                return multiprocessing.context.SpawnProcess._Popen(process_obj)
-            finally:
-                # Streamlit may have installed the next script meanwhile: keep that one.
-                if sys.modules["__main__"] is blank:
-                    sys.modules["__main__"] = main
+        return _without_main(multiprocessing.context.SpawnProcess._Popen, process_obj)
 
 
 class WorkerContext(multiprocessing.context.SpawnContext):
@@ -66,16 +72,42 @@ class WorkerContext(multiprocessing.context.SpawnContext):
     Process = _WorkerProcess
 
 
+class _StudyWorkerProcess(multiprocessing.context.ForkServerProcess):
+    """A study worker forked from the study fork server (see :func:`start_study_server`),
+    without the parent's ``__main__`` (as :class:`_WorkerProcess`)."""
+
+    @staticmethod
+    def _Popen(process_obj):
+        return _without_main(multiprocessing.context.ForkServerProcess._Popen, process_obj)
+
+
+class StudyWorkerContext(multiprocessing.context.ForkServerContext):
+    """Workers forked from a server that has imported PyBaMM once (see
+    :func:`start_study_server`)."""
+
+    Process = _StudyWorkerProcess
+
+
 def core_count() -> int:
     return os.cpu_count() or 1
 
 
-def default_worker_count() -> int:
-    """``SORTIE_WORKERS``, else the number of cores (at most 4)."""
-    configured = os.environ.get(WORKERS_VARIABLE)
-    if configured:
-        return max(1, int(configured))
-    return max(1, min(core_count(), 4))
+def default_worker_count(environ: Mapping[str, str] = os.environ) -> int:
+    """``SORTIE_WORKERS`` (1..256), else the number of cores (at most 4). Raises
+    :class:`~sortie.errors.InputError` for any other value of the variable."""
+    configured = environ.get(WORKERS_VARIABLE, "").strip()
+    if not configured:
+        return max(1, min(core_count(), 4))
+    try:
+        count = int(configured)
+    except ValueError:
+        count = 0
+    if not 1 <= count <= 256:
+        raise InputError(
+            f"{WORKERS_VARIABLE}={shown_value(configured)}: must be a whole number of "
+            "workers within 1..256"
+        )
+    return count
 
 
 def solver_threads_per_worker(workers: int) -> int:
@@ -136,6 +168,74 @@ def local_pool(
     )
 
 
+# The fork server's one preload module (it runs prepare_study_server on import).
+_STUDY_SERVER_MODULE = "sortie.studies.study_server"
+
+
+def study_server_available() -> bool:
+    """Whether this platform has fork servers (Linux, macOS; not Windows)."""
+    return "forkserver" in multiprocessing.get_all_start_methods()
+
+
+def prepare_study_server() -> None:
+    """What the study fork server does once, before it forks any worker: PyBaMM imported
+    (with :data:`STUDY_WORKER_DEFERRED` left to first use) and frozen for the collector.
+    Native thread pools stay at one thread: they start when numpy loads, here. IDAKLU's
+    threads do not follow them (checked: with ``OMP_NUM_THREADS=1`` a two-thread list solve
+    still starts its second thread)."""
+    os.environ.setdefault("PYBAMM_DISABLE_TELEMETRY", "true")
+    for name in _NATIVE_THREAD_VARIABLES:
+        os.environ.setdefault(name, "1")
+    deferred_imports.defer(STUDY_WORKER_DEFERRED)
+    importlib.import_module("sortie.models.electrochemistry")
+    # Where the studies' task (flown_rows) lives, and all it imports.
+    importlib.import_module("sortie.studies.design_rows")
+    freeze_garbage_collector()
+
+
+def start_study_server() -> bool:
+    """Start (once per process) the server that study workers are forked from; returns
+    whether this platform has one. Returns at once: the server imports PyBaMM (~1.3 s) on
+    its own core while the caller goes on.
+
+    A spawned worker imports PyBaMM itself, every worker of every pool; a forked one starts
+    with it imported. The server is a fresh, single-threaded process (Python's
+    ``forkserver``: safe from a multi-threaded parent, unlike ``fork``). Started before the
+    command line's own imports (``sortie.console``), a sweep's workers start ~1 s sooner and
+    the machine imports PyBaMM once instead of once per worker. The server lives as long as
+    this process."""
+    if not study_server_available():
+        return False
+    from multiprocessing import forkserver
+
+    # One server per process: the preload list only counts before it starts.
+    forkserver.set_forkserver_preload([_STUDY_SERVER_MODULE])
+    forkserver.ensure_running()
+    return True
+
+
+def _start_study_worker(solver_threads: int, environment: dict[str, str]) -> None:
+    # A forked worker has the server's environment, from when the server started: a spawned
+    # one would have its parent's of now (the compile cache folder, presets, ...).
+    os.environ.clear()
+    os.environ.update(environment)
+    _start_worker(solver_threads, STUDY_WORKER_DEFERRED, None, ())
+
+
+def study_pool(workers: int) -> cf.ProcessPoolExecutor:
+    """``workers`` processes for sweeps and optimisations: forked from the study server
+    where the platform has one (see :func:`start_study_server`), else spawned, as
+    :func:`local_pool` with :data:`STUDY_WORKER_DEFERRED`."""
+    if not start_study_server():
+        return local_pool(workers, deferred=STUDY_WORKER_DEFERRED)
+    return cf.ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=StudyWorkerContext(),
+        initializer=_start_study_worker,
+        initargs=(solver_threads_per_worker(workers), dict(os.environ)),
+    )
+
+
 class InProcessExecutor(cf.Executor):
     """Runs each task at once, in the caller's thread: one worker without a process to start
     (the solver gets every core)."""
@@ -159,8 +259,6 @@ class ClusterExecutor(cf.Executor):
 
     def __init__(self, address: str, timeout_s: float = 10.0) -> None:
         from distributed import Client
-
-        from sortie.errors import InputError
 
         try:
             self.client = Client(address, timeout=timeout_s)
@@ -208,7 +306,7 @@ def executor_for(workers: int | None = None, cluster: str | None = None) -> cf.E
     count = workers or default_worker_count()
     if count == 1:
         return InProcessExecutor()
-    return local_pool(count, deferred=STUDY_WORKER_DEFERRED)
+    return study_pool(count)
 
 
 def executor_worker_count(executor: cf.Executor) -> int:

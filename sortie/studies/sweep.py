@@ -59,11 +59,6 @@ def _chunks(todo: Sequence[tuple[int, dict[str, Any]]], size: int):
     return [list(todo[i : i + size]) for i in range(0, len(todo), size)]
 
 
-def _evaluate(base: SweepBase, designs: list[tuple[int, dict[str, Any]]]) -> list[dict]:
-    """A worker's task (top-level, so that worker processes can import it)."""
-    return flown_rows(base, designs)
-
-
 def evaluate(
     base: SweepBase, designs: Sequence[dict[str, Any]], executor: cf.Executor
 ) -> list[dict]:
@@ -71,7 +66,7 @@ def evaluate(
     optimiser's batch of a generation."""
     todo = list(enumerate(designs))
     size = chunk_size(len(todo), executor_worker_count(executor))
-    futures = [executor.submit(_evaluate, base, chunk) for chunk in _chunks(todo, size)]
+    futures = [executor.submit(flown_rows, base, chunk) for chunk in _chunks(todo, size)]
     return [row for future in futures for row in future.result()]
 
 
@@ -116,7 +111,7 @@ def run_sweep(
     try:
         size = chunk_size(len(todo), executor_worker_count(pool))
         chunks = _chunks(todo, size)
-        for position, future in completed(pool, _evaluate, [(base, c) for c in chunks]):
+        for position, future in completed(pool, flown_rows, [(base, c) for c in chunks]):
             chunk = chunks[position]
             try:
                 frame = rows_frame(future.result(), spec)
