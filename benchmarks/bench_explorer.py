@@ -53,7 +53,8 @@ def main() -> None:
     from plain_pybamm import plain_mission_run
 
     from sortie.studies.comparison import compiled_of, fly_task
-    from sortie.studies.runner import ResultCache, Runner
+    from sortie.studies.result_cache import ResultCache
+    from sortie.studies.runner import Runner
     from sortie.studies.scenario import scenario_from_dict
 
     default = scenario_from_dict(DEFAULT)

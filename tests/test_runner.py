@@ -23,7 +23,8 @@ from sortie.studies.comparison import (
     fly_task,
     rating_task,
 )
-from sortie.studies.runner import Priority, ResultCache, Runner, task_key, task_timeout_s
+from sortie.studies.result_cache import ResultCache, task_key
+from sortie.studies.runner import Priority, Runner, task_timeout_s
 from sortie.studies.scenario import scenario_from_dict, scenario_to_dict
 from tests import runner_work
 

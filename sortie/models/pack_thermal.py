@@ -325,10 +325,17 @@ def _matrices(network: PackNetwork, surface: float) -> tuple[np.ndarray, np.ndar
     else:
         to_air[:n] = outflow
     conductance[np.diag_indices(size)] += to_air
-    capacity = np.full(size, network.cell_heat_capacity_j_per_k)
-    if network.sealed:
-        capacity[n] = network.enclosure_heat_capacity_j_per_k
+    capacity = _capacities(network)
     return -conductance / capacity[:, None], capacity, to_air
+
+
+def _capacities(network: PackNetwork) -> np.ndarray:
+    """Heat capacity of each node [J/K]: cells first (row-major), then the enclosure of a
+    sealed pack."""
+    capacity = np.full(network.cell_count, network.cell_heat_capacity_j_per_k)
+    if network.sealed:
+        capacity = np.append(capacity, network.enclosure_heat_capacity_j_per_k)
+    return capacity
 
 
 def solve_pack(
@@ -365,22 +372,20 @@ def solve_pack(
     # Per segment in use: dT/dt = A T + b with the forcing b = heat_gain q + air_gain, and the
     # row vector that turns T(h) - T(0) - h b into the heat given to the air (to_air . A^-1).
     used, segment_of = np.unique(segments, return_inverse=True)
-    systems = []
-    for segment in used:
-        matrix, capacity, to_air = _matrices(network, surface_w_per_m2_k[segment])
-        inverse = np.linalg.inv(matrix)
-        systems.append(
-            (
-                matrix,
-                inverse,
-                cells_only / capacity,
-                to_air * air_k[segment] / capacity,
-                to_air @ inverse,
-                float(to_air.sum()) * air_k[segment],
-            )
-        )
-    heat_gain = np.array([system[2] for system in systems]).reshape(-1, size)[segment_of]
-    air_gain = np.array([system[3] for system in systems]).reshape(-1, size)[segment_of]
+    segment_of = segment_of.reshape(-1)
+    matrices = np.empty((len(used), size, size))
+    inverses = np.empty_like(matrices)
+    heat_gains = np.empty((len(used), size))
+    air_gains = np.empty_like(heat_gains)
+    rejections = np.empty_like(heat_gains)
+    air_terms_w = np.empty(len(used))
+    for u, segment in enumerate(used):
+        matrices[u], capacity, to_air = _matrices(network, surface_w_per_m2_k[segment])
+        inverses[u] = np.linalg.inv(matrices[u])
+        heat_gains[u] = cells_only / capacity
+        air_gains[u] = to_air * air_k[segment] / capacity
+        rejections[u] = to_air @ inverses[u]
+        air_terms_w[u] = float(to_air.sum()) * air_k[segment]
     # Per (segment, interval length): the propagator e^{Ah} and the responses of T(h) to q
     # and to the air. A mission has a handful; the loop below runs for every flight of a
     # sweep, so it does one product and two scaled additions per output point.
@@ -391,11 +396,11 @@ def solve_pack(
     heat_responses = np.empty((len(pairs), size))
     air_responses = np.empty((len(pairs), size))
     for i, (position, step) in enumerate(pairs):
-        matrix, inverse, heat_gain_u, air_gain_u = systems[int(position)][:4]
-        propagators[i] = expm(matrix * step)
-        response = (propagators[i] - np.eye(size)) @ inverse
-        heat_responses[i] = response @ heat_gain_u
-        air_responses[i] = response @ air_gain_u
+        u = int(position)
+        propagators[i] = expm(matrices[u] * step)
+        response = (propagators[i] - np.eye(size)) @ inverses[u]
+        heat_responses[i] = response @ heat_gains[u]
+        air_responses[i] = response @ air_gains[u]
     history = np.empty((size, len(time_s)))
     history[:, 0] = state = np.full(size, float(start_k))
     for k, pair in enumerate(pair_of.reshape(-1)):
@@ -404,16 +409,13 @@ def solve_pack(
     # Energies over the flight: the cells' heat, and the heat to the air from the integral of
     # T over each interval, exactly: A^-1 (T(h) - T(0) - h b).
     generated = float(n * np.sum(q * steps))
-    rejection = np.array([system[4] for system in systems]).reshape(-1, size)[segment_of]
-    air_term_w = np.array([system[5] for system in systems])[segment_of]
     change = (history[:, 1:] - history[:, :-1]).T - steps[:, None] * (
-        heat_gain * q[:, None] + air_gain
+        heat_gains[segment_of] * q[:, None] + air_gains[segment_of]
     )
-    rejected = float(np.sum(rejection * change) - np.sum(air_term_w * steps))
-    capacity = np.full(size, network.cell_heat_capacity_j_per_k)
-    if network.sealed:
-        capacity[n] = network.enclosure_heat_capacity_j_per_k
-    stored = float((capacity * (history[:, -1] - history[:, 0])).sum())
+    rejected = float(
+        np.sum(rejections[segment_of] * change) - np.sum(air_terms_w[segment_of] * steps)
+    )
+    stored = float((_capacities(network) * (history[:, -1] - history[:, 0])).sum())
     return PackTemperatures(
         time_s=time_s,
         cells_k=history[:n],

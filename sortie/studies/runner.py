@@ -2,9 +2,8 @@
 
 Built PyBaMM models are not thread-safe and take seconds to build, so they live in worker
 processes (each keeps its own model cache, see the adapter) and only small results come back.
-Results are cached by task, in memory and on disk, so a repeated view is instant and a
-showroom can be precomputed; the key includes a fingerprint of Sortie's code and data, so a
-changed model never serves stale numbers.
+Results are cached by task (:mod:`sortie.studies.result_cache`), so a repeated view is
+instant and a showroom can be precomputed.
 
 Any :class:`concurrent.futures.Executor` can stand in for the local pool (the tests use thread
 pools); with ``SORTIE_DASK_SCHEDULER`` set, the work goes to that Dask cluster (see
@@ -24,24 +23,19 @@ from __future__ import annotations
 import concurrent.futures as cf
 import contextlib
 import functools
-import hashlib
 import heapq
 import itertools
 import logging
 import math
 import os
-import pickle
 import threading
 import time
-from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import IntEnum
-from pathlib import Path
 from typing import Any
 
 from sortie.errors import SortieError
-from sortie.files import write_atomically
 from sortie.studies.comparison import Outcome, Task, execute
 from sortie.studies.executors import (
     SCHEDULER_VARIABLE,
@@ -50,12 +44,10 @@ from sortie.studies.executors import (
     default_worker_count,
     local_pool,
 )
+from sortie.studies.result_cache import ResultCache, default_cache_dir, task_key
 
 LOG = logging.getLogger(__name__)
 
-# Enough for a few hundred views of small results (each ~50-200 kB).
-MEMORY_ENTRIES = 512
-CACHE_DIR_VARIABLE = "SORTIE_CACHE_DIR"
 TIMEOUT_VARIABLE = "SORTIE_TASK_TIMEOUT_S"
 # One cell's DFN flight of a 1000-phase mission takes about half a minute on a busy 2-core
 # machine, a cold model build under load a minute or two; a task past this holds a worker
@@ -83,81 +75,6 @@ def task_timeout_s() -> float:
         )
         return DEFAULT_TASK_TIMEOUT_S
     return value
-
-
-@functools.cache
-def code_fingerprint() -> str:
-    """Hash of every Python, TOML and JSON (BPX) file of the sortie package and the PyBaMM
-    version."""
-    from importlib.metadata import version
-
-    root = Path(__file__).resolve().parents[1]
-    digest = hashlib.sha256(version("pybamm").encode())
-    for path in sorted(root.rglob("*")):
-        if path.suffix in (".py", ".toml", ".json") and "__pycache__" not in path.parts:
-            digest.update(str(path.relative_to(root)).encode())
-            digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
-
-
-def task_key(task: Task) -> str:
-    text = "|".join([code_fingerprint(), task.kind.value, task.scenario, str(task.cell_index)])
-    return hashlib.sha256(text.encode()).hexdigest()
-
-
-def default_cache_dir() -> Path:
-    configured = os.environ.get(CACHE_DIR_VARIABLE)
-    if configured:
-        return Path(configured)
-    return Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "sortie" / "results"
-
-
-class ResultCache:
-    """Outcomes by task key: an LRU in memory backed by pickle files in ``directory``
-    (None: memory only). Only successful outcomes and user errors are kept; thread-safe."""
-
-    def __init__(self, directory: Path | None, entries: int = MEMORY_ENTRIES) -> None:
-        self.directory = directory
-        self._entries = entries
-        self._memory: OrderedDict[str, Outcome] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def _path(self, key: str) -> Path | None:
-        return None if self.directory is None else self.directory / key[:2] / f"{key}.pkl"
-
-    def get(self, key: str) -> Outcome | None:
-        with self._lock:
-            if key in self._memory:
-                self._memory.move_to_end(key)
-                return self._memory[key]
-        path = self._path(key)
-        if path is None or not path.is_file():
-            return None
-        try:
-            outcome = pickle.loads(path.read_bytes())
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
-            return None  # a damaged or outdated file is a miss, it will be rewritten
-        self._remember(key, outcome)
-        return outcome
-
-    def put(self, key: str, outcome: Outcome) -> None:
-        self._remember(key, outcome)
-        path = self._path(key)
-        if path is None:
-            return
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            # Written aside and renamed, so a reader never sees half a file.
-            write_atomically(path, pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL))
-        except OSError as error:
-            LOG.warning("result cache not written (%s)", error)
-
-    def _remember(self, key: str, outcome: Outcome) -> None:
-        with self._lock:
-            self._memory[key] = outcome
-            self._memory.move_to_end(key)
-            while len(self._memory) > self._entries:
-                self._memory.popitem(last=False)
 
 
 # In a worker: where it says that it starts a task (see Runner._watch_starts).
