@@ -9,6 +9,10 @@ Built PyBaMM models are not thread-safe and cost seconds to build, so they live 
 processes (each keeps its own, see ``sortie.models.electrochemistry.built_model``) and only
 small results come back. IDAKLU's threads share the cores with the workers: a pool of N
 workers on C cores gives each ``max(1, C // N)`` solver threads.
+
+Sweeps and optimisations (:func:`study_pool`) fork their workers from one server process that
+has imported PyBaMM (:func:`start_study_server`); the app's pool (:func:`local_pool`) spawns
+them, each importing PyBaMM itself.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from __future__ import annotations
 import concurrent.futures as cf
 import gc
 import importlib
+import logging
 import multiprocessing
 import os
 import sys
@@ -27,6 +32,7 @@ from typing import Any
 from sortie import deferred_imports
 from sortie.errors import InputError, shown_value
 
+LOG = logging.getLogger(__name__)
 WORKERS_VARIABLE = "SORTIE_WORKERS"
 SCHEDULER_VARIABLE = "SORTIE_DASK_SCHEDULER"
 _SOLVER_THREADS_VARIABLE = "SORTIE_SOLVER_THREADS"  # read by the engine
@@ -210,7 +216,11 @@ def start_study_server() -> bool:
 
     # One server per process: the preload list only counts before it starts.
     forkserver.set_forkserver_preload([_STUDY_SERVER_MODULE])
-    forkserver.ensure_running()
+    try:
+        forkserver.ensure_running()
+    except OSError as error:  # e.g. no Unix sockets in a sandbox: spawned workers still work
+        LOG.warning("no fork server for study workers (%s): they are spawned", error)
+        return False
     return True
 
 
