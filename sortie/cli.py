@@ -31,8 +31,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from sortie import cli_studies
-from sortie.cells.cell import Cell
+from sortie import cli_cell, cli_studies
 from sortie.cli_process import (
     PrintableStream,
     Terminated,
@@ -57,12 +56,8 @@ from sortie.models.settings import ModelKind, SimulationSettings
 from sortie.presets.loader import (
     PresetKind,
     list_presets,
-    load_cell,
-    parse_override,
 )
 from sortie.reports import (
-    cell_report,
-    format_cell_report,
     format_minutes,
     format_phases,
     format_summary,
@@ -194,36 +189,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_simulation_options(endurance)
 
-    cell = commands.add_parser("cell", help="cell designs: show a budget, rate it")
-    cell_commands = cell.add_subparsers(dest="cell_command", required=True, parser_class=_Parser)
-    show = cell_commands.add_parser("show", help="design, mass budget and energy density")
-    show.add_argument("cell", help="cell preset id or .toml file")
-    show.add_argument(
-        "--set",
-        dest="overrides",
-        action="append",
-        default=[],
-        metavar="FIELD=VALUE",
-        help="change a design field, e.g. positive_electrode_thickness_um=90 (repeatable)",
-    )
-    show.add_argument("--capacity-ah", type=positive, help="scale the design to this capacity")
-    show.add_argument(
-        "--rate",
-        type=positive,
-        action="append",
-        default=[],
-        metavar="C",
-        help="also simulate a constant-power discharge at this C-rate (repeatable)",
-    )
-    show.add_argument("--model", choices=[m.value for m in ModelKind], default="dfn")
-    show.add_argument("--json", action="store_true", help="print one JSON object")
-    show.add_argument(
-        "--save",
-        type=Path,
-        metavar="FILE.toml",
-        help="also write the design shown as a full cell file (loads with --cell FILE.toml)",
-    )
-    show.add_argument("--name", help="the saved cell's name (default: says what it is)")
+    cli_cell.add_commands(commands, positive)
     cli_studies.add_commands(commands)
     return parser
 
@@ -545,86 +511,6 @@ def _check_station(args: argparse.Namespace, drone, station) -> None:
         raise InputError(describe_flag_error(error, options)) from None
 
 
-def _cell_show(args: argparse.Namespace) -> int:
-    import dataclasses
-
-    from sortie.cells.matching import CapacityMatchError, match_capacity
-    from sortie.presets.cell_files import matched_cell
-
-    overrides: dict = {}
-    for text in args.overrides:
-        _, path, value = parse_override(
-            text if text.strip().startswith("cell.") else f"cell.{text.strip()}"
-        )
-        overrides[path] = value
-    if args.save is not None:
-        _check_writable(args.save)
-    original = cell = load_cell(args.cell, overrides)
-    if args.capacity_ah is not None:
-        try:
-            design = match_capacity(cell.design, cell.chemistry, args.capacity_ah)
-        except (CapacityMatchError, ValueError) as error:
-            raise InputError(f"--capacity-ah {args.capacity_ah:g}: {error}") from None
-        cell = matched_cell(original, dataclasses.replace(cell, design=design), args.capacity_ah)
-    if args.save is not None:
-        _save_cell(args, original, cell)
-    report = cell_report(cell)
-    if args.rate:
-        settings = SimulationSettings(model=ModelKind(args.model), ambient_c=25.0)
-        report["rated"] = [_rated(cell, rate, settings) for rate in args.rate]
-    if args.json:
-        print(_json_text(report))
-    else:
-        print(format_cell_report(report))
-    return EXIT_OK
-
-
-def _rated(cell: Cell, rate: float, settings: SimulationSettings) -> dict[str, Any]:
-    import dataclasses
-
-    from sortie.studies.cell_rating import discharge_at_rate
-
-    try:
-        return dataclasses.asdict(discharge_at_rate(cell, rate, settings))
-    except (InputError, ValueError) as error:
-        raise InputError(f"--rate {rate:g}: {error}") from None
-
-
-def _check_writable(path: Path) -> None:
-    if path.suffix != ".toml":
-        raise InputError(f"--save {path}: a cell file ends in .toml")
-    check_writable(path, f"--save {path}")
-
-
-def _save_cell(args: argparse.Namespace, original: Cell, cell: Cell) -> None:
-    """Write the shown cell as a full cell file, named for what it is: a match holds its layer
-    count or fill (see ``matched_cell``), changes are in the name and in
-    ``sources.derived_from``."""
-    from sortie.presets.cell_files import cell_document, slug, write_cell_file
-
-    changes = ", ".join(text.strip() for text in args.overrides)
-    matched = args.capacity_ah is not None
-    name = f"{cell.name} ({changes})" if changes else cell.name
-    derived_from = original.id + (f" with {changes}" if changes else "")
-    cell_id = slug(args.name) if args.name else None  # None: the id follows the name
-    if matched:
-        derived_from += f" matched to {args.capacity_ah:g} Ah"
-        # The match's short id (its name carries layers and size too), plus the changes.
-        cell_id = cell_id or slug(f"{cell.id} {changes}")
-    document = cell_document(
-        cell,
-        name=args.name or name,
-        description=cell.design.description if matched else f"{original.name}: {derived_from}",
-        derived_from=derived_from,
-        cell_id=cell_id,
-    )
-    write_cell_file(args.save, document)
-    print(
-        f"saved {args.save}: '{document['name']}' (sortie run --cell {args.save} ...)",
-        file=sys.stderr,
-    )
-
-
 def _json_ready(data: dict) -> dict:
     # JSON has no NaN; a run that never started has no voltage or temperature.
     return {
@@ -672,7 +558,7 @@ def _command(args: argparse.Namespace) -> int:
     if args.command == "endurance":
         return _endurance(args)
     if args.command == "cell":
-        return _cell_show(args)
+        return cli_cell.run_cell_command(args)
     if args.command == "sweep":
         return cli_studies.run_sweep_command(args)
     if args.command == "optimise":
