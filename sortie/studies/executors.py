@@ -129,20 +129,27 @@ _NATIVE_THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_
 def _start_worker(
     solver_threads: int, deferred: Sequence[str], then: Callable[..., None] | None, args: tuple
 ) -> None:
-    os.environ.setdefault("PYBAMM_DISABLE_TELEMETRY", "true")
     os.environ[_SOLVER_THREADS_VARIABLE] = str(solver_threads)
+    _import_engine(solver_threads, deferred, ("sortie.models.electrochemistry",))
+    if then is not None:
+        then(*args)
+
+
+def _import_engine(native_threads: int, deferred: Sequence[str], modules: Sequence[str]) -> None:
+    """What a worker (or the study server) does before its first task: ``modules`` imported
+    (PyBaMM's, then what a task pays is its own work), native thread pools sized first (they
+    start when numpy loads)."""
+    os.environ.setdefault("PYBAMM_DISABLE_TELEMETRY", "true")
     for name in _NATIVE_THREAD_VARIABLES:
-        os.environ.setdefault(name, str(solver_threads))
+        os.environ.setdefault(name, str(native_threads))
     # What PyBaMM imports but the worker's tasks do not use is imported on first use
     # (sortie.deferred_imports): ~1 s less of a study worker's start, before its first design.
     deferred_imports.defer(deferred)
-    # PyBaMM's import, before the first task (what a task pays is then its own work).
-    importlib.import_module("sortie.models.electrochemistry")
+    for module in modules:
+        importlib.import_module(module)
     # Before any model is built: a model evicted later from the engine's cache must stay
     # collectable.
     freeze_garbage_collector()
-    if then is not None:
-        then(*args)
 
 
 def freeze_garbage_collector() -> None:
@@ -184,19 +191,16 @@ def study_server_available() -> bool:
 
 
 def prepare_study_server() -> None:
-    """What the study fork server does once, before it forks any worker: PyBaMM imported
-    (with :data:`STUDY_WORKER_DEFERRED` left to first use) and frozen for the collector.
-    Native thread pools stay at one thread: they start when numpy loads, here. IDAKLU's
+    """What the study fork server does once, before it forks any worker: PyBaMM and the
+    studies' task (``flown_rows``) imported, with :data:`STUDY_WORKER_DEFERRED` left to first
+    use, and frozen for the collector. Native thread pools stay at one thread: IDAKLU's
     threads do not follow them (checked: with ``OMP_NUM_THREADS=1`` a two-thread list solve
     still starts its second thread)."""
-    os.environ.setdefault("PYBAMM_DISABLE_TELEMETRY", "true")
-    for name in _NATIVE_THREAD_VARIABLES:
-        os.environ.setdefault(name, "1")
-    deferred_imports.defer(STUDY_WORKER_DEFERRED)
-    importlib.import_module("sortie.models.electrochemistry")
-    # Where the studies' task (flown_rows) lives, and all it imports.
-    importlib.import_module("sortie.studies.design_rows")
-    freeze_garbage_collector()
+    _import_engine(
+        1,
+        STUDY_WORKER_DEFERRED,
+        ("sortie.models.electrochemistry", "sortie.studies.design_rows"),
+    )
 
 
 def start_study_server() -> bool:
@@ -226,10 +230,11 @@ def start_study_server() -> bool:
 
 def _start_study_worker(solver_threads: int, environment: dict[str, str]) -> None:
     # A forked worker has the server's environment, from when the server started: a spawned
-    # one would have its parent's of now (the compile cache folder, presets, ...).
+    # one would have its parent's of now (the compile cache folder, presets, ...). Its
+    # imports are the server's (prepare_study_server).
     os.environ.clear()
     os.environ.update(environment)
-    _start_worker(solver_threads, STUDY_WORKER_DEFERRED, None, ())
+    os.environ[_SOLVER_THREADS_VARIABLE] = str(solver_threads)
 
 
 def study_pool(workers: int) -> cf.ProcessPoolExecutor:
