@@ -515,6 +515,9 @@ def test_a_small_sweep_on_the_design_space_page_draws_its_plot(browser, app_url)
     page.get_by_role("button", name="Run sweep").click()
     page.get_by_role("button", name="Results (CSV)").wait_for(timeout=SLOW_S)
     _settle(page)
+    # Plotly draws its chart after Streamlit has put the element on the page (a CI run once
+    # counted before it was drawn): wait for it, then count.
+    page.locator(".js-plotly-plot").first.wait_for(timeout=SLOW_S)
     assert page.locator(".js-plotly-plot").count() >= 1
     main = page.get_by_test_id("stMain").inner_text()
     assert "went wrong" not in main and "No design finished" not in main
