@@ -29,7 +29,14 @@ from collections.abc import Iterable
 
 # PyBaMM's top-level imports that a solve does not use (checked: a DFN sweep's worker never
 # touches them; tests/test_deferred_imports.py flies a design and checks they stay deferred).
-PYBAMM_UNUSED_ON_SOLVES = ("sympy", "black", "xarray")
+# posthog is PyBaMM's telemetry (off in workers; ~0.16 s with requests), numpy.f2py the
+# Fortran wrapper generator that SciPy's array-API layer reaches through ``from numpy import
+# *`` (~0.08 s).
+PYBAMM_UNUSED_ON_SOLVES = ("sympy", "black", "xarray", "posthog", "numpy.f2py")
+# Names taken by ``from module import name`` at import time: the statement reads them at
+# once, which would import the module. They stand in until called (PyBaMM's telemetry makes
+# a ``Posthog`` client only when telemetry is on).
+_FROM_IMPORTED = {"posthog": ("Posthog",)}
 
 _LOCK = threading.RLock()
 _PROBED = frozenset({"__file__", "__cached__"})
@@ -50,6 +57,16 @@ class _Deferred(types.ModuleType):
         return getattr(module, attribute)
 
 
+class _DeferredCallable:
+    """Stands for ``module.name`` (a class or function) until it is called."""
+
+    def __init__(self, module: str, name: str) -> None:
+        self._module, self._name = module, name
+
+    def __call__(self, *args, **kwargs):
+        return getattr(_load(self._module), self._name)(*args, **kwargs)
+
+
 def _load(name: str) -> types.ModuleType:
     with _LOCK:
         found = sys.modules.get(name)
@@ -60,13 +77,28 @@ def _load(name: str) -> types.ModuleType:
 
 def defer(names: Iterable[str]) -> list[str]:
     """Stand-ins for the modules ``names`` not imported yet (a module already imported, or
-    not installed, is left alone). Returns the names deferred."""
+    not installed, is left alone). A submodule's package is imported (``numpy`` for
+    ``numpy.f2py``) and gets the stand-in as its attribute, as an import would. Returns the
+    names deferred."""
     deferred = []
     with _LOCK:
         for name in names:
-            if name in sys.modules or importlib.util.find_spec(name) is None:
+            spec = None if name in sys.modules else importlib.util.find_spec(name)
+            if spec is None:
                 continue
-            sys.modules[name] = _Deferred(name)
+            stand_in = _Deferred(name)
+            if name in _FROM_IMPORTED:
+                # ``from package import name`` asks a package for ``__path__`` first, which
+                # would import it: the stand-in has its own, and the names it is asked for.
+                stand_in.__path__ = list(spec.submodule_search_locations or ())
+                for attribute in _FROM_IMPORTED[name]:
+                    setattr(stand_in, attribute, _DeferredCallable(name, attribute))
+            sys.modules[name] = stand_in
+            package, _, child = name.rpartition(".")
+            if package:
+                # Without it, ``import numpy.f2py as f2py`` asks numpy for the attribute,
+                # whose module __getattr__ imports it again, and again.
+                setattr(sys.modules[package], child, stand_in)
             deferred.append(name)
     return deferred
 

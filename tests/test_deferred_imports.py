@@ -43,7 +43,33 @@ def test_a_deferred_module_is_imported_at_its_first_use_and_works_as_the_real_on
     assert done.stdout.strip() == "used"
 
 
-def test_a_sweep_worker_flies_designs_without_importing_sympy_black_xarray_or_pandas():
+# PyBaMM reaches these two in ways a stand-in must survive: ``from posthog import Posthog``
+# (PyBaMM's telemetry) and numpy's own ``import numpy.f2py as f2py`` (SciPy's ``from numpy
+# import *``).
+_FROM_AND_SUBMODULE = """
+import sys
+from sortie.deferred_imports import defer, is_deferred
+assert defer(["posthog", "numpy.f2py"]) == ["posthog", "numpy.f2py"]
+import numpy, scipy.sparse
+from posthog import Posthog
+assert is_deferred("posthog") and is_deferred("numpy.f2py")
+assert numpy.f2py.get_include().endswith("src")
+assert not is_deferred("numpy.f2py") and numpy.f2py is sys.modules["numpy.f2py"]
+client = Posthog(project_api_key="none", host="http://127.0.0.1:9", disabled=True)
+assert not is_deferred("posthog") and type(client) is sys.modules["posthog"].Posthog
+print("used")
+"""
+
+
+def test_a_name_imported_from_a_deferred_module_and_a_deferred_submodule_work():
+    done = subprocess.run(
+        [sys.executable, "-c", _FROM_AND_SUBMODULE], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "used"
+
+
+def test_a_sweep_worker_flies_designs_without_importing_what_it_does_not_use():
     spec = spec_from_dict(
         {
             "base": {
@@ -63,7 +89,14 @@ def test_a_sweep_worker_flies_designs_without_importing_sympy_black_xarray_or_pa
             engine_work.rows_and_deferred, base, designs, STUDY_WORKER_DEFERRED
         ).result(timeout=300)
 
-    assert set(STUDY_WORKER_DEFERRED) == {"sympy", "black", "xarray", "pandas"}
+    assert set(STUDY_WORKER_DEFERRED) == {
+        "sympy",
+        "black",
+        "xarray",
+        "posthog",
+        "numpy.f2py",
+        "pandas",
+    }
     assert deferred == dict.fromkeys(STUDY_WORKER_DEFERRED, True)
     table = rows_frame(rows, spec)
     assert table["flown"].tolist() == [True, False]
