@@ -150,7 +150,7 @@ def test_a_sweep_row_is_the_flight_of_that_design():
 
 @pytest.mark.slow
 def test_sweep_tolerances_keep_the_verdicts():
-    """The sweep's solver settings (rtol 1e-3, 100 output points, IDA's first step 2 s)
+    """The sweep's solver settings (rtol 1e-3, 50 output points, IDA's first step 2 s)
     against Sortie's defaults (1e-4, 600, IDA's own) on DFN designs across the example sweep,
     valid and limit cases."""
     spec = read_sweep_spec(ROOT / "examples/sweeps/dfn-thickness-porosity-200.toml")
@@ -416,7 +416,7 @@ def test_settings_reach_the_flight():
         model=ModelKind.SPM,
         ambient_c=5.0,
         max_temperature_c=50.0,
-        output_points=100,
+        output_points=50,
         relative_tolerance=1e-3,
         initial_step_s=2.0,
     )
