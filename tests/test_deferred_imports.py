@@ -35,12 +35,14 @@ print("used")
 """
 
 
-def test_a_deferred_module_is_imported_at_its_first_use_and_works_as_the_real_one():
-    done = subprocess.run(
-        [sys.executable, "-c", _STAND_INS], capture_output=True, text=True, timeout=60
-    )
+def _printed_by_a_fresh_interpreter(code: str) -> str:
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "used"
+    return done.stdout.strip()
+
+
+def test_a_deferred_module_is_imported_at_its_first_use_and_works_as_the_real_one():
+    assert _printed_by_a_fresh_interpreter(_STAND_INS) == "used"
 
 
 # PyBaMM reaches these two in ways a stand-in must survive: ``from posthog import Posthog``
@@ -62,11 +64,7 @@ print("used")
 
 
 def test_a_name_imported_from_a_deferred_module_and_a_deferred_submodule_work():
-    done = subprocess.run(
-        [sys.executable, "-c", _FROM_AND_SUBMODULE], capture_output=True, text=True, timeout=60
-    )
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "used"
+    assert _printed_by_a_fresh_interpreter(_FROM_AND_SUBMODULE) == "used"
 
 
 def test_a_sweep_worker_flies_designs_without_importing_what_it_does_not_use():

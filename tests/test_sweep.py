@@ -20,7 +20,7 @@ from sortie.studies.design_rows import resolve_base
 from sortie.studies.design_space import Sampling, read_sweep_spec, spec_from_dict
 from sortie.studies.executors import InProcessExecutor
 from sortie.studies.setup import apply_changes
-from sortie.studies.sweep import run_sweep, sweep
+from sortie.studies.sweep import MAX_CHUNK, MIN_CHUNK, chunk_sizes, run_sweep, sweep
 
 ROOT = Path(__file__).resolve().parents[1]
 SORTIE = Path(sys.executable).with_name("sortie")
@@ -149,6 +149,34 @@ def test_a_sweep_row_is_the_flight_of_that_design():
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize(
+    ("designs", "workers", "expected"),
+    [
+        # The DFN example on 2 workers: a quarter of what is left (at most 32), down to 4.
+        (200, 2, [32, 32, 32, 26, 20, 15, 11, 8, 6, 5, 4, 4, 4, 1]),
+        (16, 2, [4, 4, 4, 4]),
+        # Too few for MIN_CHUNK each: shared out so that every worker gets some.
+        (5, 2, [3, 2]),
+        (3, 4, [1, 1, 1]),
+        (1, 1, [1]),
+        (0, 2, []),
+    ],
+)
+def test_chunks_shrink_towards_the_end_of_a_sweep(designs, workers, expected):
+    assert chunk_sizes(designs, workers) == expected
+
+
+def test_chunks_cover_every_design_once_largest_first():
+    for designs in (1, 7, 64, 199, 1000, 5000):
+        for workers in (1, 2, 3, 8):
+            sizes = chunk_sizes(designs, workers)
+            assert sum(sizes) == designs
+            assert sizes == sorted(sizes, reverse=True)
+            assert max(sizes) <= MAX_CHUNK
+            # Only the very last chunk may be smaller than MIN_CHUNK, and only in a big sweep.
+            assert all(size >= min(MIN_CHUNK, -(-designs // workers)) for size in sizes[:-1])
+
+
 def test_sweep_tolerances_keep_the_verdicts():
     """The sweep's solver settings (rtol 1e-3, 50 output points, IDA's first step 2 s)
     against Sortie's defaults (1e-4, 600, IDA's own) on DFN designs across the example sweep,
