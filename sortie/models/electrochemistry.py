@@ -492,7 +492,7 @@ class _ScalarFunctions(pybamm.BaseSolver):
         if not ics_only and self.scalar_functions:
             model.rhs_algebraic_eval = _as_sx(model.rhs_algebraic_eval)
             model.jac_rhs_algebraic_eval = _as_sx(model.jac_rhs_algebraic_eval)
-            if getattr(self, "_options", {}).get("compile"):
+            if self._options["compile"]:
                 # Compiled as before (the compile cache holds it so); uncompiled, the
                 # Jacobian-vector product stays MX: only IDA's iterative linear solvers call
                 # it, never KLU, and its expansion and hand-over cost ~0.15 s per build.
