@@ -110,14 +110,16 @@ def test_the_built_model_is_kept_per_spec(runs):
 def test_the_fast_electrode_balance_is_pybamms_own(runs):
     model, _, _ = runs
     balance = model._balance
-    for negative_ah in (4.0, 5.5, 7.0):
+    # Each fast solve starts from the last one's result: up and down, far and near.
+    for negative_ah in (4.0, 5.5, 7.0, 4.2, 6.9, 6.9):
         values = {
             "Q_n": negative_ah,
             "Q_p": 5.0,
             "Q_Li": balance.lithium_per_positive_capacity * 5.0,
         }
-        public = balance.solver.solve(values)
-        fast = electrochemistry.solve_balance(balance.solver, values)
+        public = balance.solver.electrode_soh.solve(values)
+        fast = balance.solver(values)
+        assert balance.solver._guess is not None  # the fast way, not the public fallback
         expected = [float(public[k]) for k in ("x_0", "x_100", "y_100", "y_0", "Q")]
         assert fast == pytest.approx(expected, rel=1e-9)
 
@@ -208,6 +210,25 @@ def test_the_first_solver_step_is_set_on_the_solver_and_keeps_the_verdict(runs):
         assert fast.time_s[-1] == pytest.approx(default.time_s[-1], rel=2e-3)
         np.testing.assert_allclose(fast.voltage_v[-1], default.voltage_v[-1], atol=3e-3)
         assert fast.temperature_k.max() == pytest.approx(default.temperature_k.max(), abs=0.05)
+
+
+def test_the_algebraic_error_test_off_is_set_on_the_solver_and_keeps_the_verdict(runs):
+    # Sweeps leave the algebraic states out of IDA's error test
+    # (settings.suppress_algebraic_error): the same ending, values within the tolerance.
+    model, grid, inputs = runs
+    suppressed = electrochemistry.built_model(
+        dataclasses.replace(model.spec, suppress_algebraic_error=True)
+    )
+    assert suppressed._solver.options["suppress_algebraic_error"] is True
+    assert model._solver.options["suppress_algebraic_error"] is False
+    no_start = suppressed.run(inputs["no start"], grid)
+    assert no_start.ending is EXPECTED["no start"]
+    for label in ("flies", "cut-off"):
+        fast, default = suppressed.run(inputs[label], grid), model.run(inputs[label], grid)
+        assert fast.ending is default.ending is EXPECTED[label]
+        assert fast.time_s[-1] == pytest.approx(default.time_s[-1], rel=2e-3)
+        np.testing.assert_allclose(fast.voltage_v, default.voltage_v, atol=2e-3)
+        np.testing.assert_allclose(fast.temperature_k, default.temperature_k, atol=0.05)
 
 
 @pytest.mark.slow

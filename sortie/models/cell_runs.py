@@ -51,6 +51,7 @@ class ModelSpec:
     # The solver's (see SimulationSettings): a built solver keeps them.
     relative_tolerance: float = 1e-4
     initial_step_s: float = 0.0  # 0: IDA's own first step
+    suppress_algebraic_error: bool = False
     compiled: bool = False
 
 

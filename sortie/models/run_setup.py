@@ -170,6 +170,7 @@ def prepare_run(
         bpx_json=cell.chemistry.bpx_json,
         relative_tolerance=settings.relative_tolerance,
         initial_step_s=settings.initial_step_s,
+        suppress_algebraic_error=settings.suppress_algebraic_error,
         compiled=settings.compiled,
     )
     inputs = RunInputs(

