@@ -4,7 +4,9 @@ import dataclasses
 import os
 import shutil
 
+import casadi
 import numpy as np
+import pybamm
 import pytest
 
 from sortie.cells.pack import Pack
@@ -195,6 +197,29 @@ def test_a_set_with_tabulated_data_keeps_its_matrix_functions_and_flies():
     model = electrochemistry.built_model(run.spec)
     assert model.run(run.inputs, run.time_grid_s).ending is Ending.FINAL_TIME
     assert _uses(model, "MXFunction")
+
+
+def test_casadi_conversions_share_their_subexpressions_only_while_a_solver_sets_up():
+    # The engine's set-up converts PyBaMM's expressions with one shared cache (the same
+    # results: test_the_engines_set_up_flies_as_pybamms_own compares against PyBaMM's own).
+    t, y = casadi.MX.sym("t"), casadi.MX.sym("y", 2)
+    inputs = {"k": casadi.MX.sym("k")}
+    state = pybamm.StateVector(slice(0, 2))
+    expression = pybamm.exp(state) * pybamm.InputParameter("k") + pybamm.t
+    assert expression.to_casadi(t, y, inputs=inputs) is not expression.to_casadi(
+        t, y, inputs=inputs
+    )
+    with electrochemistry._shared_casadi_conversion():
+        first = expression.to_casadi(t, y, inputs=inputs)
+        assert expression.to_casadi(t, y, inputs=inputs) is first
+        # Other symbols (a new y) get their own conversion, never another's.
+        other_y = casadi.MX.sym("y", 2)
+        assert expression.to_casadi(t, other_y, inputs=inputs) is not first
+        # A caller's own cache is left alone.
+        assert expression.to_casadi(t, y, inputs=inputs, casadi_symbols={}) is not first
+    assert expression.to_casadi(t, y, inputs=inputs) is not first
+    value = casadi.Function("f", [t, y, inputs["k"]], [first])(1.0, [0.0, 1.0], 2.0)
+    np.testing.assert_allclose(np.asarray(value).ravel(), [3.0, 2.0 * np.e + 1.0])
 
 
 def test_the_first_solver_step_is_set_on_the_solver_and_keeps_the_verdict(runs):
