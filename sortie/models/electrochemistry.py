@@ -7,6 +7,9 @@ structure (the design, per-segment cell power and ambient temperature, cooling, 
 temperature limit) is a PyBaMM input parameter, so a new run only re-solves, and
 :meth:`BuiltModel.run_many` solves a whole list of input sets in one call on IDAKLU's threads.
 
+Importing this module wraps ``pybamm.Symbol.to_casadi`` for the whole process; the wrapper is
+PyBaMM's own except while this engine's solver sets up (:func:`_shared_casadi_conversion`).
+
 Recipe and pitfalls: see ``docs/pybamm-notes.md``. Facts checked while writing this
 (PyBaMM 26.10):
 - Segment start times are baked into the model as constants. With the times as input
@@ -32,7 +35,7 @@ Recipe and pitfalls: see ``docs/pybamm-notes.md``. Facts checked while writing t
   the resistance is strips and welds on the cell terminals inside the same wrap, with almost
   no heat capacity and no way out for their heat but through the cells; the leads,
   connector and BMS outside the wrap are counted in too, which errs on the hot side.
-- Each design gets its own electrode balance (PyBaMM's electrode-SOH solver, ~7 ms, cached):
+- Each design gets its own electrode balance (PyBaMM's electrode-SOH solver, ~1.2 ms, cached):
   its initial stoichiometries are inputs too, and its lithium inventory is the set's per unit
   of positive capacity, so a thicker negative electrode does not create lithium. Two-phase
   sets (Chen2020_composite) keep the set's own balance.
