@@ -28,17 +28,23 @@ def main() -> None:
 
     import pybamm
 
-    from sortie.cells.pack import Pack
-    from sortie.models import electrochemistry
-    from sortie.models.chain import simulate_mission
-    from sortie.models.flight_plan import as_mission
+    from sortie import engine as electrochemistry
+    from sortie.models.flight import compile_flight, fly
     from sortie.models.settings import SimulationSettings
-    from sortie.presets import load_cell, load_drone, load_mission
+    from sortie.presets import load_cell
+    from sortie.studies.setup import assemble, resolve_setup
 
     base = load_cell(args.cell)
-    drone = load_drone("isr-quad")
-    pack = Pack(series_count=6, parallel_count=2)
     settings = SimulationSettings(model=args.model)
+    base_setup = resolve_setup(
+        "quad-isr-loiter",
+        cell=base,
+        drone="isr-quad",
+        series_count=6,
+        parallel_count=2,
+        settings=settings,
+    )
+    pack = base_setup.pack
     positive = base.design.positive.coating_thickness_um
     negative = base.design.negative.coating_thickness_um
     factors = np.linspace(0.7, 1.3, args.designs)
@@ -52,18 +58,18 @@ def main() -> None:
         )
         for f in factors
     ]
-    plan = load_mission("quad-isr-loiter")
     # One mission for all designs (the pack mass changes with the design: keep the power
-    # profile of the base design so that only the cell changes).
-    mission = as_mission(plan, drone, pack.mass_kg(base.budget))
+    # profile of the base design, flown by the pack alone, so that only the cell changes).
+    mission = compile_flight(base_setup).mission
+    setups = [assemble(cell, pack, mission, settings=settings) for cell in cells]
 
     start = time.perf_counter()
-    simulate_mission(cells[0], pack, mission, settings)
+    fly(setups[0])
     first_s = time.perf_counter() - start
     sortie_s = []
-    for cell in cells[1:]:
+    for setup in setups[1:]:
         start = time.perf_counter()
-        simulate_mission(cell, pack, mission, settings)
+        fly(setup)
         sortie_s.append(time.perf_counter() - start)
     assert electrochemistry.built_model_count() == 1
 

@@ -1,9 +1,11 @@
 """Mission engine speed: time to first result and repeated runs, against plain PyBaMM.
 
 Each model runs in a fresh Python process so that "first result" includes everything a user
-waits for: importing PyBaMM, building the model, the first solve. Within that process the
-same mission is then re-run (cached model), and a plain PyBaMM loop (a new Simulation per run,
-same physics and mission) gives the ratio on the same machine in the same run.
+waits for: importing PyBaMM, building the model, the first solve. The mission is flown as
+`sortie run` flies it (the one chain, ``fly``: the flight plan compiled for the drone, its
+cooling in the downwash). Within that process the same setup is then re-flown (cached model),
+and a plain PyBaMM loop (a new Simulation per run, the same electrochemistry and power
+profile, still-air cooling) gives the ratio on the same machine in the same run.
 
     python benchmarks/bench_mission.py [--repeats 5] [--mission quad-isr-loiter]
 
@@ -30,30 +32,25 @@ def worker(
     import_start = time.perf_counter()
     from plain_pybamm import plain_mission_run
 
-    from sortie.cells.pack import Pack
-    from sortie.models import electrochemistry  # imports PyBaMM
-    from sortie.models.chain import simulate_mission
-    from sortie.models.flight_plan import as_mission
+    from sortie import engine as electrochemistry  # imports PyBaMM
+    from sortie.models.flight import fly
     from sortie.models.settings import SimulationSettings
-    from sortie.presets import load_cell, load_drone, load_mission
+    from sortie.studies.setup import resolve_setup
 
     import_s = time.perf_counter() - import_start
-    plan = load_mission(mission_id)
-    drone = load_drone(plan.drone)
-    cell = load_cell(cell_id or drone.cell)
-    pack = Pack(series_count=drone.series_count, parallel_count=drone.parallel_count)
-    mission = as_mission(plan, drone, pack.mass_kg(cell.budget))
     settings = SimulationSettings(model=model_name)
+    setup = resolve_setup(mission_id, cell=cell_id, settings=settings)
 
     start = time.perf_counter()
-    first = simulate_mission(cell, pack, mission, settings)
+    first = fly(setup)
     first_run_s = time.perf_counter() - start
     first_result_s = time.time() - process_start
+    cell, pack, mission = setup.cell, setup.pack, first.compiled.mission
 
     repeated = []
     for _ in range(repeats):
         start = time.perf_counter()
-        again = simulate_mission(cell, pack, mission, settings)
+        again = fly(setup)
         repeated.append(time.perf_counter() - start)
     assert again.summary.endurance_s == first.summary.endurance_s
     assert electrochemistry.built_model_count() == 1

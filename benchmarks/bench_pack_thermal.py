@@ -8,6 +8,7 @@ frame: the lumped cell of before), in one process, on built models.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import statistics
@@ -26,10 +27,11 @@ def main() -> None:
 
     from sortie.cells.pack import Pack
     from sortie.cells.pack_layout import PackLayout
-    from sortie.models.chain import simulate_mission
+    from sortie.models.flight import fly
     from sortie.models.mission import FlightPhase, Mission, Segment
     from sortie.models.settings import ModelKind, SimulationSettings
     from sortie.presets import load_cell
+    from sortie.studies.setup import assemble, built_pack
 
     cell = load_cell("lg-m50-21700-chen2020")
     settings = SimulationSettings(model=ModelKind(args.model))
@@ -52,18 +54,18 @@ def main() -> None:
             ambient_c=20.0,
         )
 
-    single = Pack(series_count=1, parallel_count=1, layout=PackLayout(sealed=False))
-    pack = Pack(series_count=6, parallel_count=4)
+    single = dataclasses.replace(built_pack(1, 1), layout=PackLayout(sealed=False))
+    pack = built_pack(6, 4)
 
     def timed(which: Pack) -> tuple[float, float]:
-        flown = mission(which.cell_count)
-        simulate_mission(cell, which, flown, settings)  # build and set up
+        setup = assemble(cell, which, mission(which.cell_count), settings=settings)
+        fly(setup)  # build and set up
         times = []
         for _ in range(args.repeats):
             start = time.perf_counter()
-            result = simulate_mission(cell, which, flown, settings)
+            flight = fly(setup)
             times.append(time.perf_counter() - start)
-        return statistics.median(times), result.summary.max_cell_temperature_c
+        return statistics.median(times), flight.summary.max_cell_temperature_c
 
     single_s, single_peak = timed(single)
     pack_s, pack_peak = timed(pack)

@@ -102,8 +102,8 @@ def _plain_design_s(setup) -> float:
 
 def _in_process(setups, repeats: int = 3) -> dict[str, float]:
     """Single-design re-solve and batch against one by one, on one built model."""
+    from sortie.engine import built_model
     from sortie.models.chain import prepare_run
-    from sortie.models.electrochemistry import built_model
     from sortie.models.flight import compile_flight
 
     runs = []
@@ -141,9 +141,9 @@ def _in_process(setups, repeats: int = 3) -> dict[str, float]:
 
 def _mx_resolve_s(spec, runs, grid, repeats: int) -> float:
     """The same re-solve with the MX functions PyBaMM builds (the engine turns them into SX)."""
-    from sortie.models import electrochemistry
+    from sortie.engine import BuiltModel
 
-    model = electrochemistry.BuiltModel(spec, solver_threads=1, pybamm_set_up=True)
+    model = BuiltModel(spec, solver_threads=1, pybamm_set_up=True)
     model.run(runs[0].inputs, grid)  # solver set-up
     times = []
     for _ in range(repeats):

@@ -42,6 +42,7 @@ from sortie.cli_process import (
     reader_gone,
     stop_writing,
 )
+from sortie.defaults import LANDING_RESERVE_STATE_OF_CHARGE, STANDARD_AMBIENT_C
 from sortie.errors import (
     InputError,
     SortieError,
@@ -52,7 +53,7 @@ from sortie.errors import (
 )
 from sortie.files import check_writable, spreadsheet_safe_frame, write_file
 from sortie.models.mission import FlightPhase
-from sortie.models.settings import ModelKind, SimulationSettings
+from sortie.models.settings import ModelKind, SimulationSettings, limits_c
 from sortie.presets.loader import (
     PresetKind,
     list_presets,
@@ -124,7 +125,9 @@ def _add_simulation_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--heat-transfer-coefficient",
         type=finite,
-        help="cell surface heat transfer coefficient [W/(m2 K)] (default 10)",
+        help="still-air heat transfer coefficient on the pack's outer surface (its enclosure, "
+        "or the cells of an open frame) [W/(m2 K)] (default 10; in flight forced convection "
+        "where larger)",
     )
     parser.add_argument("--initial-soc", type=finite, default=1.0, help="0..1 (default 1)")
     parser.add_argument("--series", type=int, help="cells in series (default: the drone's)")
@@ -183,7 +186,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     endurance.add_argument("--speed-m-per-s", type=finite, help="loiter airspeed (default cruise)")
     endurance.add_argument("--ground-altitude-m", type=finite, default=0.0)
-    endurance.add_argument("--reserve", type=finite, default=0.2, help="land with this SOC, 0..0.9")
+    endurance.add_argument(
+        "--reserve",
+        type=finite,
+        default=LANDING_RESERVE_STATE_OF_CHARGE,
+        help="land with this SOC, 0..0.9",
+    )
     endurance.add_argument(
         "--sweep-parallel", metavar="FIRST:LAST", help="sweep the parallel count, e.g. 1:12"
     )
@@ -310,9 +318,12 @@ def _run_mission(args: argparse.Namespace) -> int:
         table = spreadsheet_safe_frame(result.timeseries)
         write_file(args.csv, table.to_csv(float_format="%.10g").encode("utf-8"), str(args.csv))
     if args.json:
+        from sortie.studies.assumptions import flight_assumptions
+
         data = _json_ready(result.summary.to_dict())
         if phases is not None:
             data["phases"] = phases.to_dict(orient="records")
+        data["assumptions"] = [item.to_dict() for item in flight_assumptions(flight.compiled)]
         if unheated is not None:
             data["heater_pays_off"] = heater_pays_off(result.summary, unheated)
             data["without_heater"] = _json_ready(unheated.to_dict())
@@ -390,6 +401,7 @@ def _parse_range(text: str) -> range:
 def _endurance(args: argparse.Namespace) -> int:
     from sortie.studies.endurance import (
         EnduranceLimit,
+        StationPoint,
         StationSpec,
         pack_size_sweep,
         station_endurance,
@@ -417,7 +429,7 @@ def _endurance(args: argparse.Namespace) -> int:
         phase=FlightPhase(args.phase),
         speed_m_per_s=args.speed_m_per_s,
         ground_altitude_m=args.ground_altitude_m,
-        ambient_c=args.ambient_c if args.ambient_c is not None else 15.0,
+        ambient_c=args.ambient_c if args.ambient_c is not None else STANDARD_AMBIENT_C,
         reserve_state_of_charge=args.reserve,
     )
     _check_station(args, drone, station)
@@ -447,6 +459,7 @@ def _endurance(args: argparse.Namespace) -> int:
             ) from None
         if args.json:
             table = sweep.table.astype(object).where(sweep.table.notna(), None)
+            cells = {a.cell.id: a.cell for a in aircraft}
             print(
                 _json_text(
                     {
@@ -455,6 +468,19 @@ def _endurance(args: argparse.Namespace) -> int:
                             k: {
                                 "parallel_count": int(v["parallel_count"]),
                                 "endurance_s": float(v["endurance_s"]),
+                                "assumptions": _station_assumptions(
+                                    StationPoint(
+                                        drone,
+                                        cells[k],
+                                        dataclasses.replace(
+                                            aircraft[0].pack,
+                                            parallel_count=int(v["parallel_count"]),
+                                            pinned_mass_kg=None,
+                                        ),
+                                        station,
+                                        settings,
+                                    )
+                                ),
                             }
                             for k, v in best.items()
                         },
@@ -467,6 +493,17 @@ def _endurance(args: argparse.Namespace) -> int:
     if len(aircraft) != 1:
         raise InputError("several cells need --sweep-parallel")
     point = station_endurance(drone, aircraft[0].cell, aircraft[0].pack, station, settings)
+    start_c = _station_start_c(settings, station)
+    cold = start_c < limits_c(settings, aircraft[0].cell.chemistry)[0]
+    if cold and (not point.limited_by.flown or point.endurance_s <= 0):
+        # Below the cells' range the solve may fail outright ("more power than the cells
+        # can give"): the cold is the reason either way.
+        cold_text = _cold_start_text(args, start_c, settings, aircraft[0], station)
+        if not point.limited_by.flown:
+            raise InputError(
+                f"{point.series_count}S{point.parallel_count}P of {point.cell_id} cannot hold "
+                f"station: {cold_text}"
+            )
     if not point.limited_by.flown:
         why = point.message if point.limited_by is EnduranceLimit.CANNOT_FLY else ""
         raise InputError(
@@ -475,21 +512,89 @@ def _endurance(args: argparse.Namespace) -> int:
             f"{point.take_off_mass_kg:.2f} kg)"
         )
     if args.json:
-        print(_json_text(_json_ready(point.row())))
+        station_point = StationPoint(drone, aircraft[0].cell, aircraft[0].pack, station, settings)
+        data = {**_json_ready(point.row()), "message": point.message}
+        if cold and point.endurance_s <= 0:
+            data["message"] = f"no {args.phase}: {cold_text}"
+        print(_json_text({**data, "assumptions": _station_assumptions(station_point)}))
     else:
         reserve = (
             f" ({100 * args.reserve:.0f} % state of charge)"
             if point.limited_by is EnduranceLimit.RESERVE
             else ""
         )
-        print(
+        verdict = (
             f"{args.phase} endurance {format_minutes(point.endurance_s)} until the "
             f"{point.limited_by.value}{reserve}"
+        )
+        if cold and point.endurance_s <= 0:
+            verdict = f"no {args.phase}: {cold_text}"
+        print(
+            f"{verdict}"
             f"\npack {point.series_count}S{point.parallel_count}P {point.cell_id}: "
             f"{point.pack_mass_kg:.2f} kg, take-off mass {point.take_off_mass_kg:.2f} kg, "
             f"{point.pack_power_w:.0f} W on station at {point.speed_m_per_s:.1f} m/s"
         )
     return EXIT_OK
+
+
+def _station_assumptions(point) -> list[dict[str, Any]]:
+    """The assumptions of an endurance point (its reserve is the station's) as JSON."""
+    from sortie.studies.assumptions import flight_assumptions
+
+    reserve = point.station.reserve_state_of_charge
+    return [item.to_dict() for item in flight_assumptions(point.setup(60.0), reserve)]
+
+
+def _station_start_c(settings: SimulationSettings, station) -> float:
+    """The cells' temperature when the station begins: as set, else soaked in its air."""
+    if settings.start_temperature_c is not None:
+        return settings.start_temperature_c
+    return station.ambient_c if settings.ambient_c is None else settings.ambient_c
+
+
+def _cold_start_text(
+    args: argparse.Namespace, start_c: float, settings: SimulationSettings, aircraft, station
+) -> str:
+    """Why a pack soaked below its cold limit holds station for no time at all, and whether a
+    pre-heat (its options as spelt on the command line) would let it: one more flight, with
+    the suggested heater, says so (a pack far below its cells' range may not even power its
+    own heater: then it says to start warmer)."""
+    from sortie.studies.endurance import (
+        PREHEAT_SUGGESTION_S,
+        station_endurance,
+        suggested_preheat_w,
+    )
+
+    low_c = limits_c(settings, aircraft.cell.chemistry)[0]
+    limit = (
+        f"below the {low_c:g} °C minimum set by --min-temperature-c"
+        if settings.min_temperature_c is not None
+        else f"below their {low_c:g} °C discharge limit"
+    )
+    if settings.heater_power_w > 0 and settings.heater_duration_s > 0:
+        return (
+            f"the cells started at {start_c:g} °C and are still {limit} at take-off after "
+            f"pre-heating {settings.heater_power_w:g} W for {settings.heater_duration_s:g} s: "
+            "heat longer or harder (--heater-w, --heater-s)"
+        )
+    heater_w = suggested_preheat_w(aircraft.cell, aircraft.pack, start_c, low_c)
+    heater = f"--heater-w {heater_w:g} --heater-s {PREHEAT_SUGGESTION_S:g}"
+    heated = dataclasses.replace(
+        settings, heater_power_w=heater_w, heater_duration_s=PREHEAT_SUGGESTION_S
+    )
+    trial = station_endurance(aircraft.drone, aircraft.cell, aircraft.pack, station, heated)
+    if trial.limited_by.flown and trial.endurance_s > 0:
+        return (
+            f"the cells start at {start_c:g} °C, {limit}; pre-heated on the "
+            f"ground with {heater} (drawn from the pack) it would {args.phase} "
+            f"{format_minutes(trial.endurance_s)} until the {trial.limited_by.value}"
+        )
+    return (
+        f"the cells start at {start_c:g} °C, {limit}, too cold even to power "
+        f"a pre-heater from the pack ({heater}: {trial.limited_by.value}): start warmer "
+        "(--start-temperature-c, e.g. kept in a heated case)"
+    )
 
 
 def _check_station(args: argparse.Namespace, drone, station) -> None:

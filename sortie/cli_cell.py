@@ -82,7 +82,9 @@ def run_cell_command(args: argparse.Namespace) -> int:
         _save_cell(args, original, cell)
     report = cell_report(cell)
     if args.rate:
-        settings = SimulationSettings(model=ModelKind(args.model), ambient_c=25.0)
+        from sortie.studies.setup import rating_settings
+
+        settings = rating_settings(model=ModelKind(args.model))
         report["rated"] = [_rated(cell, rate, settings) for rate in args.rate]
     if args.json:
         print(json_printable(json.dumps(report, ensure_ascii=False)))

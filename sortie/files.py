@@ -5,15 +5,19 @@ Reading: regular files only, with a hard byte limit (a named pipe would block, a
 (deeper input ends Python's recursion in the parsers and in every walk over it).
 
 Writing: whole or not at all. Every file is written to a hidden temporary file in the same
-folder (``.writing-<pid>-...``), flushed to disk and renamed over the target: a killed process,
-a full disk or a crash leaves either the old file or the new one, never half of one. A
+folder (``.writing-<pid>-...``), flushed to disk and renamed over the target, and the folder is
+flushed after the rename (on POSIX a rename is on disk only once its folder is): a killed
+process, a full disk or a crash leaves either the old file or the new one, never half of one. A
 temporary file left by a process that was killed outright (SIGKILL, power loss) is removed by
-the next write into that folder. CSV files get :func:`spreadsheet_safe` text cells.
+the next write into that folder. A target that is a symbolic link is refused, not replaced: the
+rename would put a plain file where the link was and leave the file it points to as it was.
+CSV files get :func:`spreadsheet_safe` text cells.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import re
 import stat
@@ -43,8 +47,10 @@ _OWN_TEMPORARY = re.compile(rf"^{re.escape(TEMPORARY_PREFIX)}(\d+)-")
 
 def write_atomically(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` through a temporary file and a rename (see the module).
-    Raises :class:`OSError` (the target untouched) when the folder cannot take the file."""
+    Raises :class:`OSError` (the target untouched) when the folder cannot take the file or
+    ``path`` is a symbolic link."""
     folder = path.parent if str(path.parent) else Path(".")
+    _refuse_link(path)
     _remove_orphans(folder)
     with tempfile.NamedTemporaryFile(
         dir=folder, prefix=f"{TEMPORARY_PREFIX}{os.getpid()}-", delete=False
@@ -61,11 +67,41 @@ def write_atomically(path: Path, data: bytes) -> None:
             os.unlink(handle.name)
             raise
     try:
+        _refuse_link(path)  # again: the file may have become a link while it was written
         os.replace(handle.name, path)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(handle.name)
         raise
+    _sync_folder(folder)
+
+
+def _refuse_link(path: Path) -> None:
+    """Raise :class:`OSError` (ELOOP) naming what ``path`` links to when it is a symbolic
+    link (dangling or not)."""
+    if os.path.islink(path):
+        raise OSError(
+            errno.ELOOP,
+            f"{path} is a symbolic link (to {os.readlink(path)}); Sortie replaces a file whole "
+            "and does not write through links: name the file itself",
+        )
+
+
+def _sync_folder(folder: Path) -> None:
+    """Flush ``folder``'s entries (the rename) to disk. Where a folder cannot be opened or
+    flushed (not POSIX; some network file systems answer EINVAL) the rename stands unflushed,
+    as it would without this call."""
+    try:
+        handle = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:
+        return
+    try:
+        os.fsync(handle)
+    except OSError as error:
+        if error.errno not in (errno.EINVAL, errno.ENOTSUP, errno.EBADF):
+            raise
+    finally:
+        os.close(handle)
 
 
 def _mode_for(path: Path) -> int:
@@ -121,11 +157,16 @@ def _process_alive(pid: int) -> bool:
 def check_writable(path: Path, context: str | None = None) -> None:
     """Refuse before any work what :func:`write_atomically` could not do: a missing or
     unwritable folder (tried for real: permissions do not stop root, a read-only file system
-    does), or a target that exists and is not a regular file (a pipe, a device, a folder)."""
+    does), a target that is a symbolic link, or one that exists and is not a regular file (a
+    pipe, a device, a folder)."""
     label = context or str(path)
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise InputError(f"cannot write {label}: folder {folder} does not exist")
+    try:
+        _refuse_link(path)
+    except OSError as error:
+        raise InputError(f"cannot write {label}: {error.strerror}") from None
     if path.exists() and not path.is_file():
         raise InputError(
             f"cannot write {label}: not a regular file (only regular files are written)"

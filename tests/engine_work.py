@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from sortie.engine import BuiltModel
 from sortie.models.cell_runs import Ending, ModelSpec, RunInputs
-from sortie.models.electrochemistry import BuiltModel
 from sortie.studies.design_rows import SweepBase, flown_rows
 
 

@@ -43,6 +43,16 @@ def no_tracebacks(caplog):
     assert not logged, [r.getMessage() for r in logged]
 
 
+def shown_values(frame):
+    """What a dataframe shows: a pandas Styler's display values, else the data."""
+    from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
+
+    arrow = frame.proto.arrow_data
+    if arrow.HasField("styler") and arrow.styler.display_values:
+        return convert_arrow_bytes_to_pandas_df(arrow.styler.display_values)
+    return frame.value
+
+
 def view_file(data: dict) -> tuple[str, bytes, str]:
     """An exported view of scenario ``data`` (no results: loading it reads the scenario)."""
     scenario = scenario_from_dict(data)
@@ -112,6 +122,71 @@ def test_german_interface():
     assert any("Abbruch: Entladeschlussspannung erreicht" in v for v in verdicts(at))
     at.radio(key="lang").set_value("en").run()
     assert at.title[0].value == "Compare cells on a mission"
+
+
+def test_german_compare_page_names_phases_and_writes_numbers_in_german():
+    """Issue 23: a stopped cell's phase, the hardest phase, the phase table, the mission's
+    name, the termination line and the model caveats in German; numbers with a decimal
+    comma on the cards and in the tables."""
+    at = app(
+        lang="de", mission="quad-isr-loiter", cell=["lg-m50-21700", "nca-18650-power"], model="spm"
+    ).run()
+    assert not at.exception
+    stopped = next(v for v in verdicts(at) if "NCA" in v)
+    assert "NCA-18650-Hochstromzelle" in stopped
+    assert "in der Phase „Schweben über dem Einsatzort“ nach " in stopped, stopped
+    assert re.search(r"nach \d+,\d min von 28,1 min", stopped), stopped
+    captions = [c.value for c in at.caption]
+    assert "Die Zellspannung hat die Entladeschlussspannung erreicht" in captions, captions
+    assert not any("cell voltage reached" in c or "hover on station" in c for c in captions)
+    assert any(re.search(r"\*\*\d+,\d min · \d+ % · \d+,\d °C\*\*", m.value) for m in at.markdown)
+    assert any(e.label == "Leistungsprofil: Quadrokopter-Aufklärungsflug" for e in at.expander)
+    assert any(w.value.startswith("SPM unterschätzt") for w in at.warning)
+    phases, figures = (shown_values(frame) for frame in at.dataframe)
+    assert list(phases["Phase"]) == [
+        "Start und Steigflug", "Hinflug", "Schweben über dem Einsatzort", "Rückflug",
+        "Sinkflug und Landung",
+    ]
+    assert "2,48" in list(phases["Masse [kg]"])
+    assert "1 200" in list(phases["Dauer [s]"])
+    assert figures.loc["Schwerste Phase"].tolist() == [
+        "Sinkflug und Landung", "Schweben über dem Einsatzort"
+    ]
+    assert re.fullmatch(r"\d,\d\d", figures.loc["Akkumasse [kg]"].iloc[0])
+    assert re.fullmatch(r"\d,\d{3}", figures.loc["Min. Zellspannung [V]"].iloc[0])
+    # The same page in English keeps its English texts and decimal points.
+    at.radio(key="lang").set_value("en").run()
+    stopped = next(v for v in verdicts(at) if "NCA" in v)
+    assert "in phase 'hover on station (hover)'" in stopped, stopped
+    figures = at.dataframe[1].value
+    assert figures.loc["Hardest phase"].tolist() == ["descent and landing", "hover on station"]
+    assert re.fullmatch(r"\d\.\d\d", figures.loc["Pack mass [kg]"].iloc[0])
+
+
+def test_edited_phases_show_german_names_and_keep_both_names():
+    """The phase editor shows the German names in German; the edited mission is the same in
+    either language (its link does not change with the language)."""
+    at = app().run()
+    at.radio(key="mission_source").set_value("edit").run()
+    english_view = at.query_params["view"]
+    at.radio(key="lang").set_value("de").run()
+    assert not at.exception
+    editor = at.get("arrow_data_frame")[0] if at.get("arrow_data_frame") else None
+    table = at.dataframe[0].value if editor is None else editor.value
+    assert "Schweben über dem Einsatzort" in list(table["name"]), table
+    assert at.query_params["view"] == english_view
+
+
+def test_an_edited_row_keeps_the_preset_phases_names():
+    from ui.mission_input import _phase_row
+
+    originals = {"Hinflug": {"name": "transit out", "name_de": "Hinflug"}}
+    row = {"name": "Hinflug", "phase": "transit", "distance_m": 2000.0, "duration_s": None}
+    assert _phase_row(row, originals) == {
+        "name": "transit out", "name_de": "Hinflug", "phase": "transit", "distance_m": 2000.0
+    }
+    own = {"name": "mein Abschnitt", "phase": "hover", "duration_s": 60.0}
+    assert _phase_row(own, originals) == own
 
 
 def test_impossible_pack_is_a_plain_message_per_cell():

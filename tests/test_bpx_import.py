@@ -33,6 +33,8 @@ DATA = Path(__file__).parent / "data"
 VALID = DATA / "bpx_valid_nmc_pouch.json"
 UNSAFE_EXIT = DATA / "bpx_unsafe_exit.json"
 NEGATIVE_OCP = ("Parameterisation", "Negative electrode", "OCP [V]")
+# The real parser, a minute late (tests/bpx_slow_parser.py): the delay comes from the test.
+SLOW_PARSER = "tests.bpx_slow_parser"
 
 
 def valid_document() -> dict:
@@ -467,7 +469,7 @@ def test_missing_and_too_large_files_are_refused_before_reading(tmp_path):
 
 def test_slow_parse_is_stopped_at_the_time_limit(monkeypatch):
     monkeypatch.setattr(bpx_import, "PARSE_TIMEOUT_S", 1.0)
-    monkeypatch.setattr(bpx_import, "_child_test_delay_s", 60.0)
+    monkeypatch.setattr(bpx_import, "_CHILD_MODULE", SLOW_PARSER)
     started_s = time.monotonic()
     message = rejected(VALID)
     assert time.monotonic() - started_s < 10
@@ -478,9 +480,16 @@ def test_slow_parse_is_stopped_at_the_time_limit(monkeypatch):
 
 
 def test_time_limit_can_be_given_per_call(monkeypatch):
-    monkeypatch.setattr(bpx_import, "_child_test_delay_s", 60.0)
+    monkeypatch.setattr(bpx_import, "_CHILD_MODULE", SLOW_PARSER)
     with pytest.raises(BpxError, match=r"took longer than 0\.5 s"):
         read_bpx(VALID, timeout_s=0.5)
+
+
+def test_the_parser_has_no_test_hooks():
+    # Delays are the tests' own (SLOW_PARSER): the production parser takes none.
+    assert not hasattr(bpx_import, "_child_test_delay_s")
+    with pytest.raises(SystemExit):
+        bpx_import._child_main(["--scratch-dir", ".", "--test-delay-s", "60"])
 
 
 def test_failed_parser_process_is_an_error(monkeypatch):

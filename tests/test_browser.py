@@ -3,10 +3,10 @@
 
 Skips only where Chromium or Playwright is missing, and never under CI (``make test``
 installs Chromium where it can, so there the test runs). ``SORTIE_SCREENSHOTS=1`` also writes
-the README's screenshots into ``docs/``. The click-to-first-verdict times it measures are
-printed and written to ``benchmarks/results/browser_first_verdict.txt``: a measurement, not
-an assertion. Every test also fails when the server logged a traceback while it ran (a page
-that shows a plain message must not have hit an error on the way there).
+the README's screenshots into ``docs/``. The click-to-first-verdict time is measured by
+``benchmarks/bench_browser.py`` (here only what the first verdict says is checked). Every
+test also fails when the server logged a traceback while it ran (a page that shows a plain
+message must not have hit an error on the way there).
 """
 
 from __future__ import annotations
@@ -383,6 +383,7 @@ def test_flight_log_upload_and_an_oversized_file(browser, app_url, tmp_path):
     other_view.write_text(view_json(preset, [CELLS[1]], [None]))
     _load_view(page, other_view)
     page.get_by_text(f"Power profile: {MISSION}").wait_for(timeout=60_000)
+    _settle(page)  # the run that drew the title may still be drawing the inputs
     assert page.get_by_role("radio", name="Preset").is_checked()
     assert page.get_by_role("combobox", name="Mission").input_value() == MISSION
     (verdict,) = _verdicts(page, 1)
@@ -410,27 +411,49 @@ def test_two_sessions_at_once_both_get_their_results(browser, app_url):
 
 
 def test_first_verdict_of_a_three_cell_comparison(browser, app_url):
-    """Measured, not asserted: the issue asks for about 3 s with a warm pool. Each round is a
-    new session on the default view (three preset cells) with another payload, so nothing is
-    cached but the workers have built these models."""
-    times = {}
-    for label, payload_kg in (("first", "0.3"), ("warm", "0.35"), ("warm again", "0.4")):
-        page = _open(browser, app_url)
-        payload = page.get_by_label("Payload [kg]")
-        payload.fill(payload_kg)
-        payload.press("Enter")
-        _settle(page)
-        times[label] = _first_verdict_after_click(page)
-        assert len(_verdicts(page, 3)) == 3
-        page.context.close()
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    lines = [f"{label}: {seconds:.2f} s" for label, seconds in times.items()]
-    (RESULTS / "browser_first_verdict.txt").write_text(
-        "click to first verdict, three preset cells, DFN, quad ISR loiter\n"
-        + "\n".join(lines)
-        + "\n"
+    """The default view's three cells on a new payload (nothing cached): the first verdict
+    card is on screen while the others still fly (the progress bar is still there, fewer than
+    three cards), it names one of the three cells with a verdict, and it reads the same once
+    all three are in. (The time to it is measured by benchmarks/bench_browser.py.)"""
+    page = _open(browser, app_url)
+    payload = page.get_by_label("Payload [kg]")
+    payload.fill("0.35")
+    payload.press("Enter")
+    _settle(page)
+    assert page.locator(VERDICT).count() == 0
+    # What the page showed each time the number of cards changed, recorded by the page itself
+    # (a check from here could come after the next card).
+    page.evaluate(
+        """selector => {
+            window.sortieSeen = [];
+            const seen = () => {
+                const cards = document.querySelectorAll(selector);
+                const last = window.sortieSeen[window.sortieSeen.length - 1];
+                if (cards.length === (last ? last.count : 0)) return;
+                const bar = document.querySelector('[data-testid="stProgress"]');
+                window.sortieSeen.push({count: cards.length, bar: bar !== null,
+                                        texts: Array.from(cards, card => card.innerText)});
+            };
+            new MutationObserver(seen).observe(document.body,
+                {subtree: true, childList: true, characterData: true});
+        }""",
+        VERDICT,
     )
-    print("\n".join(lines))
+    page.get_by_role("button", name="Compare").click()
+    final = _verdicts(page, 3)
+    first = page.evaluate("window.sortieSeen")[0]
+    assert 1 <= first["count"] < 3 and first["bar"], first
+    names = [
+        "LG M50 21700 (NMC811, ORegan2022)",
+        "NCA 18650 power cell (NCA_Kim2011)",
+        "Sodium-ion 18650 NVPF / hard carbon (Chayambuka2022)",
+    ]
+    (text,) = first["texts"][:1]
+    (named,) = [name for name in names if name in text]
+    assert re.search(r"Completed with \d+ % charge left|Stopped: |Flew the whole", text), text
+    assert [card for card in final if named in card] == [text]
+    assert all(any(name in card for card in final) for name in names)
+    page.context.close()
 
 
 def test_designed_cell_joins_the_comparison_and_its_file_loads_back(browser, app_url, tmp_path):

@@ -57,8 +57,69 @@ BASE_CELLS = [
 ]
 
 
-def test_templates_are_the_only_presets_that_differ_from_their_set():
-    assert 0 < len(BASE_CELLS) < len(list_presets(PresetKind.CELL))
+# The presets whose electrodes are not their parameter set's: designs derived from another
+# preset by the ``[changes]`` of their file (``template_of``).
+TEMPLATES = {
+    "nmc811-high-energy-21700": "lg-m50-21700",
+    "nmc811-high-power-21700": "lg-m50-21700",
+    "si-high-silicon-21700": "si-composite-21700",
+}
+
+
+def _differs_from_its_set(cell) -> bool:
+    values = set_values(cell.chemistry)
+    return any(
+        getattr(getattr(cell.design, part), field) * scale
+        != pytest.approx(_value(values, key), rel=1e-6)
+        for (part, field), (key, scale) in PYBAMM_DESIGN_KEYS.items()
+    )
+
+
+def _flat(table: dict, prefix: str = "") -> dict[str, object]:
+    """A nested table as dotted paths (``positive.coating_thickness_um``)."""
+    found: dict[str, object] = {}
+    for key, value in table.items():
+        if isinstance(value, dict):
+            found.update(_flat(value, f"{prefix}{key}."))
+        else:
+            found[f"{prefix}{key}"] = value
+    return found
+
+
+def test_the_named_templates_are_the_only_presets_that_differ_from_their_set():
+    cells = {info.id: load_cell(info.id) for info in list_presets(PresetKind.CELL)}
+    assert {i for i, cell in cells.items() if cell.design.template_of} == set(TEMPLATES)
+    assert {i for i, cell in cells.items() if _differs_from_its_set(cell)} == set(TEMPLATES)
+    assert {info.id for info in BASE_CELLS} == set(cells) - set(TEMPLATES)
+
+
+@pytest.mark.parametrize("template_id", sorted(TEMPLATES))
+def test_a_template_is_its_base_with_exactly_the_changes_its_file_lists(template_id):
+    import dataclasses
+    import tomllib
+
+    from sortie.presets.loader import DATA_DIR, resolve_cell_overrides
+
+    document = tomllib.loads((DATA_DIR / "cells" / f"{template_id}.toml").read_text())
+    base_id = TEMPLATES[template_id]
+    assert document["template_of"] == base_id
+    base = _flat(dataclasses.asdict(load_cell(base_id).design))
+    ours = _flat(dataclasses.asdict(load_cell(template_id).design))
+    changes = resolve_cell_overrides(base, document["changes"])
+    assert changes  # a template with nothing to change would be its base
+    # What the cell is made of: not its names, its sources, nor the base's datasheet (a
+    # template is not the cell that was measured, so it carries none).
+    assert not [path for path in ours if path.startswith("reference_data.")]
+    words = {"id", "name", "description", "template_of"}
+    made_of = {
+        path
+        for path in set(ours) | set(base)
+        if path not in words and not path.startswith(("sources.", "reference_data"))
+    }
+    differ = {path for path in made_of if ours.get(path) != base.get(path)}
+    assert differ == set(changes), template_id
+    for path, value in changes.items():
+        assert ours[path] == pytest.approx(value), path
 
 
 @pytest.mark.parametrize("info", BASE_CELLS, ids=lambda i: i.id)

@@ -2,19 +2,26 @@
 
 import pytest
 
+from sortie import engine as electrochemistry
 from sortie.cells.matching import CapacityMatchError, match_capacity
-from sortie.models import electrochemistry
-from sortie.models.chain import simulate_mission
+from sortie.defaults import RATING_AMBIENT_C
+from sortie.models.flight import fly
 from sortie.models.settings import SimulationSettings
 from sortie.presets import load_cell
 from sortie.studies.cell_rating import discharge_at_rate
+from sortie.studies.setup import assemble, built_pack
 from tests.conftest import constant_mission
 
 # Near-isothermal rating (a temperature-controlled test bench), so that self-heating does not
 # mask the electrode's own rate behaviour.
 BENCH = SimulationSettings(
-    ambient_c=25.0, max_temperature_c=90.0, heat_transfer_coefficient_w_per_m2_k=2000.0
+    ambient_c=RATING_AMBIENT_C, max_temperature_c=90.0, heat_transfer_coefficient_w_per_m2_k=2000.0
 )
+
+
+def fly_one_cell(cell, mission, settings):
+    """A power profile on one cell through the one chain, its setup built by the assembler."""
+    return fly(assemble(cell, built_pack(1, 1), mission, settings=settings)).result
 
 
 def test_templates_state_their_changes_and_keep_the_balance():
@@ -88,16 +95,13 @@ def test_capacity_matching(cell_id, target_ah, field):
 def test_a_changed_design_reaches_pybamm_without_a_rebuild():
     base = load_cell("lg-m50-21700-chen2020")
     mission = constant_mission((6 * 3600, 0.2 * base.budget.energy_wh))
-    from sortie.cells.pack import Pack
-
-    pack = Pack(series_count=1, parallel_count=1)
-    simulate_mission(base, pack, mission, BENCH)
+    fly_one_cell(base, mission, BENCH)
     built = electrochemistry.built_model_count()
     thin = load_cell(
         "lg-m50-21700-chen2020",
         {"positive_electrode_thickness_um": 50.0, "negative_electrode_thickness_um": 56.3},
     )
-    result = simulate_mission(thin, pack, mission, BENCH)
+    result = fly_one_cell(thin, mission, BENCH)
     assert electrochemistry.built_model_count() == built
     # The thin cell has less capacity, so at the same power it reaches its cut-off: the
     # capacity it delivers is the budget's, within 4 % (C/5 polarisation).
@@ -160,12 +164,10 @@ def test_edited_electrode_balance_is_consistent(changes):
     # Review finding: with the reference cell's initial stoichiometries a thicker negative
     # electrode "created" lithium (+24 % capacity at C/20, SOC -0.24 at cut-off). Each design
     # now gets its own electrode balance, with the set's lithium per positive capacity.
-    from sortie.cells.pack import Pack
-
     base = load_cell("lg-m50-21700-chen2020")
     cell = load_cell("lg-m50-21700-chen2020", changes)
     mission = constant_mission((30 * 3600, 0.05 * base.budget.energy_wh))
-    result = simulate_mission(cell, Pack(series_count=1, parallel_count=1), mission, BENCH)
+    result = fly_one_cell(cell, mission, BENCH)
     summary = result.summary
     assert summary.termination_reason.value == "voltage cut-off"
     assert summary.final_state_of_charge == pytest.approx(0.0, abs=0.02)
@@ -183,12 +185,24 @@ def test_edited_electrode_balance_is_consistent(changes):
 def test_a_positive_too_thick_for_its_negative_is_an_invalid_design():
     """1.3 x the M50's positive coating brings more lithium than its negative can hold at full
     charge (N/P below 1): no cell to fly, and the message says why."""
-    from sortie.cells.pack import Pack
     from sortie.errors import InputError
 
     cell = load_cell("lg-m50-21700-chen2020", {"positive_electrode_thickness_um": 75.6 * 1.3})
     assert cell.budget.np_ratio < 1.0
     with pytest.raises(InputError, match="negative electrode is full at 100 % charge"):
-        simulate_mission(
-            cell, Pack(series_count=1, parallel_count=1), constant_mission((600, 5.0)), BENCH
-        )
+        fly_one_cell(cell, constant_mission((600, 5.0)), BENCH)
+
+
+def test_a_matched_description_names_the_design_changes():
+    from sortie.cells.matching import matched_description
+
+    edited = matched_description(
+        "NMC532 pouch", "nmc532", ("positive coating 72 µm (was 67 µm)",), 5.0, 4.894, 98.12
+    )
+    assert edited == (
+        "NMC532 pouch (nmc532) with positive coating 72 µm (was 67 µm), matched to 5 Ah: "
+        "4.894 Ah, 98.1 g"
+    )
+    assert "with its electrodes unchanged, matched" in matched_description(
+        "NMC532 pouch", "nmc532", (), 5.0, 5.0, 98.0
+    )

@@ -588,3 +588,62 @@ def test_a_heater_is_compared_with_the_same_cold_flight_without_it():
     else:
         expected = heated["endurance_s"] > cold["endurance_s"]
     assert heated["heater_pays_off"] is expected
+
+
+def test_the_pack_layout_is_set_as_the_readme_says():
+    """``--set pack.layout.rows=2 --set pack.layout.columns=6`` (README, pack thermal): the
+    nested layout fields of the pack reach the pack's grid (it failed with "pack:
+    layout.rows: Unexpected keyword argument")."""
+    args = ["run", "--mission", "quad-isr-loiter", "--model", "spm", "--json"]
+    done = sortie(*args, "--set", "pack.layout.rows=2", "--set", "pack.layout.columns=6")
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    grid = {a["key"]: a["values"] for a in data["assumptions"]}["thermal model"]
+    assert (grid["rows"], grid["columns"]) == (2, 6)
+    assert data["hottest_cell_position"].startswith(("row 1,", "row 2,"))
+    default = {a["key"]: a["values"] for a in json.loads(sortie(*args).stdout)["assumptions"]}
+    assert (default["thermal model"]["rows"], default["thermal model"]["columns"]) == (3, 4)
+    assert_one_line_error(
+        sortie(*args, "--set", "pack.layout.rows=1", "--set", "pack.layout.columns=6"),
+        "holds 6 cells, not 12",
+    )
+
+
+@pytest.mark.slow
+def test_endurance_from_below_the_cold_limit_says_so_and_suggests_the_heater():
+    """Cells soaked below their discharge limit cannot start: no "0 min 00 s until the cold
+    limit" but the limit (the chemistry's: LG M50 -20 °C; A123 LFP -30 °C) and the pre-heat
+    options, with what the suggested pre-heat would give (flown), or, where the cells are too
+    cold to power even their heater (DFN at -51.5 °C), to start warmer."""
+    done = sortie("endurance", "--drone", "isr-quad", "--ambient-c", "-51.5", "--model", "spm")
+    assert done.returncode == 0, done.stderr
+    first = done.stdout.splitlines()[0]
+    assert "0 min 00 s" not in done.stdout
+    assert first.startswith(
+        "no hover: the cells start at -51.5 °C, below their -20 °C discharge limit; pre-heated "
+        "on the ground with --heater-w "
+    ), first
+    # The suggestion is what it says: flown with those options, the same time on station.
+    suggested = first.split("with ")[1].split(" (drawn")[0].split()
+    assert suggested[0] == "--heater-w" and suggested[2:] == ["--heater-s", "600"]
+    heated = sortie(
+        "endurance", "--drone", "isr-quad", "--ambient-c", "-51.5", "--model", "spm", *suggested
+    )
+    assert heated.returncode == 0, heated.stderr
+    promised = first.split(" it would hover ")[1]
+    assert heated.stdout.startswith(f"hover endurance {promised}"), (first, heated.stdout)
+    lfp = sortie(
+        "endurance", "--drone", "isr-quad", "--cell", "a123-26650-lfp", "--ambient-c", "-40",
+        "--model", "spm", "--json",
+    )  # fmt: skip
+    assert lfp.returncode == 0, lfp.stderr
+    assert "below their -30 °C discharge limit" in json.loads(lfp.stdout)["message"]
+    own = sortie(
+        "endurance", "--drone", "isr-quad", "--ambient-c", "-5", "--min-temperature-c", "0",
+        "--model", "spm",
+    )  # fmt: skip
+    assert "below the 0 °C minimum set by --min-temperature-c" in own.stdout, own.stdout
+    frozen = sortie("endurance", "--drone", "isr-quad", "--ambient-c", "-51.5")  # DFN
+    assert_one_line_error(frozen, "below their -20 °C discharge limit")
+    assert "too cold even to power a pre-heater" in frozen.stderr
+    assert "--heater-w" in frozen.stderr and "--start-temperature-c" in frozen.stderr

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import json
+import os
 import subprocess
 import sys
 
@@ -87,16 +89,57 @@ def test_a_sweep_worker_flies_designs_without_importing_what_it_does_not_use():
             engine_work.rows_and_deferred, base, designs, STUDY_WORKER_DEFERRED
         ).result(timeout=300)
 
-    assert set(STUDY_WORKER_DEFERRED) == {
-        "sympy",
-        "black",
-        "xarray",
-        "posthog",
-        "numpy.f2py",
-        "pandas",
-    }
     assert deferred == dict.fromkeys(STUDY_WORKER_DEFERRED, True)
     table = rows_frame(rows, spec)
     assert table["flown"].tolist() == [True, False]
     # The same rows as this process gives, with everything imported.
     pd.testing.assert_frame_equal(table, rows_frame(flown_rows(base, designs), spec))
+
+
+# What the study fork server does when it starts (sortie.studies.study_server), in a fresh
+# interpreter; or, with "plain", the same modules imported without deferring anything.
+_STUDY_SERVER_START = """
+import json, sys
+from sortie.deferred_imports import is_deferred
+from sortie.studies.executors import STUDY_WORKER_DEFERRED
+if sys.argv[1] == "plain":
+    import sortie.engine, sortie.studies.design_rows
+    print(json.dumps({name: name in sys.modules for name in STUDY_WORKER_DEFERRED}))
+    raise SystemExit
+import sortie.studies.study_server
+before = {name: is_deferred(name) for name in STUDY_WORKER_DEFERRED}
+# The first use of each: the real module, working.
+import black, numpy, pandas, posthog, sympy, xarray
+used = {
+    "sympy": str(sympy.expand((sympy.Symbol("x") + 1) ** 2)) == "x**2 + 2*x + 1",
+    "black": black.format_str("x=( 1 )", mode=black.Mode()) == "x = 1\\n",
+    "xarray": int(xarray.DataArray([1, 2, 3]).sum()) == 6,
+    "posthog": posthog.Posthog(project_api_key="none", disabled=True).disabled,
+    "numpy.f2py": numpy.f2py.get_include().endswith("src"),
+    "pandas": pandas.DataFrame({"a": [1, 2]})["a"].sum() == 3,
+}
+after = {name: is_deferred(name) for name in STUDY_WORKER_DEFERRED}
+print(json.dumps({"before": before, "used": {k: bool(v) for k, v in used.items()}, "after": after}))
+"""
+
+
+def _study_server_start(mode: str) -> dict:
+    done = subprocess.run(
+        [sys.executable, "-c", _STUDY_SERVER_START, mode],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "PYBAMM_DISABLE_TELEMETRY": "true"},
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def test_a_study_worker_imports_the_deferred_modules_only_at_their_first_use():
+    """Each deferred module is one the worker's imports would load (deferring it saves
+    something), the worker starts without it, and its first use imports the real one."""
+    assert _study_server_start("plain") == dict.fromkeys(STUDY_WORKER_DEFERRED, True)
+    started = _study_server_start("deferred")
+    assert started["before"] == dict.fromkeys(STUDY_WORKER_DEFERRED, True)
+    assert started["used"] == dict.fromkeys(STUDY_WORKER_DEFERRED, True)
+    assert started["after"] == dict.fromkeys(STUDY_WORKER_DEFERRED, False)

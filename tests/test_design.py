@@ -286,3 +286,123 @@ def test_every_standard_format_takes_the_m50_electrodes():
     assert sizes["18650"] < sizes["21700"] < sizes["26650"] < sizes["4680"]
     assert 22 < sizes["4680"] < 28
     assert sizes["prismatic-phev2"] > sizes["4680"]
+
+
+# --- what the cell designer edits (sortie.cells.design_edits) ----------------------------------
+
+from sortie.cells.design_edits import (  # noqa: E402
+    DesignField,
+    StackFix,
+    describe_changes,
+    field_range,
+    field_value,
+    stack_overflow,
+)
+from sortie.errors import InputError  # noqa: E402
+from sortie.presets import PresetKind, list_presets  # noqa: E402
+
+NMC532_POUCH = "nmc532-pouch-mohtat2020"
+CELL_PRESETS = [p.id for p in list_presets(PresetKind.CELL)]
+
+
+def test_a_coating_too_thick_for_the_pouch_offers_fewer_layers_or_a_thicker_pouch():
+    """67 -> 72 um of positive coating: 12 layers make 4.104 mm, the pouch has 4.094 mm."""
+    base = load_cell(NMC532_POUCH)
+    edit = {DesignField.POSITIVE_COATING: 72.0}
+    with pytest.raises(InputError, match=r"12 layers make a 4\.10 mm stack; .* 4\.09 mm inside"):
+        load_cell(NMC532_POUCH, {"positive_electrode_thickness_um": 72.0})
+    overflow = stack_overflow(base.design, edit)
+    assert overflow is not None
+    assert overflow.message == "12 layers make a 4.10 mm stack; the pouch has 4.09 mm inside"
+    # Pair: 72 + 62 + 12 + (25 + 25) / 2 = 171 um; 4.094 mm holds 11 double layers.
+    fewer = overflow.option(StackFix.FEWER_LAYERS)
+    assert (fewer.cathode_layer_count, fewer.pouch_thickness_mm) == (11, 4.4)
+    assert fewer.stack_thickness_mm == pytest.approx(22 * 0.171)
+    # Every layer, with the clearance the preset had (4.4 - 24 x 0.166 = 0.416 mm).
+    thicker = overflow.option(StackFix.THICKER_POUCH)
+    assert thicker.cathode_layer_count == 12
+    assert thicker.pouch_thickness_mm == pytest.approx(4.52)  # 4.104 + 0.416, up to 0.01 mm
+    cells = {
+        option.fix: load_cell(
+            NMC532_POUCH, {"positive_electrode_thickness_um": 72.0, **option.overrides}
+        )
+        for option in overflow.options
+    }
+    assert cells[StackFix.FEWER_LAYERS].design.cathode_layer_count == 11
+    assert cells[StackFix.THICKER_POUCH].design.format.thickness_mm == pytest.approx(4.52)
+    # A layer fewer gives up about a twelfth of the capacity; the thicker pouch gains.
+    assert cells[StackFix.FEWER_LAYERS].budget.capacity_ah < base.budget.capacity_ah
+    assert cells[StackFix.THICKER_POUCH].budget.capacity_ah > base.budget.capacity_ah
+    assert describe_changes(base.design, cells[StackFix.FEWER_LAYERS].design) == (
+        "positive coating 72 µm (was 67 µm)",
+        "11 cathode layers (was 12)",
+    )
+    assert describe_changes(base.design, cells[StackFix.THICKER_POUCH].design) == (
+        "positive coating 72 µm (was 67 µm)",
+        "pouch 4.52 mm thick (was 4.40 mm)",
+    )
+
+
+@pytest.mark.parametrize("cell_id", ["kokam-slpb75106100", "lco-pouch-ai2020", NMC532_POUCH])
+def test_the_overflow_rule_agrees_with_the_design_check_and_its_ways_out_fit(cell_id):
+    base = load_cell(cell_id)
+    for coating_um in (20.0, 60.0, 67.0, 68.0, 72.0, 120.0, 300.0, 500.0):
+        edit = {"positive_electrode_thickness_um": coating_um}
+        overflow = stack_overflow(base.design, {DesignField.POSITIVE_COATING: coating_um})
+        if overflow is None:
+            load_cell(cell_id, edit)  # fits
+            continue
+        with pytest.raises(InputError, match="layers make a"):
+            load_cell(cell_id, edit)
+        fixes = [o.fix for o in overflow.options]
+        assert fixes == [StackFix.FEWER_LAYERS, StackFix.THICKER_POUCH]
+        for option in overflow.options:
+            load_cell(cell_id, {**edit, **option.overrides})
+        # Fewer layers is the most that fit: one more does not.
+        most = overflow.option(StackFix.FEWER_LAYERS).cathode_layer_count
+        with pytest.raises(InputError, match="layers make a"):
+            load_cell(cell_id, {**edit, "cathode_layer_count": most + 1})
+
+
+def test_a_stated_electrode_area_that_no_longer_fits_offers_the_area_that_does():
+    """The 2 Ah LFP 18650 states its electrode area (0.0896 m2): a thicker coating no longer
+    fits the can, and the way out is the area that does (a shorter roll)."""
+    cell_id, edit = "lfp-18650-2ah", {"positive_electrode_thickness_um": 150.0}
+    with pytest.raises(InputError, match="does not fit in the 18650 format"):
+        load_cell(cell_id, edit)
+    overflow = stack_overflow(load_cell(cell_id).design, {DesignField.POSITIVE_COATING: 150.0})
+    assert overflow.message.startswith("the electrode stack (")
+    (option,) = overflow.options
+    assert option.fix is StackFix.SMALLER_AREA
+    smaller = load_cell(cell_id, {**edit, **option.overrides})
+    assert smaller.design.electrode_area_m2 == option.electrode_area_m2 < 0.0896
+    assert "electrode area" in describe_changes(load_cell(cell_id).design, smaller.design)[-1]
+
+
+def test_no_overflow_for_wound_cells_or_a_stack_that_fits():
+    assert stack_overflow(load_cell("lg-m50-21700").design, {DesignField.SEPARATOR: 100}) is None
+    assert stack_overflow(load_cell(NMC532_POUCH).design, {}) is None
+
+
+@pytest.mark.parametrize("cell_id", CELL_PRESETS)
+def test_every_edit_in_range_builds_a_cell_or_a_stack_with_a_way_out(cell_id):
+    """The designer's ranges: each preset's values lie in them, and an edit to either end of
+    any field builds a cell (a pouch stack that overflows has its ways out): a value in range
+    never fails on an internal field such as positive.active_material_volume_fraction."""
+    base = load_cell(cell_id).design
+    for field in DesignField:
+        low, high = field_range(base, field)
+        assert low <= field_value(base, field) <= high, field
+        for value in (low, high):
+            edit = {field.value: value}
+            overflow = stack_overflow(base, {field: value})
+            extra = overflow.options[0].overrides if overflow else {}
+            load_cell(cell_id, {**edit, **extra})
+
+
+def test_a_porosity_range_leaves_room_for_binder_and_active_material():
+    kokam = load_cell("kokam-slpb75106100").design  # positive: 0.296 binder and carbon
+    assert field_range(kokam, DesignField.POSITIVE_POROSITY) == (0.05, 0.65)
+    silicon = load_cell("si-high-silicon-21700").design  # negative: 0.06 of silicon
+    assert field_range(silicon, DesignField.NEGATIVE_POROSITY) == (0.05, 0.8)
+    assert field_range(silicon, DesignField.POSITIVE_COATING) == (5.0, 500.0)

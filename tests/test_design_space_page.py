@@ -42,7 +42,9 @@ def test_design_space_page_sweeps_plots_and_hands_a_design_on():
     assert "3 designs in" in at.success[0].value and "3 flown" in at.success[0].value
     charts = at.get("plotly_chart")
     assert len(charts) == 2  # curves over the field, and the Pareto plot
-    assert at.selectbox(key="space_design").options  # a design to take on
+    # A design to take on (the choice is keyed by the sweep and the figure it is ranked by).
+    (designs,) = [s for s in at.selectbox if s.key and s.key.startswith("space_design")]
+    assert designs.options
     at.button(key="space_add").click().run()
     assert at.session_state[PENDING_CELLS], "the design was not queued for the comparison"
     at.button(key="space_open_designer").click().run()
@@ -59,6 +61,20 @@ def test_design_space_page_in_german():
     assert at.title[0].value == "Entwurfsraum"
     assert at.button(key="space_run").label == "Sweep starten"
     assert "Erste Größe" in [s.label for s in at.selectbox]
+    # Presets by their German names; every choice can be changed in German too (a
+    # format_func that reads the language would give English labels outside the run).
+    assert "Quadrokopter-Aufklärungsflug" in at.selectbox(key="space_mission").options
+    at.selectbox(key="space_field_1").set_value("pack.parallel_count").run()
+    assert not at.exception
+    at.radio(key="space_source").set_value("file").run()
+    assert not at.exception
+    refused = b'[base]\nmission = "/etc/passwd"\n'
+    at.file_uploader(key="space_file").set_value(("bad.toml", refused, "application/toml")).run()
+    (error,) = at.error
+    assert "ist keine Vorlage" in error.value and "not a preset" not in error.value
+    broken = b"\xff\xfe"
+    at.file_uploader(key="space_file").set_value(("bad.toml", broken, "application/toml")).run()
+    assert at.error[0].value == "bad.toml: kein UTF-8-Text"
 
 
 def _cell_page():

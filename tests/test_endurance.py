@@ -2,8 +2,7 @@
 
 import pytest
 
-from sortie.cells.pack import Pack
-from sortie.models import electrochemistry
+from sortie import engine as electrochemistry
 from sortie.models.settings import ModelKind, SimulationSettings
 from sortie.presets import load_cell, load_drone
 from sortie.studies.endurance import (
@@ -12,6 +11,7 @@ from sortie.studies.endurance import (
     pack_size_sweep,
     station_endurance,
 )
+from sortie.studies.setup import built_pack
 
 SPME = SimulationSettings(model=ModelKind.SPME)
 
@@ -27,7 +27,7 @@ def m50():
 
 
 def test_hover_until_the_reserve(quad, m50):
-    pack = Pack(series_count=6, parallel_count=2)
+    pack = built_pack(6, 2, quad)
     station = StationSpec(reserve_state_of_charge=0.3, ambient_c=20)
     point = station_endurance(quad, m50, pack, station)
     assert point.limited_by is EnduranceLimit.RESERVE
@@ -49,7 +49,7 @@ def test_hover_until_the_reserve(quad, m50):
 
 def test_a_tiny_pack_is_stopped_by_the_cell_not_the_reserve(quad, m50):
     point = station_endurance(
-        quad, m50, Pack(series_count=6, parallel_count=1), StationSpec(), SPME
+        quad, m50, built_pack(6, 1, quad), StationSpec(), SPME
     )
     assert point.limited_by is EnduranceLimit.VOLTAGE_CUTOFF
     assert point.endurance_s > 0

@@ -9,8 +9,9 @@ import numpy as np
 import pybamm
 import pytest
 
+from sortie import engine
 from sortie.cells.pack import Pack
-from sortie.models import electrochemistry
+from sortie.engine import casadi_conversion, process_state
 from sortie.models.cell_runs import Ending
 from sortie.models.chain import prepare_run
 from sortie.models.compile_cache import COMPILE_CACHE_VARIABLE, compile_cache_folder
@@ -55,7 +56,7 @@ def runs():
             ),
         ),
     }
-    return electrochemistry.built_model(base.spec), base.time_grid_s, inputs
+    return engine.built_model(base.spec), base.time_grid_s, inputs
 
 
 EXPECTED = {
@@ -105,8 +106,8 @@ def test_any_design_may_come_first(runs, first):
 
 def test_the_built_model_is_kept_per_spec(runs):
     model, _, _ = runs
-    assert electrochemistry.built_model(model.spec) is model
-    assert electrochemistry.built_model(model.spec, solver_threads=2) is not model
+    assert engine.built_model(model.spec) is model
+    assert engine.built_model(model.spec, solver_threads=2) is not model
 
 
 def test_the_fast_electrode_balance_is_pybamms_own(runs):
@@ -135,12 +136,12 @@ def test_a_negative_electrode_full_at_full_charge_is_an_invalid_design():
         MISSION,
         SETTINGS,
     )
-    output = electrochemistry.built_model(thin.spec).run(thin.inputs, thin.time_grid_s)
+    output = engine.built_model(thin.spec).run(thin.inputs, thin.time_grid_s)
     assert output.ending is Ending.INVALID_DESIGN
     assert "negative electrode is full" in output.message and "N/P" in output.message
 
 
-def _uses(model: electrochemistry.BuiltModel, kind: str) -> bool:
+def _uses(model: engine.BuiltModel, kind: str) -> bool:
     """Whether the functions IDA calls with KLU are all of ``kind``."""
     built = model._simulation.built_model
     functions = [
@@ -168,9 +169,9 @@ def test_the_engines_set_up_flies_as_pybamms_own(cell_id, model_kind):
     values."""
     full, thin = _full_and_thin(cell_id, dataclasses.replace(SETTINGS, model=model_kind))
     inputs = [full.inputs, thin.inputs]
-    scalar = electrochemistry.BuiltModel(full.spec)
+    scalar = engine.BuiltModel(full.spec)
     fast = scalar.run_many(inputs, full.time_grid_s)  # the solver is set up at the first run
-    matrix = electrochemistry.BuiltModel(full.spec, pybamm_set_up=True)
+    matrix = engine.BuiltModel(full.spec, pybamm_set_up=True)
     slow = matrix.run_many(inputs, full.time_grid_s)
     assert _uses(scalar, "SXFunction") and _uses(matrix, "MXFunction")
     # The Jacobian-vector product (for IDA's iterative linear solvers only) is left as it is.
@@ -194,7 +195,7 @@ def test_a_set_with_tabulated_data_keeps_its_matrix_functions_and_flies():
     # CasADi cannot expand an interpolation table (BPX data, Ai2020, Chayambuka2022) into
     # scalar operations: those sets keep PyBaMM's MX functions, slower but the same physics.
     run = prepare_run(load_cell("lfp-18650-2ah"), SINGLE, MISSION, SETTINGS)
-    model = electrochemistry.built_model(run.spec)
+    model = engine.built_model(run.spec)
     assert model.run(run.inputs, run.time_grid_s).ending is Ending.FINAL_TIME
     assert _uses(model, "MXFunction")
 
@@ -209,7 +210,7 @@ def test_casadi_conversions_share_their_subexpressions_only_while_a_solver_sets_
     assert expression.to_casadi(t, y, inputs=inputs) is not expression.to_casadi(
         t, y, inputs=inputs
     )
-    with electrochemistry._shared_casadi_conversion():
+    with casadi_conversion.shared_conversion():
         first = expression.to_casadi(t, y, inputs=inputs)
         assert expression.to_casadi(t, y, inputs=inputs) is first
         # Other symbols (a new y) get their own conversion, never another's.
@@ -226,7 +227,7 @@ def test_the_first_solver_step_is_set_on_the_solver_and_keeps_the_verdict(runs):
     # Sweeps start IDA at 2 s after every power step (settings.initial_step_s): fewer steps,
     # the same ending and values within the solver's tolerance.
     model, grid, inputs = runs
-    stepped = electrochemistry.built_model(dataclasses.replace(model.spec, initial_step_s=2.0))
+    stepped = engine.built_model(dataclasses.replace(model.spec, initial_step_s=2.0))
     assert stepped._solver.options["dt_init"] == 2.0
     assert model._solver.options["dt_init"] == 0.0
     for label in ("flies", "cut-off"):
@@ -241,7 +242,7 @@ def test_the_algebraic_error_test_off_is_set_on_the_solver_and_keeps_the_verdict
     # Sweeps leave the algebraic states out of IDA's error test
     # (settings.suppress_algebraic_error): the same ending, values within the tolerance.
     model, grid, inputs = runs
-    suppressed = electrochemistry.built_model(
+    suppressed = engine.built_model(
         dataclasses.replace(model.spec, suppress_algebraic_error=True)
     )
     assert suppressed._solver.options["suppress_algebraic_error"] is True
@@ -268,9 +269,9 @@ def test_a_compiled_solver_runs_compiled_scalar_functions_and_flies_the_same(mon
     settings = dataclasses.replace(SETTINGS, model=ModelKind.SPM)
     full, thin = _full_and_thin("lg-m50-21700-chen2020", settings)
     inputs = [full.inputs, thin.inputs]
-    machine = electrochemistry.BuiltModel(full.spec).run_many(inputs, full.time_grid_s)
+    machine = engine.BuiltModel(full.spec).run_many(inputs, full.time_grid_s)
     compiled_spec = dataclasses.replace(full.spec, compiled=True)
-    compiled = electrochemistry.BuiltModel(compiled_spec)
+    compiled = engine.BuiltModel(compiled_spec)
     native = compiled.run_many(inputs, full.time_grid_s)
     assert _uses(compiled, "SXFunction")  # what was compiled: the scalar functions
     assert compiled._simulation.built_model.jac_rhs_algebraic_action_eval.is_a("SXFunction")
@@ -322,3 +323,75 @@ def test_workers_building_one_compiled_model_compile_it_once(monkeypatch, tmp_pa
     assert calls.read_text().count("call") == 1
     # Later set-ups of a compiled model (loading its library) need no turns.
     assert list((tmp_path / "cache").glob("sortie-*.compiled"))
+
+
+def test_the_right_hand_sides_jacobian_is_recognised_by_what_it_is_not_its_size(runs):
+    # Only the jacobian of the right-hand side itself is left out (IDAKLU never uses it): any
+    # other expression with as many rows gets its real jacobian.
+    built = engine.built_model(
+        dataclasses.replace(runs[0].spec, model=ModelKind.DFN.value)
+    )._simulation.built_model
+    assert built.len_alg > 0
+    y = casadi.MX.sym("y", built.len_rhs + built.len_alg)
+    same_size = 2.0 * y[: built.len_rhs]
+    jacobian = built.build_casadi_jacobian(same_size, y)
+    assert jacobian.sparsity().nnz() == built.len_rhs
+
+
+def test_the_casadi_conversion_is_installed_once_and_refuses_a_foreign_wrapper(monkeypatch):
+    casadi_conversion.install()
+    wrapper = pybamm.Symbol.to_casadi
+    casadi_conversion.install()
+    assert pybamm.Symbol.to_casadi is wrapper and casadi_conversion.installed()
+    # Someone else's wrapper in place of the engine's: refused, not wrapped again.
+    monkeypatch.setattr(pybamm.Symbol, "to_casadi", lambda self, *args, **kwargs: None)
+    with pytest.raises(RuntimeError, match="replaced after Sortie's engine wrapped it"):
+        casadi_conversion.install()
+
+
+def test_the_balances_fallback_to_pybamms_public_solve_is_logged(runs, caplog, monkeypatch):
+    balance = runs[0]._balance
+    solver = balance.solver
+
+    def changed(inputs):  # as if a PyBaMM release had renamed a private step
+        raise AttributeError("'ElectrodeSOHSolver' object has no attribute '_set_up_solve'")
+
+    monkeypatch.setattr(solver, "_full", changed)
+    monkeypatch.setattr(solver, "_warned", False)
+    before = solver.fallbacks
+    values = {"Q_n": 5.5, "Q_p": 5.0, "Q_Li": balance.lithium_per_positive_capacity * 5.0}
+    with caplog.at_level("INFO", logger="sortie.engine.balance"):
+        slow = solver(values)
+        solver(dict(values, Q_n=5.6))
+    warned = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert len(warned) == 1 and "AttributeError" in warned[0] and "public solve" in warned[0]
+    assert solver.fallbacks == before + 2
+    public = solver.electrode_soh.solve(values)
+    assert slow == pytest.approx([float(public[k]) for k in ("x_0", "x_100", "y_100", "y_0", "Q")])
+
+
+def test_the_engine_leaves_the_process_environment_as_it_found_it(runs, monkeypatch):
+    # A compiled model's cache folder is PyBaMM's variable only while it solves.
+    monkeypatch.delenv(COMPILE_CACHE_VARIABLE, raising=False)
+    engine.BuiltModel(dataclasses.replace(runs[0].spec, compiled=True))
+    assert COMPILE_CACHE_VARIABLE not in os.environ
+    with process_state.captured_warnings():
+        assert process_state.LOCK._is_owned()
+    assert not process_state.LOCK._is_owned()
+
+
+def test_importing_the_engine_leaves_the_telemetry_switch_unset():
+    # PyBaMM reads it at its import; the engine sets it for that import only.
+    import subprocess
+    import sys
+
+    code = (
+        "import os; os.environ.pop('PYBAMM_DISABLE_TELEMETRY', None); import sortie.engine; "
+        "import pybamm; print('PYBAMM_DISABLE_TELEMETRY' in os.environ, "
+        "pybamm.telemetry._posthog.disabled)"
+    )
+    environment = {k: v for k, v in os.environ.items() if k != "PYBAMM_DISABLE_TELEMETRY"}
+    found = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=environment, check=True
+    )
+    assert found.stdout.split() == ["False", "True"]

@@ -1,8 +1,10 @@
 """Exports: CSV columns, a JSON view that reloads to the same scenario, a self-contained
 HTML report."""
 
+import html
 import io
 import json
+import re
 
 import pandas as pd
 import pytest
@@ -11,6 +13,7 @@ from sortie.errors import InputError
 from sortie.models.result import TIMESERIES_COLUMNS
 from sortie.studies.comparison import cell_of, fly_cell
 from sortie.studies.scenario import scenario_from_dict
+from tests.cli_helpers import sortie_here
 from ui import charts, export
 from ui.i18n import Language
 
@@ -69,3 +72,44 @@ def test_html_report_is_self_contained(flights):
     assert "<script src=" not in page and "Plotly.newPlot" in page  # plotly.js inlined
     assert "Assumptions and sources" in page and "Chen" in page
     assert "SPM" in page
+
+
+def _listed(page: str) -> list[str]:
+    return re.findall(r"<li>(.*?)</li>", page.split("<h2>", 1)[-1].rsplit("<ul>", 1)[-1])
+
+
+def test_the_report_and_the_command_line_state_the_same_assumptions():
+    """One source of truth: the report of a comparison and ``sortie run --json`` of the same
+    flight (the ISR loiter on its drone's LG M50 6S2P, SPM) list the same assumptions, in
+    each language."""
+    scenario = scenario_from_dict(
+        {"mission": {"preset": "quad-isr-loiter"}, "cells": [{"preset": "lg-m50-21700"}],
+         "model": "spm", "ambient_c": 5.0}
+    )  # fmt: skip
+    done = sortie_here(
+        ["run", "--mission", "quad-isr-loiter", "--model", "spm", "--ambient-c", "5", "--json"]
+    )
+    assert done.status == 0, done.stderr
+    stated = json.loads(done.stdout)["assumptions"]
+    for language in ("en", "de"):
+        notes = export.assumptions(scenario, language=language)
+        page = export.html_report("Sortie", pd.DataFrame({"x": [1]}), [], notes, language)
+        assert _listed(page) == [html.escape(item[language]) for item in stated], language
+    german = export.html_report("Sortie", pd.DataFrame(), [], [], "de")
+    assert "<h2>Annahmen und Quellen</h2>" in german and '<html lang="de">' in german
+
+
+def test_the_report_states_the_pack_model_as_flown_not_a_fixed_text():
+    """The report used to say "lumped thermal model", "natural convection, h = 10 W/(m² K)
+    on the cell's surface" and "no interconnect losses" whatever was flown."""
+    notes = export.assumptions(SCENARIO)
+    text = "\n".join(notes)
+    assert "lumped thermal model" not in text and "on the cell's surface" not in text
+    assert "thermal network" in text and "3 x 4 grid" in text
+    assert "downwash" in text and "W/(m² K)" in text
+    assert "Interconnect ideal" in text
+    # The two cells' own sentences, named where they differ; the shared ones once.
+    assert sum(n.startswith(("Cell LG", "Cell NCA")) for n in notes) == 2
+    assert sum("Landing reserve 20 %" in n for n in notes) == 1
+    assert notes[-1].startswith("Pack sizing: the same series x parallel layout")
+    assert export.assumptions(SCENARIO, language="de")[-1].startswith("Packgröße")

@@ -268,3 +268,57 @@ def test_a_written_file_gets_the_mode_a_plain_open_gives(tmp_path):
     kept.chmod(0o640)
     write_atomically(kept, b"new")
     assert stat.S_IMODE(kept.stat().st_mode) == 0o640
+
+
+# --- links and the folder's own entry ------------------------------------------------------
+
+
+def test_the_folder_is_flushed_after_the_rename(tmp_path, monkeypatch):
+    """A rename is on disk only once its folder is: after the file's own flush, the folder is
+    flushed, and only once the target holds the new data (after the rename, not before)."""
+    target = tmp_path / "out.csv"
+    target.write_bytes(OLD)
+    flushed: list[tuple[str, bytes]] = []
+    real_fsync = os.fsync
+
+    def recording(fd: int) -> None:
+        # What the descriptor is, by the kernel's name for it, and what the target holds then.
+        flushed.append((os.readlink(f"/proc/self/fd/{fd}"), target.read_bytes()))
+        real_fsync(fd)
+
+    monkeypatch.setattr(files.os, "fsync", recording)
+    write_atomically(target, b"new")
+    assert [name for name, _ in flushed][-1] == str(tmp_path)
+    assert Path(flushed[0][0]).name.startswith(files.TEMPORARY_PREFIX)
+    assert flushed[0][1] == OLD and flushed[-1][1] == b"new"
+
+
+@pytest.mark.parametrize("dangling", [False, True], ids=["to a file", "dangling"])
+def test_a_link_is_refused_and_neither_it_nor_its_file_is_touched(tmp_path, dangling):
+    real = tmp_path / "elsewhere" / "results.csv"
+    real.parent.mkdir()
+    if not dangling:
+        real.write_bytes(OLD)
+    link = tmp_path / "out.csv"
+    link.symlink_to(real)
+    with pytest.raises(InputError) as caught:
+        check_writable(link, f"--csv {link}")
+    assert str(caught.value) == (
+        f"cannot write --csv {link}: {link} is a symbolic link (to {real}); Sortie replaces a "
+        "file whole and does not write through links: name the file itself"
+    )
+    with pytest.raises(InputError, match=rf"^cannot write out.csv: {link} is a symbolic link"):
+        write_file(link, b"new", "out.csv")
+    with pytest.raises(OSError, match="is a symbolic link"):
+        write_atomically(link, b"new")
+    assert link.is_symlink() and os.readlink(link) == str(real)
+    assert real.exists() is not dangling and (dangling or real.read_bytes() == OLD)
+    assert leftovers(tmp_path) == []
+
+
+def test_a_link_to_a_folder_on_the_way_is_written_through(tmp_path):
+    """Only the file itself must not be a link: a linked folder is where the file goes."""
+    (tmp_path / "real").mkdir()
+    (tmp_path / "linked").symlink_to(tmp_path / "real")
+    write_file(tmp_path / "linked" / "out.csv", b"new")
+    assert (tmp_path / "real" / "out.csv").read_bytes() == b"new"

@@ -9,10 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from sortie.cells.pack import Pack
 from sortie.errors import InfeasiblePowerError, InputError
 from sortie.models.flight import (
-    FlightSetup,
     Grounded,
     NoFlight,
     TooHeavyError,
@@ -27,7 +25,13 @@ from sortie.models.settings import ModelKind, SimulationSettings
 from sortie.presets import load_cell, load_drone, load_mission
 from sortie.studies.comparison import fly_cell, setup_of
 from sortie.studies.scenario import scenario_from_dict
-from sortie.studies.setup import apply_changes, parse_changes, resolve_setup
+from sortie.studies.setup import (
+    apply_changes,
+    assemble,
+    built_pack,
+    parse_changes,
+    resolve_setup,
+)
 from tests.conftest import constant_mission
 
 SORTIE = Path(sys.executable).with_name("sortie")
@@ -39,7 +43,7 @@ def test_defaults_come_from_the_presets_in_one_place():
     drone = load_drone("isr-quad")  # the mission names it
     assert setup.drone == drone
     assert setup.cell == load_cell(drone.cell)  # the drone names the cell
-    assert setup.pack == Pack(series_count=6, parallel_count=2)  # and its pack
+    assert setup.pack == built_pack(6, 2, drone)  # and its pack
     other = resolve_setup("quad-isr-loiter", cell="nca-18650-power", parallel_count=4)
     assert other.cell.id == "nca-18650-power" and other.pack.parallel_count == 4
     assert other.pack.series_count == 6
@@ -52,11 +56,7 @@ def test_a_power_profile_without_drone_or_layout_is_refused():
     flown = resolve_setup(profile, cell="lg-m50-21700", series_count=6, parallel_count=2)
     assert flown.drone is None and compile_flight(flown).take_off_mass_kg is None
     with pytest.raises(InputError, match="needs a drone"):
-        FlightSetup(
-            load_cell("lg-m50-21700"),
-            Pack(series_count=6, parallel_count=2),
-            load_mission("quad-isr-loiter"),
-        )
+        assemble(load_cell("lg-m50-21700"), built_pack(6, 2), load_mission("quad-isr-loiter"))
 
 
 def test_changes_reach_every_target():
@@ -165,6 +165,7 @@ def test_command_line_app_and_studies_give_the_same_summary():
     assert cli.returncode == 0, cli.stderr
     from_cli = json.loads(cli.stdout)
     from_cli.pop("phases")
+    from_cli.pop("assumptions")  # the assumptions as flown: CLI only
     scenario = scenario_from_dict(
         {
             "mission": {"preset": "quad-isr-loiter"},

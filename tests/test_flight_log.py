@@ -156,7 +156,12 @@ BAD_LOGS = [
         "time [s],power [W]\n0,1\n130,1\n120,1\n",
         ["row 3 (line 4)", "time goes backwards (120 s after 130 s)"],
     ),
-    ("time [s],power [W]\n#c\n0,1\n5,1\n5,1\n", ["row 3 (line 5)", "repeats"]),
+    # Strictly decreasing time stays an error also right after a repeated stamp.
+    (
+        "time [s],power [W]\n0,1\n5,1\n5,2\n4,1\n",
+        ["row 4 (line 5)", "time goes backwards (4 s after 5 s)"],
+    ),
+    ("time [s],power [W]\n5,1\n5,2\n5,3\n", ["1 distinct time", "at least 2"]),
     # A 1 s median step: the 60 s floor is the limit.
     ("time [s],power [W]\n0,1\n1,1\n2,1\n70,1\n71,1\n", ["row 4", "gap of 68 s", "60 s"]),
     ("time [s],power [W]\n0,1\n1,5\n2,-3\n", ["row 3 (line 4)", "negative power -3 W", "regen"]),
@@ -253,3 +258,52 @@ def test_flight_log_arrays_are_read_only_copies():
         log.power_w[0] = 3.0
     with pytest.raises(InputError, match="start at 0"):
         FlightLog(time_s=np.array([1.0, 2.0]), power_w=np.array([1.0, 2.0]), source="x")
+
+
+def _trapezoid_j(time_s: list[float], power_w: list[float]) -> float:
+    """The log's energy as written: a repeated stamp is a step in power at that instant (an
+    interval of no width, no energy of its own)."""
+    return float(np.trapezoid(power_w, time_s))
+
+
+def test_repeated_time_stamps_are_merged_keeping_the_energy(tmp_path):
+    """A cycler or flight controller writes two rows at 2820 s: the power steps there from
+    100 W (arriving) to 300 W (leaving). The rows merge into one sample whose power weighs
+    the two by the intervals they border, so the trapezoidal energy is unchanged."""
+    time_s = [2790, 2810, 2820, 2820, 2825, 2840, 2840, 2840, 2850]
+    power_w = [100, 100, 100, 300, 300, 300, 50, 80, 80]
+    rows = [f"{t},{p}" for t, p in zip(time_s, power_w, strict=True)]
+    text = "time [s],power [W]\n" + "\n".join(rows) + "\n"
+    log = read_flight_log(write_log(tmp_path, text))
+    assert list(log.time_s) == [0, 20, 30, 35, 50, 60]
+    # 2820 s: 100 W ends the 10 s before, 300 W starts the 5 s after.
+    assert log.power_w[2] == pytest.approx((100 * 10 + 300 * 5) / 15)
+    # 2840 s: three rows; only the first (arriving) and last (leaving) power hold an interval.
+    assert log.power_w[4] == pytest.approx((300 * 15 + 80 * 10) / 25)
+    assert log.energy_wh * 3600 == pytest.approx(_trapezoid_j(time_s, power_w), rel=1e-12)
+    assert log.notes == (
+        "2 repeated time stamps merged (first at 2820 s): the rows of each became one "
+        "sample, keeping the log's energy",
+    )
+    mission = log_to_mission(log, mission_id="m", name="m")
+    assert mission.energy_wh == pytest.approx(log.energy_wh, rel=1e-9)
+    assert log.notes[0] in mission.description  # the app shows it under the upload
+    assert mission.sources["flight log notes"] == log.notes[0]
+
+
+def test_repeated_stamps_at_the_ends_keep_the_energy(tmp_path):
+    text = "time_ms,power_w\n0,10\n0,20\n500,20\n1000,40\n1000,5\n"
+    log = read_flight_log(write_log(tmp_path, text))
+    assert list(log.time_s) == [0.0, 0.5, 1.0]
+    # At the first stamp only the leaving power holds an interval, at the last the arriving.
+    assert list(log.power_w) == pytest.approx([20.0, 20.0, 40.0])
+    assert log.energy_wh * 3600 == pytest.approx(
+        _trapezoid_j([0, 0, 0.5, 1, 1], [10, 20, 20, 40, 5])
+    )
+    assert log.notes[0].startswith("2 repeated time stamps merged (first at 0 ms)")
+
+
+def test_a_log_without_repeats_has_no_notes(tmp_path):
+    log = read_flight_log(sine_and_steps_log(tmp_path))
+    assert log.notes == ()
+    assert "merged" not in log_to_mission(log, mission_id="m", name="m").description

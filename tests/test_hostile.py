@@ -142,6 +142,27 @@ def test_save_into_a_named_pipe_is_refused(tmp_path):
     assert_one_clear_line(done, "--save", "not a regular file")
 
 
+@pytest.mark.parametrize(
+    "option, args",
+    [
+        ("--csv", [*RUN, "--mission", "fpv-strike-sprint", "--csv"]),
+        ("--save", ["cell", "show", "lg-m50-21700", "--save"]),
+    ],
+)
+def test_writing_onto_a_link_is_refused_before_any_work(tmp_path, option, args):
+    """A symbolic link at the output's name would be replaced by a plain file (its target left
+    as it was): refused with one line naming the link, before the flight."""
+    target = tmp_path / "kept" / "results.toml"
+    target.parent.mkdir()
+    target.write_text("mine\n")
+    link = tmp_path / "out.toml"
+    link.symlink_to(target)
+    done = sortie_here([*args, str(link)], limit_s=30)
+    assert_one_clear_line(done, f"{option} {link}", f"is a symbolic link (to {target})")
+    assert not done.stdout  # refused before the flight
+    assert link.is_symlink() and target.read_text() == "mine\n"
+
+
 def test_a_sweep_names_why_designs_did_not_fly(tmp_path):
     out = tmp_path / "o.parquet"
     done = sortie_here(["sweep", str(HOSTILE / APP_ONLY[0]), "--out", str(out), "--workers", "1"])
@@ -177,7 +198,7 @@ REVIEWED = {
     ),
     "a pinned pack mass of 1e308 kg": (
         [*RUN, "--mission", "quad-isr-loiter", "--set", "pack.mass_kg=1e308"],
-        "pack.mass_kg: Input should be less than or equal to 5000",
+        "pack: mass_kg: Input should be less than or equal to 5000",
     ),
 }  # fmt: skip
 
@@ -188,6 +209,32 @@ def test_reviewed_inputs_are_one_short_line(label, tmp_path):
     done = sortie_here([arg.replace("{tmp}", str(tmp_path)) for arg in args])
     message = assert_one_clear_line(done, expected)
     assert len(message) < 200 and "pydantic" not in message and "9" * 30 not in message
+
+
+def test_the_pinned_pack_mass_is_the_field_mass_kg_wherever_a_pack_is_built():
+    """``pack.mass_kg`` is the pack's own field alias, not a message rewritten afterwards:
+    the pack takes it, a refusal names it, a sweep's change applies it, and it reads back."""
+    from sortie.cells.pack import Pack, pack_fields
+    from sortie.errors import InputError
+    from sortie.presets.loader import construct
+    from sortie.studies.setup import apply_changes, current_value, resolve_setup
+
+    pinned = Pack(series_count=6, parallel_count=2, mass_kg=0.95)
+    assert pinned.pinned_mass_kg == 0.95 and pinned.mass_kg(None) == 0.95
+    assert pack_fields(pinned)["mass_kg"] == 0.95 and Pack(**pack_fields(pinned)) == pinned
+    with pytest.raises(InputError, match=r"^pack: mass_kg: Input should be greater than 0$"):
+        construct(Pack, {"series_count": 6, "parallel_count": 2, "mass_kg": -1.0}, "pack")
+    setup = resolve_setup("quad-isr-loiter", changes={"pack.mass_kg": 0.95})
+    assert setup.pack.pinned_mass_kg == 0.95 and current_value(setup, "pack.mass_kg") == 0.95
+    heavier = apply_changes(setup, {"pack.mass_kg": 1.2, "pack.layout.spacing_mm": 1.0})
+    assert (heavier.pack.pinned_mass_kg, heavier.pack.layout.spacing_mm) == (1.2, 1.0)
+    assert apply_changes(heavier, {"pack.series_count": 4}).pack.pinned_mass_kg == 1.2
+    for build in (
+        lambda: resolve_setup("quad-isr-loiter", changes={"pack.mass_kg": 1e308}),
+        lambda: apply_changes(setup, {"pack.mass_kg": 1e308}),
+    ):
+        with pytest.raises(InputError, match=r"^pack: mass_kg: Input should be less than or eq"):
+            build()
 
 
 def test_too_many_phases_is_said_before_each_phase_is_checked(tmp_path):

@@ -8,17 +8,17 @@ import numpy as np
 import pytest
 import tomli_w
 
-from sortie.cells.pack import DEFAULT_MASS_OVERHEAD_FRACTION, Pack, PackMassSource
+from sortie import engine as electrochemistry
+from sortie.cells.pack import Pack, PackMassSource
+from sortie.defaults import PACK_MASS_OVERHEAD_FRACTION
 from sortie.errors import InputError
-from sortie.models import electrochemistry
-from sortie.models.chain import simulate_mission
 from sortie.models.flight import Grounded, NoFlight, compile_flight, fly, fly_many
 from sortie.models.result import MissionSummary, TerminationReason
 from sortie.models.settings import ModelKind, SimulationSettings
 from sortie.presets import load_cell
 from sortie.presets.loader import DATA_DIR
 from sortie.reports import format_summary
-from sortie.studies.setup import apply_changes, resolve_setup
+from sortie.studies.setup import apply_changes, assemble, built_pack, resolve_setup
 from tests.conftest import constant_mission
 
 SPME = SimulationSettings(model=ModelKind.SPME)
@@ -82,7 +82,7 @@ def test_a_pinned_mass_below_the_cells_own_is_refused(chen):
     assert isinstance(found, Grounded) and found.reason is NoFlight.INVALID
     pack = Pack(series_count=1, parallel_count=1, pinned_mass_kg=0.01)
     with pytest.raises(InputError, match="less than"):
-        simulate_mission(chen, pack, constant_mission((60, 5.0)))
+        fly(assemble(chen, pack, constant_mission((60, 5.0))))
     # The mass itself is what was pinned (a sweep's table can show it); flights check it.
     assert pack.mass_kg(chen.budget) == 0.01
     with pytest.raises(InputError, match="less than"):
@@ -120,7 +120,7 @@ def test_a_drone_builds_its_pack_with_its_own_overhead_and_interconnect(tmp_path
     assert apply_changes(setup, changes) == changed
     # The preset drone gives none: Pack's defaults; swapping drones swaps the defaults.
     preset = resolve_setup("quad-isr-loiter")
-    assert preset.pack.mass_overhead_fraction == DEFAULT_MASS_OVERHEAD_FRACTION
+    assert preset.pack.mass_overhead_fraction == PACK_MASS_OVERHEAD_FRACTION
     assert preset.pack.interconnect_resistance_ohm == 0
     assert apply_changes(setup, {"drone": "isr-quad"}).pack == preset.pack
     assert apply_changes(preset, {"drone": str(drone)}).pack == setup.pack
@@ -158,12 +158,17 @@ MISSION = constant_mission((600, 150.0), (300, 300.0))  # 12.5 and 25 W on each 
 
 
 def _pack(resistance_ohm: float) -> Pack:
-    return Pack(series_count=6, parallel_count=2, interconnect_resistance_ohm=resistance_ohm)
+    return dataclasses.replace(built_pack(6, 2), interconnect_resistance_ohm=resistance_ohm)
+
+
+def fly_profile(cell, pack, mission, settings=None):
+    """A power profile flown by ``pack`` alone through the one chain."""
+    return fly(assemble(cell, pack, mission, settings=settings)).result
 
 
 def test_the_interconnect_loss_balances_the_energy(chen):
-    ideal = simulate_mission(chen, _pack(0.0), MISSION)
-    built = simulate_mission(chen, _pack(0.02), MISSION)
+    ideal = fly_profile(chen, _pack(0.0), MISSION)
+    built = fly_profile(chen, _pack(0.02), MISSION)
     summary, series = built.summary, built.timeseries
     time_s = series.index.to_numpy()
     # The load gets the power it asks for, past the interconnect.
@@ -193,8 +198,8 @@ def test_the_interconnect_loss_balances_the_energy(chen):
 def test_the_cut_off_is_the_cells_own_and_comes_sooner_through_a_resistance(chen):
     long = constant_mission((4 * 3600, 150.0))
     hot = SimulationSettings(max_temperature_c=90)
-    ideal = simulate_mission(chen, _pack(0.0), long, hot).summary
-    built = simulate_mission(chen, _pack(0.05), long, hot)
+    ideal = fly_profile(chen, _pack(0.0), long, hot).summary
+    built = fly_profile(chen, _pack(0.05), long, hot)
     summary = built.summary
     assert ideal.termination_reason is TerminationReason.VOLTAGE_CUTOFF
     assert summary.termination_reason is TerminationReason.VOLTAGE_CUTOFF
@@ -206,7 +211,7 @@ def test_the_cut_off_is_the_cells_own_and_comes_sooner_through_a_resistance(chen
 
 def test_one_built_model_serves_every_resistance_and_batches_equal_one_by_one(chen):
     settings = SimulationSettings(model=ModelKind.SPME, output_points=100)
-    simulate_mission(chen, _pack(0.0), MISSION, settings)
+    fly_profile(chen, _pack(0.0), MISSION, settings)
     built = electrochemistry.built_model_count()
     base = resolve_setup(MISSION, cell=CHEN, series_count=6, parallel_count=2, settings=settings)
     setups = [

@@ -11,13 +11,13 @@ import pytest
 from sortie.cells.pack import Pack
 from sortie.cells.pack_layout import PackLayout
 from sortie.models import pack_thermal as pt
-from sortie.models.chain import prepare_run, simulate_mission
+from sortie.models.chain import prepare_run
 from sortie.models.flight import compile_flight, fly
 from sortie.models.result import TerminationReason
 from sortie.models.settings import ModelKind, SimulationSettings
 from sortie.presets import load_cell
 from sortie.studies.endurance import StationSpec, station_endurance
-from sortie.studies.setup import apply_changes, resolve_setup
+from sortie.studies.setup import apply_changes, assemble, built_pack, resolve_setup
 from tests.conftest import constant_mission
 
 SPME = SimulationSettings(model=ModelKind.SPME)
@@ -71,7 +71,9 @@ def test_a_single_cell_in_free_air_is_todays_lumped_cell(m50):
     assert run.inputs.volumetric_heat_capacity_j_per_m3_k == pytest.approx(
         m50.heat_capacity_j_per_k / m50.budget.volume_m3
     )
-    result = simulate_mission(m50, pack, constant_mission((900, 40.0), (600, 15.0)), settings)
+    result = fly(
+        assemble(m50, pack, constant_mission((900, 40.0), (600, 15.0)), settings=settings)
+    ).result
     series = result.timeseries
     assert series["cell_temperature_c"].max() > 30  # it does heat up
     np.testing.assert_allclose(
@@ -94,7 +96,7 @@ def test_the_heat_balance_closes():
         changes={"settings.start_temperature_c": 0.0},
     )
     compiled, run = _network_of(setup)
-    from sortie.models.electrochemistry import built_model
+    from sortie.engine import built_model
 
     output = built_model(run.spec).run(run.inputs, run.time_grid_s)
     index = compiled.mission.segment_index_at(output.time_s)
@@ -152,10 +154,11 @@ def test_airflow_and_open_gaps_lower_the_peak():
 
 
 def _hover(m50, **settings):
+    drone = resolve_setup("quad-isr-loiter").drone
     return station_endurance(
-        resolve_setup("quad-isr-loiter").drone,
+        drone,
         m50,
-        Pack(series_count=6, parallel_count=2),
+        built_pack(6, 2, drone),
         StationSpec(ambient_c=10.0, reserve_state_of_charge=0.2),
         dataclasses.replace(SPME, **settings),
     )
@@ -176,11 +179,13 @@ def test_cold_soak_costs_endurance_and_a_heater_gives_some_back(m50):
 
 
 def test_below_the_minimum_discharge_temperature_the_pack_does_not_fly(m50):
-    cold = simulate_mission(
-        m50,
-        Pack(series_count=1, parallel_count=1),
-        constant_mission((600, 10.0)),
-        dataclasses.replace(SPME, start_temperature_c=-25.0),
+    cold = fly(
+        assemble(
+            m50,
+            built_pack(1, 1),
+            constant_mission((600, 10.0)),
+            settings=dataclasses.replace(SPME, start_temperature_c=-25.0),
+        )
     ).summary
     assert cold.termination_reason is TerminationReason.COLD_LIMIT
     assert "below its minimum discharge temperature -20 °C" in cold.termination_message

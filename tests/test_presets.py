@@ -258,3 +258,58 @@ def test_a_template_can_change_a_named_formats_fields(tmp_path):
     direct = load_cell("lg-m50-21700", {"format": "18650", "format.height_mm": 66})
     assert cell.design.format == direct.design.format
     assert cell.design.format.name == "18650" and cell.design.format.height_mm == 66
+
+
+# --- German texts (issue 23) ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", [PresetKind.CELL, PresetKind.MISSION, PresetKind.DRONE])
+def test_every_preset_has_a_german_name_and_description(kind):
+    for info in list_presets(kind):
+        assert info.name_de.strip() and info.description_de.strip(), info.id
+        assert info.description_de != info.description, info.id
+
+
+def test_every_phase_and_chemistry_has_its_german_texts():
+    for info in list_presets(PresetKind.MISSION):
+        mission = load_mission(info.id)
+        for phase in mission.phases:
+            assert phase.name_de.strip(), (info.id, phase.name)
+    for chemistry in chemistries().values():
+        fidelity = chemistry.fidelity
+        assert chemistry.name_de.strip(), chemistry.id
+        assert bool(fidelity.notes_de) == bool(fidelity.notes), chemistry.id
+        assert len(fidelity.caveats_de) == len(fidelity.caveats), chemistry.id
+        assert len(fidelity.warnings_de) == len(fidelity.warnings)
+
+
+def test_german_names_survive_compiling_a_flight_plan():
+    from sortie.models.flight_plan import compile_plan, phase_powers, phase_table
+
+    plan, drone = load_mission("quad-isr-loiter"), load_drone("isr-quad")
+    mission = compile_plan(plan, drone, 0.6)
+    assert mission.name_de == "Quadrokopter-Aufklärungsflug"
+    assert [s.name_de for s in mission.segments] == [p.name_de for p in plan.phases]
+    table = phase_table(phase_powers(plan, drone, 0.6))
+    assert list(table["phase_de"]) == [p.name_de for p in plan.phases]
+
+
+def test_files_without_german_texts_still_load(tmp_path):
+    path = tmp_path / "mine.toml"
+    path.write_text(
+        'id = "mine"\nname = "mine"\ndescription = ""\n'
+        '[[segments]]\nname = "hold"\nduration_s = 60.0\npower_w = 100.0\n'
+    )
+    mission = load_mission(path)
+    assert mission.name_de == "" and mission.segments[0].name_de == ""
+
+
+def test_a_template_without_german_texts_does_not_take_its_bases(tmp_path):
+    path = tmp_path / "thick.toml"
+    path.write_text(
+        'id = "thick"\nname = "thick M50"\ndescription = "mine"\ntemplate_of = "lg-m50-21700"\n'
+        "[changes]\npositive_electrode_thickness_um = 90.0\n"
+    )
+    cell = load_cell(path)
+    assert cell.name == "thick M50" and cell.name_de == "" and cell.description_de == ""
+    assert load_cell("nmc811-high-power-21700").name_de.startswith("Hochleistungs")

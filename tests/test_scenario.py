@@ -7,8 +7,10 @@ import tracemalloc
 import zlib
 
 import pytest
+from pydantic import ValidationError
 
 from sortie.errors import InputError
+from sortie.models.settings import ModelKind
 from sortie.studies.comparison import cell_of, compiled_of, mission_demand, temperature_limit_c
 from sortie.studies.scenario import (
     MAX_VIEW_JSON_BYTES,
@@ -228,10 +230,26 @@ def test_showcases_load_and_name_both_languages():
             assert compiled_of(show.scenario, index).mission.duration_s > 0
 
 
-def test_scenarios_are_frozen():
-    scenario = scenario_from_dict(QUAD)
-    with pytest.raises(dataclasses.FrozenInstanceError):
-        scenario.model = "spm"
+def test_a_changed_scenario_is_a_new_validated_one_and_the_old_one_keeps_its_key():
+    """A view is changed by building a new scenario (``dataclasses.replace``, as the pages
+    do): validated like one read from a link, with its own cache key, the old one as it was."""
+    scenario = scenario_from_dict({**QUAD, "ambient_c": -5.0})
+    key = scenario_key(scenario)
+    assert scenario_from_dict(json.loads(key)) == scenario  # round-trips through its key
+    colder = dataclasses.replace(scenario, ambient_c=-20.0, model="spm")
+    assert colder.model is ModelKind.SPM  # text becomes the enum, as from a link
+    assert (scenario.ambient_c, scenario.model, scenario_key(scenario)) == (-5.0, "dfn", key)
+    assert scenario_key(colder) != key
+    assert from_query(query_of(colder)) == colder
+    for change, field in (
+        ({"ambient_c": 500.0}, "ambient_c"),
+        ({"model": "p2d"}, "model"),
+        ({"cells": ()}, "cells"),
+        ({"series_count": 0}, "series_count"),
+    ):
+        with pytest.raises(ValidationError) as caught:
+            dataclasses.replace(scenario, **change)
+        assert [error["loc"][0] for error in caught.value.errors()] == [field]
 
 
 def _view_of(raw: bytes, level: int = 9) -> dict[str, list[str]]:

@@ -17,12 +17,12 @@ import pytest
 from pydantic import ValidationError
 
 from sortie.cells.chemistry import MAX_CARD_NOTE_CHARS, Chemistry
-from sortie.cells.pack import Pack
-from sortie.models.chain import simulate_mission
+from sortie.models.flight import fly
 from sortie.models.mission import Mission, Segment
 from sortie.models.settings import ModelKind, SimulationSettings
 from sortie.presets import chemistries, load_cell
 from sortie.presets.loader import load_chemistry
+from sortie.studies.setup import assemble, built_pack
 
 SODIUM_ID = "nvpf-hc-chayambuka2022"
 SET_LIMITED = {SODIUM_ID, "lfp-gr-prada2013"}
@@ -155,9 +155,8 @@ def test_sodium_ion_18650_flies_like_its_lab_cell_at_the_same_power_per_area():
             Segment(name=f"s{i}", duration_s=d, power_w=p) for i, (d, p) in enumerate(segments)
         ),
     )
-    pack = Pack(series_count=1, parallel_count=1)
     settings = SimulationSettings(model=ModelKind.DFN)
-    flown = simulate_mission(cell, pack, mission, settings).summary
+    flown = fly(assemble(cell, built_pack(1, 1), mission, settings=settings)).summary
     assert flown.termination_reason == "voltage cut-off"
 
     values = pybamm.ParameterValues("Chayambuka2022")

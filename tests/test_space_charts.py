@@ -90,3 +90,43 @@ def test_the_pareto_front_is_not_dominated():
     assert all(
         UNIT.search(t) for t in (figure.layout.xaxis.title.text, figure.layout.yaxis.title.text)
     )
+
+
+def test_german_figures_speak_german_with_a_decimal_comma():
+    """Legends, the strip's tick, the messages in the hover texts (the domain's English
+    through the German catalogue), and plotly's own numbers with a decimal comma."""
+    table = _table()
+    table.loc[2, "message"] = "cell x: positive_electrode.porosity: Input should be greater than 0"
+    table.loc[7, "message"] = "cell voltage reached the cut-off"
+    german = [
+        space_charts.heatmap_figure(table, X, Y, "endurance_s", Language.DE),
+        space_charts.curves_figure(table[table[Y] == 0.4], X, "endurance_s", Language.DE),
+        space_charts.pareto_figure(table, "final_state_of_charge", "pack_mass_kg", Language.DE),
+    ]
+    for figure in german:
+        assert figure.layout.separators == ", "
+    heatmap, curves, _ = german
+    names = {t.name for t in heatmap.data}
+    assert {"nicht geflogen: zu schwer", "nicht geflogen: ungültiges Design"} <= names
+    assert "Mission nicht erfüllt" in names
+    texts = " ".join(str(t) for trace in heatmap.data[1:] for t in trace.text)
+    assert "cut-off" not in texts and "should be" not in texts
+    assert "Entladeschlussspannung" in texts, texts
+    assert curves.layout.yaxis2.ticktext == ("nicht geflogen",)
+    english = space_charts.heatmap_figure(table, X, Y, "endurance_s", Language.EN)
+    assert english.layout.separators is None  # plotly's default: a decimal point
+    assert "cell voltage reached the cut-off" in " ".join(
+        str(t) for trace in english.data[1:] for t in trace.text
+    )
+
+
+@pytest.mark.parametrize(
+    "lang, texts",
+    [
+        (Language.EN, ["74.52", "0.5", "1e+09", "12", "28.1"]),
+        (Language.DE, ["74,52", "0,5", "1e+09", "12", "28,1"]),
+    ],
+)
+def test_values_have_the_languages_decimal_mark(lang, texts):
+    shown = [space_charts.value_text(v, lang) for v in (74.5213, 0.5, 1e9, 12)]
+    assert [*shown, space_charts.number_text(28.0555, lang)] == texts

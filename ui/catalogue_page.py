@@ -1,9 +1,13 @@
 """The catalogue: cells with their budgets and honest fidelity flags, missions and drones.
 
-Column headers are translated; names, descriptions and sources are the presets' own (English)
-text."""
+Everything in the session's language: column headers, the presets' names and descriptions
+(their German texts), format names, numbers (decimal comma in German), a chemistry's notes and
+caveats. Bibliographic references and the chemistries' source notes are quoted as published
+(English), under a heading that says so."""
 
 from __future__ import annotations
+
+import functools
 
 import pandas as pd
 import streamlit as st
@@ -17,13 +21,46 @@ from sortie.presets import (
     load_drone,
     load_mission,
 )
-from ui.i18n import tr
+from ui.i18n import (
+    description_of,
+    fidelity_notes,
+    fidelity_warnings,
+    format_name,
+    german_mode,
+    name_of,
+    styled_table,
+    tr,
+)
+
+# The topics of a chemistry's sources (the keys of its ``sources`` table) in German.
+SOURCE_TOPICS_DE = {
+    "commercial comparison": "Vergleich mit kommerziellen Zellen",
+    "current collector": "Stromableiter",
+    "current collector conductivity": "Leitfähigkeit der Stromableiter",
+    "current collector thickness": "Dicke der Stromableiter",
+    "electrolyte": "Elektrolyt",
+    "entropic coefficients": "Entropiekoeffizienten",
+    "parameter set": "Parametersatz",
+    "rate capability": "Belastbarkeit",
+    "temperature limits": "Temperaturgrenzen",
+}
 
 
 def _provenance(value: Provenance) -> str:
     if value is Provenance.SUPPLIED:
         return tr("supplied by Sortie", "von Sortie ergänzt")
     return tr("from the parameter set", "aus dem Parametersatz")
+
+
+@functools.cache
+def _preset_names(kind: PresetKind) -> dict[str, object]:
+    return {info.id: info for info in list_presets(kind)}
+
+
+def _preset_name(kind: PresetKind, preset_id: str | None) -> str:
+    """A preset's name in the session's language; an id that is no preset as it is."""
+    info = _preset_names(kind).get(preset_id or "")
+    return name_of(info) if info is not None else (preset_id or "–")
 
 
 def cell_table() -> pd.DataFrame:
@@ -33,13 +70,13 @@ def cell_table() -> pd.DataFrame:
         budget, fidelity = cell.budget, cell.chemistry.fidelity
         rows.append(
             {
-                tr("cell", "Zelle"): cell.name,
-                tr("format", "Format"): cell.design.format.name,
-                tr("capacity [Ah]", "Kapazität [Ah]"): round(budget.capacity_ah, 2),
-                tr("energy [Wh]", "Energie [Wh]"): round(budget.energy_wh, 1),
-                tr("mass [g]", "Masse [g]"): round(budget.mass_g, 1),
-                "Wh/kg": round(budget.gravimetric_energy_density_wh_per_kg),
-                "Wh/L": round(budget.volumetric_energy_density_wh_per_l),
+                tr("cell", "Zelle"): name_of(cell),
+                tr("format", "Format"): format_name(cell.design.format.name),
+                tr("capacity [Ah]", "Kapazität [Ah]"): budget.capacity_ah,
+                tr("energy [Wh]", "Energie [Wh]"): budget.energy_wh,
+                tr("mass [g]", "Masse [g]"): budget.mass_g,
+                "Wh/kg": budget.gravimetric_energy_density_wh_per_kg,
+                "Wh/L": budget.volumetric_energy_density_wh_per_l,
                 tr("T-dependent transport", "T-abhängiger Transport"): (
                     fidelity.temperature_dependent_transport
                 ),
@@ -50,34 +87,68 @@ def cell_table() -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def _cell_decimals() -> dict[str, int]:
+    return {
+        tr("capacity [Ah]", "Kapazität [Ah]"): 2,
+        tr("energy [Wh]", "Energie [Wh]"): 1,
+        tr("mass [g]", "Masse [g]"): 1,
+        "Wh/kg": 0,
+        "Wh/L": 0,
+    }
+
+
 def drone_table() -> pd.DataFrame:
     rows = []
     for info in list_presets(PresetKind.DRONE):
         drone = load_drone(info.id)
         rows.append(
             {
-                tr("drone", "Drohne"): drone.name,
-                tr("description", "Beschreibung"): drone.description,
+                tr("drone", "Drohne"): name_of(info),
+                tr("description", "Beschreibung"): description_of(info),
                 tr("airframe [kg]", "Zelle ohne Akku [kg]"): drone.airframe_mass_kg,
                 tr("payload [kg]", "Nutzlast [kg]"): drone.payload_kg,
                 tr("pack", "Akku"): f"{drone.series_count}S{drone.parallel_count}P",
-                tr("cell", "Zelle"): drone.cell,
+                tr("cell", "Zelle"): _preset_name(PresetKind.CELL, drone.cell),
                 tr("cruise [m/s]", "Reise [m/s]"): drone.cruise_speed_m_per_s,
             }
         )
     return pd.DataFrame(rows)
 
 
+def _drone_decimals() -> dict[str, int]:
+    return {
+        tr("airframe [kg]", "Zelle ohne Akku [kg]"): 2,
+        tr("payload [kg]", "Nutzlast [kg]"): 2,
+        tr("cruise [m/s]", "Reise [m/s]"): 1,
+    }
+
+
 def mission_table() -> pd.DataFrame:
-    return pd.DataFrame(
-        {
-            tr("mission", "Mission"): m.name,
-            tr("description", "Beschreibung"): m.description,
-            tr("ambient [°C]", "Umgebung [°C]"): m.ambient_c,
-            tr("drone", "Drohne"): m.drone,
-        }
-        for m in (load_mission(p.id) for p in list_presets(PresetKind.MISSION))
-    )
+    rows = []
+    for info in list_presets(PresetKind.MISSION):
+        mission = load_mission(info.id)
+        rows.append(
+            {
+                tr("mission", "Mission"): name_of(info),
+                tr("description", "Beschreibung"): description_of(info),
+                tr("ambient [°C]", "Umgebung [°C]"): mission.ambient_c,
+                tr("drone", "Drohne"): _preset_name(PresetKind.DRONE, mission.drone),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _chemistry_sources(chemistry) -> None:
+    """Where the chemistry's data come from: the reference and the source notes, quoted as
+    published (English); the topics in the session's language."""
+    st.write(f"**{tr('Source', 'Quelle')}:** {chemistry.reference}")
+    if not chemistry.sources:
+        return
+    if german_mode():
+        st.caption("Quellenangaben, wie veröffentlicht (englisch):")
+    for what, source in chemistry.sources.items():
+        topic = SOURCE_TOPICS_DE.get(what, what) if german_mode() else what
+        st.caption(f"{topic}: {source}")
 
 
 def render() -> None:
@@ -85,18 +156,26 @@ def render() -> None:
     st.subheader(tr("Cells", "Zellen"))
     cells = cell_table()
     # Tall enough for every preset: no scrolling inside the table.
-    st.dataframe(cells, hide_index=True, width="stretch", height=38 + 35 * len(cells))
+    st.dataframe(
+        styled_table(cells, _cell_decimals()),
+        hide_index=True,
+        width="stretch",
+        height=38 + 35 * len(cells),
+    )
     st.subheader(tr("Chemistries: sources and caveats", "Chemien: Quellen und Einschränkungen"))
     for chemistry in chemistries().values():
-        with st.expander(chemistry.name):
-            st.write(f"**{tr('Source', 'Quelle')}:** {chemistry.reference}")
-            if chemistry.fidelity.notes:
-                st.write(chemistry.fidelity.notes)
-            for warning in chemistry.fidelity.warnings:
+        with st.expander(name_of(chemistry)):
+            notes = fidelity_notes(chemistry)
+            if notes:
+                st.write(notes)
+            for warning in fidelity_warnings(chemistry):
                 st.warning(warning)
-            for what, source in chemistry.sources.items():
-                st.caption(f"{what}: {source}")
+            _chemistry_sources(chemistry)
     st.subheader(tr("Missions", "Missionen"))
-    st.dataframe(mission_table(), hide_index=True, width="stretch")
+    st.dataframe(
+        styled_table(mission_table(), {tr("ambient [°C]", "Umgebung [°C]"): 0}),
+        hide_index=True,
+        width="stretch",
+    )
     st.subheader(tr("Drones", "Drohnen"))
-    st.dataframe(drone_table(), hide_index=True, width="stretch")
+    st.dataframe(styled_table(drone_table(), _drone_decimals()), hide_index=True, width="stretch")

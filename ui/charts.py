@@ -15,6 +15,7 @@ from plotly.colors import qualitative
 from plotly.subplots import make_subplots
 
 from sortie.models.mission import Mission
+from ui import messages_de
 from ui.i18n import Language
 
 COLOURS = qualitative.D3
@@ -31,6 +32,23 @@ def colour(index: int) -> str:
 
 def _text(lang: Language, english: str, german: str) -> str:
     return german if lang is Language.DE else english
+
+
+def separators(lang: Language) -> str:
+    """Plotly's decimal and thousands separators (ticks, hover texts): "2,5" and "1 200" in
+    German, as :func:`ui.i18n.number` writes numbers."""
+    return ", " if lang is Language.DE else ".,"
+
+
+def _number(lang: Language, value: float, spec: str = "g") -> str:
+    """``value`` formatted by ``spec`` (no thousands), with a decimal comma in German."""
+    text = format(value, spec)
+    return text.replace(".", ",") if lang is Language.DE else text
+
+
+def _segment(lang: Language, name: str) -> str:
+    """A segment's English name (a time series' ``segment``) in ``lang``."""
+    return messages_de.segment_name_de(name) if lang is Language.DE else name
 
 
 def _phase_spans(segments: pd.Series, time_min: np.ndarray) -> list[tuple[float, float, str]]:
@@ -81,7 +99,12 @@ def profile_figure(mission: Mission, lang: Language) -> go.Figure:
     figure.add_trace(
         go.Scatter(x=x, y=y, mode="lines", line={"width": 3, "color": colour(0)}, fill="tozeroy")
     )
-    names = pd.Series([s.name for s in mission.segments])
+    names = pd.Series(
+        [
+            (s.name_de or _segment(lang, s.name)) if lang is Language.DE else s.name
+            for s in mission.segments
+        ]
+    )
     spans = [(starts[i], ends[i], names[i]) for i in range(len(names))]
     merged: list[tuple[float, float, str]] = []
     for start, end, name in spans:
@@ -94,6 +117,7 @@ def profile_figure(mission: Mission, lang: Language) -> go.Figure:
         height=300,
         showlegend=False,
         font=FONT,
+        separators=separators(lang),
         margin={"t": 40, "b": 40, "l": 60, "r": 20},
         xaxis_title=_text(lang, "Time [min]", "Zeit [min]"),
         yaxis_title=_text(lang, "Pack power [W]", "Akkuleistung [W]"),
@@ -167,7 +191,7 @@ def comparison_figure(
         line_width=2,
         row=4,
         col=1,
-        annotation_text=f"{limit} {max_temperature_c:g} °C",
+        annotation_text=f"{limit} {_number(lang, max_temperature_c)} °C",
     )
     if reserve_state_of_charge > 0:
         figure.add_hline(
@@ -181,16 +205,54 @@ def comparison_figure(
         )
     if series:
         frame = series[0][1]
-        shade_phases(figure, _phase_spans(frame["segment"], frame.index.to_numpy() / 60), 5)
+        labels = frame["segment"].map(lambda name: _segment(lang, str(name)))
+        shade_phases(figure, _phase_spans(labels, frame.index.to_numpy() / 60), 5)
     figure.update_xaxes(title_text=_text(lang, "Time [min]", "Zeit [min]"), row=5, col=1)
     figure.update_layout(
         height=1100,
         font=FONT,
+        separators=separators(lang),
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.03, "x": 0},
         margin={"t": 80, "b": 50, "l": 70, "r": 20},
         hovermode="x unified",
     )
     return figure
+
+
+# Mantissas of clean log-axis ticks, coarse to fine: the first set that puts at least
+# MIN_LOG_TICKS ticks inside the data is used (a Ragone plot often spans less than a decade).
+LOG_TICK_MANTISSAS = (
+    (1.0, 2.0, 5.0),
+    (1.0, 1.5, 2.0, 3.0, 5.0, 7.0),
+    (1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0),
+)
+MIN_LOG_TICKS = 3
+
+
+def log_ticks(values: Sequence[float]) -> tuple[list[float], list[str]]:
+    """Tick values and their full labels (``200``, ``1500``: never plotly's small "2 5"
+    digits between decades) for a log axis over the positive ``values``; a decade past them
+    either side, so that the axis' padding has ticks too."""
+    positive = np.asarray([v for v in values if np.isfinite(v) and v > 0], dtype=float)
+    if positive.size == 0:
+        return [], []
+    low, high = float(positive.min()), float(positive.max())
+    decades = range(int(np.floor(np.log10(low))) - 1, int(np.floor(np.log10(high))) + 2)
+    for mantissas in LOG_TICK_MANTISSAS:
+        ticks = sorted({float(f"{m * 10.0**d:.6g}") for d in decades for m in mantissas})
+        if sum(low <= t <= high for t in ticks) >= MIN_LOG_TICKS:
+            break
+    else:
+        # Data within a few per cent: its ends, rounded to two figures, are the ticks.
+        ticks = sorted({*ticks, float(f"{low:.2g}"), float(f"{high:.2g}")})
+    return ticks, [f"{t:g}" if t < 1e6 else f"{t:.0e}" for t in ticks]
+
+
+def _log_axis(values: Sequence[float], lang: Language = Language.EN) -> dict:
+    tickvals, ticktext = log_ticks(values)
+    if lang is Language.DE:
+        ticktext = [text.replace(".", ",") for text in ticktext]
+    return {"type": "log", "tickmode": "array", "tickvals": tickvals, "ticktext": ticktext}
 
 
 def ragone_figure(
@@ -211,7 +273,9 @@ def ragone_figure(
                 line={"width": 3, "color": colour(index)},
                 marker={"size": 10},
                 customdata=rows["c_rate"],
-                hovertemplate="%{customdata:g}C: %{x:.0f} Wh/kg at %{y:.0f} W/kg",
+                hovertemplate="%{customdata:g}C: %{x:.0f} Wh/kg "
+                + _text(lang, "at", "bei")
+                + " %{y:.0f} W/kg",
             )
         )
     shown = [(index, need) for index, need in enumerate(demand) if need is not None]
@@ -230,17 +294,19 @@ def ragone_figure(
                 hovertemplate="%{x:.0f} Wh/kg, %{y:.0f} W/kg",
             )
         )
+    drawn = figure.data
     figure.update_layout(
         height=560,
         font=FONT,
+        separators=separators(lang),
         xaxis={
-            "type": "log",
+            **_log_axis([float(x) for trace in drawn for x in trace.x], lang),
             "title": _text(
                 lang, "Specific energy [Wh/kg of cell]", "Spezifische Energie [Wh/kg Zelle]"
             ),
         },
         yaxis={
-            "type": "log",
+            **_log_axis([float(y) for trace in drawn for y in trace.y], lang),
             "title": _text(
                 lang, "Specific power [W/kg of cell]", "Spezifische Leistung [W/kg Zelle]"
             ),
@@ -267,7 +333,11 @@ def ambient_figure(
                 mode="lines+markers",
                 line={"width": 3, "color": colour(index)},
                 marker={"size": 10},
-                customdata=cell_rows["limited_by"],
+                # Why each point ended (a domain reason or message, in English).
+                customdata=[
+                    messages_de.german(str(why)) if lang is Language.DE else why
+                    for why in cell_rows["limited_by"]
+                ],
                 hovertemplate="%{x:g} °C: %{y:.1f} min (%{customdata})",
             )
         )
@@ -279,6 +349,7 @@ def ambient_figure(
     figure.update_layout(
         height=480,
         font=FONT,
+        separators=separators(lang),
         xaxis_title=_text(lang, "Ambient temperature [°C]", "Umgebungstemperatur [°C]"),
         yaxis_title=title,
         yaxis_rangemode="tozero",
@@ -309,13 +380,14 @@ def breakdown_figure(component_mass_g: dict[str, float], lang: Language) -> go.F
             x=[component_mass_g[n] for n in names],
             y=[_COMPONENTS_DE.get(n, n) if lang is Language.DE else n for n in names],
             orientation="h",
-            text=[f"{component_mass_g[n]:.1f} g" for n in names],
+            text=[f"{_number(lang, component_mass_g[n], '.1f')} g" for n in names],
             textposition="auto",
         )
     )
     figure.update_layout(
         height=380,
         font=FONT,
+        separators=separators(lang),
         xaxis_title=_text(lang, "Mass [g]", "Masse [g]"),
         margin={"t": 20, "b": 40},
         yaxis={"autorange": "reversed"},
@@ -335,7 +407,10 @@ def pack_field_figure(field_c: np.ndarray, name: str, lang: Language) -> go.Figu
             colorbar={"title": {"text": "°C"}},
             hovertemplate=_text(lang, "row %{y}, column %{x}", "Reihe %{y}, Spalte %{x}")
             + ": %{z:.1f} °C<extra></extra>",
-            text=np.round(field_c, 1),
+            text=[
+                [_number(lang, value, ".1f") if np.isfinite(value) else "" for value in row]
+                for row in field_c
+            ],
             texttemplate="%{text}",
         )
     )
@@ -347,5 +422,6 @@ def pack_field_figure(field_c: np.ndarray, name: str, lang: Language) -> go.Figu
         height=260,
         margin={"t": 40, "b": 40, "l": 50, "r": 10},
         font=FONT,
+        separators=separators(lang),
     )
     return figure

@@ -21,21 +21,41 @@ from sortie.studies.scenario import (
     MAX_CELLS,
     PackSizing,
     Scenario,
+    TradeOff,
     from_query,
+    parse_json,
+    plots_from_query,
+    plots_to_query,
     scenario_from_dict,
     scenario_key,
     to_query,
+    trade_offs,
 )
 from sortie.studies.scenario import cell_choice as cell_choice_from_file
 from ui import charts, export, mission_input, results, session
 from ui.guard import USER_ERRORS, user_message
-from ui.i18n import STATE_KEY, Language, language, tr
+from ui.i18n import (
+    STATE_KEY,
+    Language,
+    format_table,
+    german_mode,
+    language,
+    message,
+    name_of,
+    shown_name,
+    tr,
+)
+from ui.number_field import number_field
 from ui.uploads import read_upload
 
 # Browsers and proxies cut URLs around 8 kB; a view holding a BPX file does not fit.
 MAX_URL_CHARS = 6000
 # Model names are the same in every language; the help text explains them.
 MODEL_LABELS = {ModelKind.DFN: "DFN", ModelKind.SPME: "SPMe", ModelKind.SPM: "SPM"}
+# The scenario's bounds on S and P (sortie.studies.scenario.Scenario).
+COUNT_RANGE = (1, 400)
+# Trade-off plots keep their figures per scenario here: {(plot name, scenario key): figure}.
+TRADEOFFS = "tradeoffs"
 
 
 def render() -> None:
@@ -45,8 +65,18 @@ def render() -> None:
     session.apply_pending()
     left, right = st.columns([1, 2], gap="large")
     with left:
-        scenario = _inputs()
+        scenario, blocked = _inputs()
     with right:
+        if blocked:
+            # No verdict, not even the last one: it was flown with values no longer shown.
+            st.warning(
+                tr(
+                    "Nothing is computed until the marked inputs are valid.",
+                    "Gerechnet wird erst, wenn die markierten Eingaben gültig sind.",
+                ),
+                icon=":material/block:",
+            )
+            return
         if scenario is None:
             return
         _profile(scenario)
@@ -67,7 +97,7 @@ def render() -> None:
                     "Die Eingaben haben sich geändert: **Vergleichen** drücken.",
                 )
             )
-        _results(shown, cell_names(shown))
+        _results(shown, cell_names(shown), scenario)
 
 
 def _first_visit() -> None:
@@ -76,19 +106,30 @@ def _first_visit() -> None:
     if state.get("compare_ready"):
         return
     state["compare_ready"] = True
+    query = {k: st.query_params.get_all(k) for k in st.query_params}
     try:
-        shared = from_query({k: st.query_params.get_all(k) for k in st.query_params})
+        plots = plots_from_query(query)
+    except SortieError as error:  # the view itself still opens
+        st.warning(
+            tr(
+                f"This link's plots cannot be opened: {error}",
+                f"Die Diagramme dieses Links lassen sich nicht öffnen: {user_message(error)}",
+            )
+        )
+        plots = ()
+    try:
+        shared = from_query(query)
     except SortieError as error:
         st.error(
             tr(
                 f"This link cannot be opened: {error}",
-                f"Dieser Link lässt sich nicht öffnen: {error}",
+                f"Dieser Link lässt sich nicht öffnen: {user_message(error)}",
             )
         )
         shared = None
     if shared is not None:
         try:
-            session.apply_scenario(shared, cell_names(shared))
+            session.apply_scenario(shared, cell_names(shared), plots=plots)
             return
         except USER_ERRORS as error:
             st.error(user_message(error))
@@ -97,10 +138,11 @@ def _first_visit() -> None:
 
 
 def cell_names(scenario: Scenario) -> list[str]:
-    """Display names: the cell's own name, marked when its design was changed."""
+    """Display names in the session's language: the cell's own name, marked when its design
+    was changed."""
     names = []
     for index, choice in enumerate(scenario.cells):
-        name = cell_of(scenario, index).name
+        name = name_of(cell_of(scenario, index))
         if choice.overrides:
             name += tr(" (edited)", " (geändert)")
         names.append(name if name not in names else f"{name} #{index + 1}")
@@ -110,22 +152,22 @@ def cell_names(scenario: Scenario) -> list[str]:
 # --- inputs --------------------------------------------------------------------------------------
 
 
-def _inputs() -> Scenario | None:
+def _inputs() -> tuple[Scenario | None, bool]:
+    """The scenario the inputs spell (None when they spell none: the page says why), and
+    whether a number field holds an invalid number (then nothing may run or be shown)."""
     st.subheader(tr("Mission", "Mission"))
     mission = mission_input.mission_input()
-    drone_id = mission_input.drone_input(mission)
+    drone_id, payload = mission_input.drone_input(mission)
     st.subheader(tr("Cells", "Zellen"))
     cells = _cells_input()
     st.subheader(tr("Pack and conditions", "Akku und Bedingungen"))
-    data = {
-        "mission": mission,
-        "cells": cells,
-        **_pack_and_conditions(),
-    }
+    pack, sizing_slot = _pack_and_conditions()
+    data = {"mission": mission, "cells": cells, **pack}
+    blocked = None in (pack["series_count"], pack["parallel_count"])
     if drone_id:
         data["drone"] = drone_id if drone_id != mission_input.mission_drone(mission) else None
         drone = load_drone(drone_id)
-        payload = st.session_state.get("payload")
+        blocked = blocked or payload is None
         if payload is not None and payload != drone.payload_kg:
             data["payload_kg"] = payload
     run = st.button(
@@ -134,9 +176,12 @@ def _inputs() -> Scenario | None:
         width="stretch",
         icon=":material/play_arrow:",
         key="compare",
+        disabled=blocked,
     )
     with st.expander(tr("Load a saved view (JSON)", "Gespeicherte Ansicht laden (JSON)")):
         _load_view()
+    if blocked:
+        return None, True
     try:
         scenario = scenario_from_dict(data)
         # Every cell's flight compiles here (cheap: no electrochemistry), so that what a file
@@ -148,22 +193,24 @@ def _inputs() -> Scenario | None:
             with contextlib.suppress(TooHeavyError):  # that cell's verdict card says so
                 compiled_of(scenario, index)
     except ValidationError as error:  # the segments a valid plan compiles to (a crawl)
-        st.error(
-            describe_validation_error(error, tr("the mission as flown", "die Mission im Flug"))
-        )
-        return None
+        st.error(message(describe_validation_error(error, "the mission as flown")))
+        return None, False
     except USER_ERRORS as error:
         st.error(user_message(error))
-        return None
+        return None, False
+    if scenario.pack_sizing is PackSizing.SAME_MASS:
+        note = results.sizing_note(scenario, cell_names(scenario))
+        if note:
+            sizing_slot.caption(note)
     if run:
         st.session_state[session.COMPARED] = scenario_key(scenario)
-    _share(scenario)
-    return scenario
+    _share(scenario, _open_plots(scenario))
+    return scenario, False
 
 
 def _cells_input() -> list[dict[str, Any]]:
     state = st.session_state
-    presets = {p.id: p.name for p in list_presets(PresetKind.CELL)}
+    presets = {p.id: name_of(p) for p in list_presets(PresetKind.CELL)}
     own = session.own_cells()
     labels = {**presets, **{k: v["name"] for k, v in own.items()}}
     state["cells"] = [c for c in state.get("cells", []) if c in labels]
@@ -210,7 +257,9 @@ def _full_message() -> str:
     )
 
 
-def _pack_and_conditions() -> dict[str, Any]:
+def _pack_and_conditions() -> tuple[dict[str, Any], Any]:
+    """The pack and conditions as scenario fields (S or P None: its field holds no valid
+    number), and a slot under the pack fields for the same-mass note."""
     sizing_labels = {
         PackSizing.SAME_LAYOUT.value: tr("same S×P for every cell", "gleiches S×P für alle"),
         PackSizing.SAME_MASS.value: tr(
@@ -223,18 +272,43 @@ def _pack_and_conditions() -> dict[str, Any]:
         format_func=sizing_labels.get,
         key="sizing",
     )
+    same_mass = sizing == PackSizing.SAME_MASS.value
     columns = st.columns(2)
-    series = columns[0].number_input(
-        tr("Cells in series (S)", "Zellen in Reihe (S)"), 1, 400, key="series"
+    series = number_field(
+        tr("Cells in series (S)", "Zellen in Reihe (S)"),
+        key="series",
+        min_value=COUNT_RANGE[0],
+        max_value=COUNT_RANGE[1],
+        integer=True,
+        container=columns[0],
     )
-    parallel = columns[1].number_input(
-        tr("Cells in parallel (P)", "Zellen parallel (P)"), 1, 400, key="parallel"
+    parallel = number_field(
+        tr("P of the first cell (sets the target mass)", "P der ersten Zelle (legt Zielmasse fest)")
+        if same_mass
+        else tr("Cells in parallel (P)", "Zellen parallel (P)"),
+        key="parallel",
+        min_value=COUNT_RANGE[0],
+        max_value=COUNT_RANGE[1],
+        integer=True,
+        container=columns[1],
+        help=tr(
+            "Same pack mass: the first cell's S×P pack sets the target mass; every other cell "
+            "gets the P that brings its pack closest to that mass.",
+            "Gleiche Akkumasse: Der S×P-Akku der ersten Zelle legt die Zielmasse fest; jede "
+            "andere Zelle bekommt das P, mit dem ihr Akku dieser Masse am nächsten kommt.",
+        )
+        if same_mass
+        else None,
     )
+    sizing_slot = st.empty()
     override = st.checkbox(
         tr("Set the ambient temperature", "Umgebungstemperatur festlegen"), key="ambient_on"
     )
     ambient = st.slider(
-        tr("Ambient [°C]", "Umgebung [°C]"), -30, 50, key="ambient", disabled=not override
+        tr("Ambient [°C]", "Umgebung [°C]"),
+        *session.AMBIENT_RANGE_C,
+        key="ambient",
+        disabled=not override,
     )
     own_limit = st.checkbox(
         tr("Set the temperature limit", "Temperaturgrenze festlegen"),
@@ -246,8 +320,7 @@ def _pack_and_conditions() -> dict[str, Any]:
     )
     tmax = st.slider(
         tr("Temperature limit [°C]", "Temperaturgrenze [°C]"),
-        40,
-        90,
+        *session.MAX_TEMPERATURE_RANGE_C,
         key="tmax",
         disabled=not own_limit,
     )
@@ -264,13 +337,13 @@ def _pack_and_conditions() -> dict[str, Any]:
         ),
     )
     return {
-        "series_count": int(series),
-        "parallel_count": int(parallel),
+        "series_count": series,
+        "parallel_count": parallel,
         "pack_sizing": sizing,
         "ambient_c": float(ambient) if override else None,
         "max_temperature_c": float(tmax) if own_limit else None,
         "model": model,
-    }
+    }, sizing_slot
 
 
 def _load_view() -> None:
@@ -284,25 +357,43 @@ def _load_view() -> None:
         return
     state["view_upload_id"] = upload.file_id
     try:
-        scenario = export.scenario_from_view(read_upload(upload), upload.name)
+        data = read_upload(upload)
+        scenario = export.scenario_from_view(data, upload.name)
+        plots = _view_plots(data, upload.name)
         for index in range(len(scenario.cells)):  # flown once: refused here, by its name
             with contextlib.suppress(SortieError):  # said with the inputs (a pack to choose)
                 compiled_of(scenario, index)
         # Queued: this page's widgets are drawn already; the next run starts with the view.
-        session.apply_scenario(scenario, cell_names(scenario))
+        session.apply_scenario(scenario, cell_names(scenario), plots=plots)
     except ValidationError as error:
-        st.error(describe_validation_error(error, f"{upload.name}: the mission as flown"))
+        st.error(
+            message(describe_validation_error(error, f"{upload.name}: the mission as flown"))
+        )
         return
     except USER_ERRORS as error:
-        message = user_message(error)
-        st.error(message if message.startswith(upload.name) else f"{upload.name}: {message}")
+        text = user_message(error)
+        st.error(text if text.startswith(upload.name) else f"{upload.name}: {text}")
         return
     st.rerun()
 
 
-def _share(scenario: Scenario) -> None:
-    """Keep the address bar in step with the inputs: the URL is the shareable view."""
-    query = to_query(scenario)
+def _view_plots(data: bytes, name: str) -> tuple[TradeOff, ...]:
+    """The trade-off plots open in an exported view (its ``plots``; none in older files)."""
+    document = parse_json(data, name)
+    return trade_offs(document.get("plots", []), f"{name}: plots")
+
+
+def _open_plots(scenario: Scenario) -> list[TradeOff]:
+    """The trade-off plots drawn for ``scenario`` in this session."""
+    store = st.session_state.get(TRADEOFFS, {})
+    key = scenario_key(scenario)
+    return [t for t in TradeOff if store.get((t.value, key)) is not None]
+
+
+def _share(scenario: Scenario, plots: list[TradeOff]) -> None:
+    """Keep the address bar in step with the inputs: the URL is the shareable view, with the
+    trade-off plots open for it."""
+    query = {**to_query(scenario), **plots_to_query(plots)}
     if sum(len(str(v)) for v in query.values()) > MAX_URL_CHARS:
         st.caption(
             tr(
@@ -323,11 +414,21 @@ def _profile(scenario: Scenario) -> None:
     flown = compiled_of(scenario, 0)
     phases = flown.phase_table()
     compared = st.session_state.get(session.COMPARED) is not None
-    title = tr("Power profile", "Leistungsprofil") + f": {flown.mission.name}"
+    title = tr("Power profile", "Leistungsprofil") + f": {_mission_name(flown.mission)}"
     with st.expander(title, expanded=not compared):
         st.plotly_chart(charts.profile_figure(flown.mission, language()), width="stretch")
         if phases is not None:
-            st.dataframe(_phase_display(phases), hide_index=True, width="stretch")
+            # As text (not a Styler): the grid's accessible cells and a copy hold exactly
+            # what it shows ("2,48"); a Styler's decimal comma is on the canvas only.
+            decimals = _phase_decimals()
+            st.dataframe(
+                format_table(_phase_display(phases), decimals),
+                hide_index=True,
+                width="stretch",
+                column_config={
+                    column: st.column_config.TextColumn(alignment="right") for column in decimals
+                },
+            )
             st.caption(
                 tr(
                     "Masses and powers for the first cell's pack.",
@@ -336,10 +437,28 @@ def _profile(scenario: Scenario) -> None:
             )
 
 
+def _mission_name(mission) -> str:
+    """The flown mission's name in the session's language (its own German name, or the one
+    the domain gives a name it made, e.g. a flight log's)."""
+    name = name_of(mission)
+    return shown_name(mission.name) if name == mission.name else name
+
+
+def _phase_decimals() -> dict[str, int]:
+    """Decimals of the phase table's number columns (named in the session's language)."""
+    return {
+        tr("Duration [s]", "Dauer [s]"): 0,
+        tr("Mass [kg]", "Masse [kg]"): 2,
+        tr("Altitude [m]", "Höhe [m]"): 0,
+        tr("Speed [m/s]", "Geschw. [m/s]"): 1,
+        tr("Pack power [W]", "Akkuleistung [W]"): 0,
+    }
+
+
 def _phase_display(phases: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(
         {
-            tr("Phase", "Phase"): phases["phase"],
+            tr("Phase", "Phase"): phases["phase_de" if german_mode() else "phase"],
             tr("Duration [s]", "Dauer [s]"): phases["duration_s"].round(0),
             tr("Mass [kg]", "Masse [kg]"): phases["mass_kg"].round(2),
             tr("Altitude [m]", "Höhe [m]"): phases["altitude_m"].round(0),
@@ -349,41 +468,57 @@ def _phase_display(phases: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def _results(scenario: Scenario, names: list[str]) -> None:
+def _requested_plots(key: str) -> set[TradeOff]:
+    """The trade-off plots a link or a view asked to open with the comparison ``key`` (asked
+    once: taken from the session)."""
+    requested = st.session_state.pop(session.REQUESTED_PLOTS, None)
+    if not requested or requested.get("scenario") != key:
+        return set()
+    return set(trade_offs(requested.get("plots", []), "plots"))
+
+
+def _results(scenario: Scenario, names: list[str], inputs: Scenario) -> None:
+    """The comparison of ``scenario`` (the one last compared); ``inputs`` is the scenario the
+    inputs spell now (the address bar shares it, with the plots open for it)."""
     outcomes = results.fly_all(scenario, names)
     figures = results.comparison(scenario, names, outcomes)
     st.subheader(tr("Trade-offs", "Zielkonflikte"))
     key = scenario_key(scenario)
-    store = st.session_state.setdefault("tradeoffs", {})
+    store = st.session_state.setdefault(TRADEOFFS, {})
+    requested = _requested_plots(key)
     columns = st.columns(2)
-    if columns[0].button(
+    ragone = columns[0].button(
         tr("Ragone plot", "Ragone-Diagramm"),
         icon=":material/scatter_plot:",
         key="ragone",
         width="stretch",
-    ):
-        store[("ragone", key)] = results.ragone(scenario, names)
-    if columns[1].button(
+    )
+    sweep = columns[1].button(
         tr("Endurance from -30 to +50 °C", "Flugzeit von -30 bis +50 °C"),
         icon=":material/thermostat:",
         key="ambient_sweep",
         width="stretch",
-    ):
-        store[("ambient", key)] = results.ambient_sweep(scenario, names)
+    )
+    if ragone or (TradeOff.RAGONE in requested and (TradeOff.RAGONE, key) not in store):
+        store[(TradeOff.RAGONE.value, key)] = results.ragone(scenario, names)
+    if sweep or (TradeOff.AMBIENT in requested and (TradeOff.AMBIENT, key) not in store):
+        store[(TradeOff.AMBIENT.value, key)] = results.ambient_sweep(scenario, names)
     for kind, heading in (
-        ("ragone", tr("Ragone plot at 25 °C", "Ragone-Diagramm bei 25 °C")),
+        (TradeOff.RAGONE, tr("Ragone plot at 25 °C", "Ragone-Diagramm bei 25 °C")),
         (
-            "ambient",
+            TradeOff.AMBIENT,
             tr("Endurance across ambient temperature", "Flugzeit über der Umgebungstemperatur"),
         ),
     ):
-        figure = store.get((kind, key))
+        figure = store.get((kind.value, key))
         if figure is not None:
             st.markdown(f"**{heading}**")
             st.plotly_chart(figure, width="stretch")
             figures.append((heading, figure))
+    if ragone or sweep or requested:
+        _share(inputs, _open_plots(inputs))  # the address bar was written before the click
     st.subheader(tr("Export and share", "Export und Teilen"))
-    results.exports(scenario, names, outcomes, figures)
+    results.exports(scenario, names, outcomes, figures, _open_plots(scenario))
     st.caption(
         tr(
             "The address bar holds this view: copy it to share.",

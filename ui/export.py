@@ -15,13 +15,18 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
-from sortie.cells.pack import DEFAULT_MASS_OVERHEAD_FRACTION
-from sortie.errors import InputError
+from sortie.errors import InputError, SortieError
 from sortie.files import spreadsheet_safe_frame
 from sortie.models.result import TIMESERIES_COLUMNS
-from sortie.models.settings import DEFAULT_HEAT_TRANSFER_COEFFICIENT_W_PER_M2_K
-from sortie.studies.comparison import CellFlight
-from sortie.studies.scenario import Scenario, parse_json, scenario_from_dict, scenario_to_dict
+from sortie.studies.assumptions import flight_assumptions, merged_texts
+from sortie.studies.comparison import CellFlight, setup_of
+from sortie.studies.scenario import (
+    PackSizing,
+    Scenario,
+    parse_json,
+    scenario_from_dict,
+    scenario_to_dict,
+)
 
 EXPORT_FORMAT = "sortie-view/1"
 # A reloaded view is a scenario plus summaries: far below this.
@@ -88,36 +93,40 @@ def scenario_from_view(data: bytes, name: str = "view file") -> Scenario:
         raise InputError(f"{name}: {error}") from None
 
 
-def assumptions(scenario: Scenario, chemistries: Sequence[Any]) -> list[str]:
-    """The modelling assumptions behind a comparison, as sentences."""
-    found = [
-        f"Electrochemistry: PyBaMM {version('pybamm')} {scenario.model.value.upper()} with a "
-        "lumped thermal model; heat capacity from Sortie's cell mass budget.",
-        "Pack power is shared equally by all series x parallel cells (balanced pack, no "
-        "interconnect losses).",
-        f"Pack mass = cells x (1 + {DEFAULT_MASS_OVERHEAD_FRACTION:g}) for interconnects, BMS, "
-        "wiring and housing.",
-        f"Cooling: natural convection, h = {DEFAULT_HEAT_TRANSFER_COEFFICIENT_W_PER_M2_K:g} "
-        "W/(m² K) on the cell's surface; the run stops at "
-        + (
-            f"{scenario.max_temperature_c:g} °C."
-            if scenario.max_temperature_c is not None
-            else "each chemistry's datasheet limit (60 °C unless the datasheet says less)."
-        ),
-        "Ambient: "
-        + (
-            f"{scenario.ambient_c:g} °C for the whole flight."
-            if scenario.ambient_c is not None
-            else "each phase at the mission's own ambient."
-        ),
-        f"Pack sizing: {scenario.pack_sizing}.",
-        "Flight physics: ISA atmosphere; momentum theory with figure of merit for rotors; drag "
-        "polar for wings; still air.",
-    ]
-    for chemistry in chemistries:
-        found.append(f"{chemistry.name}: {chemistry.reference}")
-        found.extend(f"{chemistry.name}: {w}" for w in chemistry.fidelity.warnings)
+def assumptions(
+    scenario: Scenario, chemistries: Sequence[Any] = (), language: str = "en"
+) -> list[str]:
+    """The assumptions of a comparison as flown, as sentences in ``language`` ("en", "de"):
+    each cell's flight (:func:`sortie.studies.assumptions.flight_assumptions`, the same as
+    ``sortie run --json`` gives), one sentence where every cell shares it, else one per cell;
+    then how the packs were sized. ``chemistries`` is not used any more (each cell's
+    chemistry comes from its own flight); it is kept for older callers."""
+    del chemistries
+    flights = []
+    for index in range(len(scenario.cells)):
+        try:
+            setup = setup_of(scenario, index)
+        except (SortieError, ValueError):  # a cell that cannot be set up flies nothing
+            continue
+        flights.append((setup.cell.name, flight_assumptions(setup)))
+    found = merged_texts(flights, language)
+    if len(scenario.cells) > 1:
+        found.append(_PACK_SIZING[scenario.pack_sizing][language == "de"])
     return found
+
+
+_PACK_SIZING = {
+    PackSizing.SAME_LAYOUT: (
+        "Pack sizing: the same series x parallel layout for every cell.",
+        "Packgröße: dieselbe Verschaltung (seriell x parallel) für jede Zelle.",
+    ),
+    PackSizing.SAME_MASS: (
+        "Pack sizing: the same pack mass for every cell (the parallel count chosen per cell "
+        "to match the first cell's pack).",
+        "Packgröße: dieselbe Packmasse für jede Zelle (die Parallelzahl je Zelle so gewählt, "
+        "dass sie dem Pack der ersten Zelle entspricht).",
+    ),
+}
 
 
 def html_report(
@@ -125,16 +134,21 @@ def html_report(
     summary_table: pd.DataFrame,
     figures: Sequence[tuple[str, go.Figure]],
     notes: Sequence[str],
+    language: str = "en",
 ) -> str:
-    """One HTML file that opens anywhere offline: plotly.js inlined once, then each figure."""
+    """One HTML file that opens anywhere offline: plotly.js inlined once, then each figure;
+    headings in ``language`` ("en", "de"; ``notes`` come in it already)."""
     parts = []
     for number, (heading, figure) in enumerate(figures):
         plot = figure.to_html(full_html=False, include_plotlyjs=number == 0)
         parts.append(f"<h2>{html.escape(heading)}</h2>\n{plot}")
     items = "\n".join(f"<li>{html.escape(note)}</li>" for note in notes)
     stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    german = language == "de"
+    notes_heading = "Annahmen und Quellen" if german else "Assumptions and sources"
     return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>
+<html lang="{"de" if german else "en"}">
+<head><meta charset="utf-8"><title>{html.escape(title)}</title>
 <style>
 body {{ font-family: system-ui, sans-serif; margin: 2em auto; max-width: 1200px; }}
 table {{ border-collapse: collapse; }} td, th {{ border: 1px solid #ccc; padding: 4px 10px; }}
@@ -143,7 +157,7 @@ table {{ border-collapse: collapse; }} td, th {{ border: 1px solid #ccc; padding
 <p>Sortie {html.escape(version("sortie"))}, {stamp}</p>
 {summary_table.to_html(escape=True, border=0)}
 {"".join(parts)}
-<h2>Assumptions and sources</h2>
+<h2>{notes_heading}</h2>
 <ul>
 {items}
 </ul>

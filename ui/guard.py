@@ -11,7 +11,7 @@ import streamlit as st
 from pydantic import ValidationError
 
 from sortie.errors import SortieError, describe_validation_error
-from ui.i18n import tr
+from ui.i18n import message, tr
 
 LOG = logging.getLogger("sortie.ui")
 
@@ -21,10 +21,11 @@ USER_ERRORS = (SortieError, ValueError)
 
 
 def user_message(error: Exception) -> str:
-    """One line for an error of :data:`USER_ERRORS` (a validation error names its fields)."""
+    """One line for an error of :data:`USER_ERRORS` (a validation error names its fields), in
+    the session's language (the domain's English through :func:`ui.i18n.message`)."""
     if isinstance(error, ValidationError):
-        return describe_validation_error(error, tr("invalid input", "ungültige Eingabe"))
-    return " ".join(str(error).split())
+        return message(describe_validation_error(error, "invalid input"))
+    return message(" ".join(str(error).split()))
 
 
 def guarded(render: Callable[[], None]) -> Callable[[], None]:
@@ -40,7 +41,7 @@ def guarded(render: Callable[[], None]) -> Callable[[], None]:
             # A user's input the page did not expect to fail here: still a one-line message
             # with nothing to debug, so no traceback in the log (but a line, to find the gap).
             LOG.warning("page %s: %s", render.__module__, error)
-            st.error(str(error), icon=":material/error:")
+            st.error(user_message(error), icon=":material/error:")
         except Exception:
             LOG.exception("page %s failed", render.__module__)
             st.error(

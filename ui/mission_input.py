@@ -16,7 +16,8 @@ from sortie.presets import PresetKind, list_presets, load_drone, load_mission
 from sortie.studies.scenario import MissionChoice, mission_document, mission_of_choice
 from ui import session
 from ui.guard import USER_ERRORS, user_message
-from ui.i18n import tr
+from ui.i18n import description_of, german_mode, message, name_of, phase_text, tr
+from ui.number_field import number_field
 from ui.uploads import read_upload
 
 PHASE_COLUMNS = (
@@ -95,20 +96,41 @@ def mission_input() -> dict[str, Any]:
             st.info(tr("Upload a file, or pick a preset.", "Datei hochladen oder Vorlage wählen."))
             source = "preset"
         else:
-            st.caption(f"{document.get('name', '')}: {document.get('description', '')}")
+            st.caption(_document_caption(document))
             return {"document": document}
     missions = {p.id: p for p in list_presets(PresetKind.MISSION)}
+    # Labels made now, in this run's language: AppTest calls format_func outside the run.
+    labels = {i: name_of(p) for i, p in missions.items()}
     preset = st.selectbox(
         tr("Mission", "Mission"),
         list(missions),
-        format_func=lambda i: missions[i].name,
+        format_func=labels.get,
         key="mission_preset",
         on_change=_on_mission_change,
     )
-    st.caption(missions[preset].description)
+    st.caption(description_of(missions[preset]))
     if source == "edit":
         return {"document": _phase_editor(preset)}
     return {"preset": preset}
+
+
+def _document_caption(document: dict[str, Any]) -> str:
+    """"name: description" of a user's mission document in the session's language: its own
+    German texts where it has them, else the domain's English (a flight log's origin) through
+    :func:`ui.i18n.message`; a user's own words stay as they are."""
+    texts = []
+    for field in ("name", "description"):
+        english = str(document.get(field, "") or "")
+        german = str(document.get(f"{field}_de", "") or "")
+        texts.append((german or message(english)) if german_mode() else english)
+    name, description = texts
+    # A flight log's description starts with its name already.
+    return description if description.startswith(name) else f"{name}: {description}"
+
+
+def _shown_phase_name(phase: dict[str, Any]) -> str:
+    """A phase's name in the editor: its German name in German (where it has one)."""
+    return (phase.get("name_de") or phase["name"]) if german_mode() else phase["name"]
 
 
 def _phase_editor(preset: str) -> dict[str, Any]:
@@ -122,7 +144,12 @@ def _phase_editor(preset: str) -> dict[str, Any]:
         )
         return _plan_document(plan)
     document = _plan_document(plan)
-    table = pd.DataFrame(document["phases"], columns=list(PHASE_COLUMNS))
+    # The table shows each phase by its name in the session's language; a row keeping a
+    # preset phase's shown name gets both of its names back (the document stays the same in
+    # either language), a name the user typed is the user's own.
+    originals = {_shown_phase_name(phase): phase for phase in document["phases"]}
+    shown = [{**phase, "name": _shown_phase_name(phase)} for phase in document["phases"]]
+    table = pd.DataFrame(shown, columns=list(PHASE_COLUMNS))
     edited = st.data_editor(
         table,
         num_rows="dynamic",
@@ -131,7 +158,10 @@ def _phase_editor(preset: str) -> dict[str, Any]:
         column_config={
             "name": st.column_config.TextColumn(tr("Name", "Name"), required=True),
             "phase": st.column_config.SelectboxColumn(
-                tr("Phase", "Phase"), options=[p.value for p in FlightPhase], required=True
+                tr("Phase", "Phase"),
+                options=[p.value for p in FlightPhase],
+                format_func=phase_text,
+                required=True,
             ),
             "duration_s": st.column_config.NumberColumn(tr("Duration [s]", "Dauer [s]")),
             "distance_m": st.column_config.NumberColumn(tr("Distance [m]", "Strecke [m]")),
@@ -143,8 +173,9 @@ def _phase_editor(preset: str) -> dict[str, Any]:
             "payload_drop_kg": st.column_config.NumberColumn(tr("Drop [kg]", "Abwurf [kg]")),
         },
     )
-    document["phases"] = [_phase_row(row) for row in edited.to_dict("records")]
-    document["name"] = f"{plan.name} ({tr('edited', 'geändert')})"
+    document["phases"] = [_phase_row(row, originals) for row in edited.to_dict("records")]
+    document["name"] = f"{plan.name} (edited)"
+    document["name_de"] = f"{plan.name_de or plan.name} (geändert)"
     st.download_button(
         tr("Save this mission (TOML)", "Mission speichern (TOML)"),
         tomli_w.dumps(document),
@@ -156,9 +187,18 @@ def _phase_editor(preset: str) -> dict[str, Any]:
     return document
 
 
-def _phase_row(row: dict[str, Any]) -> dict[str, Any]:
-    """A table row as a phase: empty cells dropped (the validator names what is missing)."""
-    return {k: v for k, v in row.items() if v is not None and not (isinstance(v, float) and v != v)}
+def _phase_row(row: dict[str, Any], originals: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """A table row as a phase: empty cells dropped (the validator names what is missing); a
+    preset phase's shown name (``originals``) as its English and German names."""
+    phase = {
+        k: v for k, v in row.items() if v is not None and not (isinstance(v, float) and v != v)
+    }
+    original = originals.get(phase.get("name"))
+    if original is not None:
+        phase["name"] = original["name"]
+        if original.get("name_de"):
+            phase["name_de"] = original["name_de"]
+    return phase
 
 
 def _plan_document(plan) -> dict[str, Any]:
@@ -169,27 +209,39 @@ def _plan_document(plan) -> dict[str, Any]:
     return document
 
 
-def drone_input(mission: dict[str, Any]) -> str | None:
+# The scenario's bounds (sortie.studies.scenario.Scenario.payload_kg).
+PAYLOAD_RANGE_KG = (0.0, 5000.0)
+
+
+def drone_input(mission: dict[str, Any]) -> tuple[str | None, float | None]:
+    """The chosen drone (None: the mission is a power profile) and its payload [kg]; the
+    payload is None with a drone when its field holds no valid number (the field says why:
+    the caller must not run)."""
     drones = {p.id: p for p in list_presets(PresetKind.DRONE)}
     options = ["", *drones]
     if st.session_state.get("drone") not in options:
         # A file may name a drone that is no preset: then none is chosen (the page says why).
         own = mission_drone(mission)
         st.session_state["drone"] = own if own in options else ""
+    labels = {
+        "": tr("none (power profile)", "keine (Leistungsprofil)"),
+        **{i: name_of(p) for i, p in drones.items()},
+    }
     drone_id = st.selectbox(
         tr("Drone", "Drohne"),
         options,
-        format_func=lambda i: drones[i].name if i else tr("none (power profile)", "keine"),
+        format_func=labels.get,
         key="drone",
         on_change=_on_drone_change,
     )
-    if drone_id:
-        st.session_state.setdefault("payload", float(load_drone(drone_id).payload_kg))
-        st.number_input(
-            tr("Payload [kg]", "Nutzlast [kg]"),
-            min_value=0.0,
-            max_value=5000.0,
-            step=0.1,
-            key="payload",
-        )
-    return drone_id or None
+    if not drone_id:
+        return None, None
+    st.session_state.setdefault("payload", float(load_drone(drone_id).payload_kg))
+    payload = number_field(
+        tr("Payload [kg]", "Nutzlast [kg]"),
+        key="payload",
+        min_value=PAYLOAD_RANGE_KG[0],
+        max_value=PAYLOAD_RANGE_KG[1],
+        step=0.1,
+    )
+    return drone_id, payload

@@ -3,6 +3,7 @@ trade-offs (Ragone, ambient sweep) and exports. Used by the compare page and the
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Sequence
 from typing import Any
@@ -21,12 +22,23 @@ from sortie.studies.comparison import (
     compiled_of,
     fly_task,
     mission_demand,
+    pack_size,
     rating_task,
+    same_mass_target,
     temperature_limit_c,
 )
-from sortie.studies.scenario import Scenario
+from sortie.studies.scenario import PackSizing, Scenario, TradeOff, trade_offs
 from ui import charts, export
-from ui.i18n import language, number, phase_text, reason_text, tr
+from ui.i18n import (
+    format_table,
+    language,
+    message,
+    number,
+    phase_text,
+    reason_text,
+    shown_name,
+    tr,
+)
 
 
 def _minutes(seconds: float) -> str:
@@ -51,7 +63,13 @@ def verdict(summary: MissionSummary) -> tuple[bool, str]:
     reason = summary.termination_reason
     flown = _minutes(summary.endurance_s)
     total = _minutes(summary.mission_duration_s)
-    phase = f"{summary.final_segment} ({phase_text(summary.final_phase)})"
+    kind = phase_text(summary.final_phase)
+    phase = f"{summary.final_segment} ({kind})"
+    # German: the phase's own name; its kind only with a user's own name (a preset's
+    # German phase names say what they are).
+    segment = shown_name(summary.final_segment)
+    own_name = segment == summary.final_segment and kind.lower() not in segment.lower()
+    phase_de = f"„{segment}“" + (f" ({kind})" if own_name else "")
     if reason is TerminationReason.END_OF_PROFILE:
         return False, tr(
             f"Flew the whole mission but landed with {landed:.0f} %, below the {reserve:.0f} % "
@@ -61,7 +79,7 @@ def verdict(summary: MissionSummary) -> tuple[bool, str]:
         )
     return False, tr(
         f"Stopped: {reason_text(reason)} in phase '{phase}' after {flown} of {total}",
-        f"Abbruch: {reason_text(reason)} in Phase '{phase}' nach {flown} von {total}",
+        f"Abbruch: {reason_text(reason)} in der Phase {phase_de} nach {flown} von {total}",
     )
 
 
@@ -75,7 +93,7 @@ def card(
             detail = (
                 tr("No result for this cell.", "Für diese Zelle gibt es kein Ergebnis.")
                 if plain_errors
-                else outcome.error
+                else message(outcome.error)
             )
             st.error(f"**{name}**\n\n{detail}", icon=":material/error:")
             return
@@ -91,7 +109,7 @@ def card(
             and not plain_errors
             and summary.termination_reason is not TerminationReason.END_OF_PROFILE
         ):
-            st.caption(summary.termination_message)
+            st.caption(message(summary.termination_message))
         # One line of figures: three st.metric columns do not fit a card's width.
         figures = (
             f"{_minutes(summary.endurance_s)} · "
@@ -155,48 +173,108 @@ def st_runner():
     return runner()
 
 
+def _figures(s: MissionSummary) -> list[tuple[str, Any, int]]:
+    """(row name, value, decimals shown) of one cell's key figures, in the session's
+    language."""
+    per_cell_wh = s.energy_delivered_wh / (s.series_count * s.parallel_count)
+    return [
+        (tr("Pack", "Akku"), f"{s.series_count}S{s.parallel_count}P", 0),
+        (tr("Pack mass [kg]", "Akkumasse [kg]"), round(s.pack_mass_kg, 2), 2),
+        (tr("Endurance [min]", "Flugzeit [min]"), round(s.endurance_s / 60, 1), 1),
+        (
+            tr("Charge left at landing [%]", "Restladung bei Landung [%]"),
+            round(100 * s.final_state_of_charge, 1),
+            1,
+        ),
+        (
+            tr("Energy delivered [Wh]", "Abgegebene Energie [Wh]"),
+            round(s.energy_delivered_wh, 1),
+            1,
+        ),
+        (
+            tr("Wh/kg on this mission", "Wh/kg auf dieser Mission"),
+            round(s.mission_gravimetric_energy_density_wh_per_kg, 0),
+            0,
+        ),
+        (
+            tr("Wh/L on this mission", "Wh/L auf dieser Mission"),
+            round(per_cell_wh / (s.volume_ml / 1000), 0),
+            0,
+        ),
+        (
+            tr("Rated Wh/kg (cell)", "Nenn-Wh/kg (Zelle)"),
+            round(s.gravimetric_energy_density_wh_per_kg, 0),
+            0,
+        ),
+        (
+            tr("Rated Wh/L (cell)", "Nenn-Wh/L (Zelle)"),
+            round(s.volumetric_energy_density_wh_per_l, 0),
+            0,
+        ),
+        (
+            tr("Minimum cell voltage [V]", "Min. Zellspannung [V]"),
+            _rounded(s.min_cell_voltage_v, 3),
+            3,
+        ),
+        (
+            tr("Peak cell temperature [°C]", "Max. Zelltemperatur [°C]"),
+            _rounded(s.max_cell_temperature_c, 1),
+            1,
+        ),
+        (tr("Hardest phase", "Schwerste Phase"), shown_name(s.hardest_segment), 0),
+    ]
+
+
 def key_figures(names: Sequence[str], outcomes: Sequence[Outcome]) -> pd.DataFrame:
     """Figures (rows) by cell (columns), units in the row names."""
     rows: dict[str, dict[str, Any]] = {}
     for name, outcome in zip(names, outcomes, strict=True):
-        if not outcome.ok:
-            continue
-        s = outcome.value.summary
-        cells = s.series_count * s.parallel_count
-        per_cell_wh = s.energy_delivered_wh / cells
-        rows[name] = {
-            tr("Pack", "Akku"): f"{s.series_count}S{s.parallel_count}P",
-            tr("Pack mass [kg]", "Akkumasse [kg]"): round(s.pack_mass_kg, 2),
-            tr("Endurance [min]", "Flugzeit [min]"): round(s.endurance_s / 60, 1),
-            tr("Charge left at landing [%]", "Restladung bei Landung [%]"): round(
-                100 * s.final_state_of_charge, 1
-            ),
-            tr("Energy delivered [Wh]", "Abgegebene Energie [Wh]"): round(s.energy_delivered_wh, 1),
-            tr("Wh/kg on this mission", "Wh/kg auf dieser Mission"): round(
-                s.mission_gravimetric_energy_density_wh_per_kg, 0
-            ),
-            tr("Wh/L on this mission", "Wh/L auf dieser Mission"): round(
-                per_cell_wh / (s.volume_ml / 1000), 0
-            ),
-            tr("Rated Wh/kg (cell)", "Nenn-Wh/kg (Zelle)"): round(
-                s.gravimetric_energy_density_wh_per_kg, 0
-            ),
-            tr("Rated Wh/L (cell)", "Nenn-Wh/L (Zelle)"): round(
-                s.volumetric_energy_density_wh_per_l, 0
-            ),
-            tr("Minimum cell voltage [V]", "Min. Zellspannung [V]"): _rounded(
-                s.min_cell_voltage_v, 3
-            ),
-            tr("Peak cell temperature [°C]", "Max. Zelltemperatur [°C]"): _rounded(
-                s.max_cell_temperature_c, 1
-            ),
-            tr("Hardest phase", "Schwerste Phase"): s.hardest_segment,
-        }
+        if outcome.ok:
+            rows[name] = {row: value for row, value, _ in _figures(outcome.value.summary)}
     return pd.DataFrame(rows)
+
+
+def key_figures_text(names: Sequence[str], outcomes: Sequence[Outcome]) -> pd.DataFrame:
+    """:func:`key_figures` as text in the session's number format ("0,91" in German), each
+    figure with its own decimals; a missing value as "–"."""
+    table = key_figures(names, outcomes)
+    flown = [o.value.summary for o in outcomes if o.ok]
+    if table.empty or not flown:
+        return table
+    decimals = {row: places for row, _, places in _figures(flown[0])}
+    # Figures are rows: format the transposed table by column (a figure's cells may mix
+    # numbers and None).
+    by_figure = table.T.astype(object).where(table.T.notna(), math.nan)
+    return format_table(by_figure, decimals).T
 
 
 def _rounded(value: float, digits: int) -> float | None:
     return None if value is None or math.isnan(value) else round(value, digits)
+
+
+def sizing_note(scenario: Scenario, names: Sequence[str]) -> str | None:
+    """With same-pack-mass sizing, one sentence: the target mass, where it comes from, and
+    the pack each cell got; None with same-layout sizing (or when no pack can be sized)."""
+    if scenario.pack_sizing is not PackSizing.SAME_MASS:
+        return None
+    try:
+        reference = same_mass_target(scenario)
+        packs = [pack_size(scenario, i) for i in range(len(scenario.cells))]
+    except SortieError:
+        return None  # the inputs say why
+    layout = f"{reference.series_count}S{reference.parallel_count}P"
+    each = "; ".join(
+        f"{name} {p.series_count}S{p.parallel_count}P, {number(p.mass_kg, 2)} kg"
+        for name, p in zip(names, packs, strict=True)
+    )
+    target = number(reference.mass_kg, 2)
+    return tr(
+        f"Same pack mass: every pack is sized to {target} kg, the mass of the first cell's "
+        f"{layout} pack; P is chosen per cell to come closest to it: {each}.",
+        f"Gleiche Akkumasse: Jeder Akku wird auf {target} kg ausgelegt, die Masse des "
+        f"{layout}-Akkus der ersten Zelle; P wird je Zelle so gewählt, dass ihr Akku dieser "
+        f"Masse am nächsten kommt: {each}.",
+    )
 
 
 def comparison(
@@ -204,9 +282,12 @@ def comparison(
 ) -> list[tuple[str, Any]]:
     """Key figures, overlaid plots and warnings; returns the figures (for the report)."""
     flights = [(n, o.value) for n, o in zip(names, outcomes, strict=True) if o.ok]
-    table = key_figures(names, outcomes)
+    note = sizing_note(scenario, names)
+    if note:
+        st.caption(note)
+    table = key_figures_text(names, outcomes)
     if not table.empty:
-        st.dataframe(table.astype(str), width="stretch")
+        st.dataframe(table, width="stretch")
     if not flights:
         return []
     reserve = flights[0][1].summary.reserve_state_of_charge
@@ -218,7 +299,7 @@ def comparison(
     )
     st.plotly_chart(figure, width="stretch")
     _pack_fields(flights)
-    warnings = sorted({w for _, f in flights for w in f.summary.warnings})
+    warnings = sorted({message(w) for _, f in flights for w in f.summary.warnings})
     if warnings:
         with st.expander(
             tr(f"Model caveats ({len(warnings)})", f"Modellhinweise ({len(warnings)})")
@@ -286,7 +367,7 @@ def ragone(scenario: Scenario, names: Sequence[str]):
     points = pd.DataFrame([row for o in outcomes if o.ok for row in o.value])
     for o in outcomes:
         if not o.ok:
-            st.warning(o.error)
+            st.warning(message(o.error))
     demand = [_demand(scenario, i) for i in range(len(scenario.cells))]
     if points.empty:
         return None
@@ -310,7 +391,7 @@ def ambient_sweep(scenario: Scenario, names: Sequence[str]):
     )
     for outcome in outcomes:
         if not outcome.ok:
-            st.warning(outcome.error)
+            st.warning(message(outcome.error))
     rows = pd.DataFrame([row for o in outcomes if o.ok for row in o.value])
     if rows.empty:
         return None
@@ -322,23 +403,39 @@ def flights_of(outcomes: Sequence[Outcome]) -> list[CellFlight | None]:
     return [o.value if o.ok else None for o in outcomes]
 
 
+def view_json(
+    scenario: Scenario,
+    names: Sequence[str],
+    flights: Sequence[CellFlight | None],
+    plots: Sequence[str] = (),
+) -> str:
+    """The reloadable view (:func:`ui.export.view_json`) with the trade-off ``plots`` that
+    are open (``"plots": ["ragone", "ambient"]``): reloading it opens them again."""
+    document = json.loads(export.view_json(scenario, names, flights))
+    document["plots"] = [t.value for t in trade_offs(list(plots), "plots")]
+    return json.dumps(document, indent=2, allow_nan=False)
+
+
 def exports(
     scenario: Scenario,
     names: Sequence[str],
     outcomes: Sequence[Outcome],
     figures: list[tuple[str, Any]],
+    plots: Sequence[TradeOff] = (),
 ) -> None:
-    """Download buttons: CSV, JSON view, HTML report. Files are made when clicked (the
-    report inlines plotly.js, ~4 MB), from values taken now: the callables run off the script
-    thread and must not touch the session."""
+    """Download buttons: CSV, JSON view (with the open trade-off ``plots``), HTML report.
+    Files are made when clicked (the report inlines plotly.js, ~4 MB), from values taken
+    now: the callables run off the script thread and must not touch the session."""
     flights = flights_of(outcomes)
+    plots = list(plots)
     chemistries = {}
     for i in range(len(scenario.cells)):
         chemistry = cell_of(scenario, i).chemistry
         chemistries[chemistry.id] = chemistry
-    table = key_figures(names, outcomes)
-    notes = export.assumptions(scenario, list(chemistries.values()))
-    title = "Sortie: " + next((f.mission_name for f in flights if f), "")
+    table = key_figures_text(names, outcomes)
+    lang = language().value
+    notes = export.assumptions(scenario, list(chemistries.values()), language=lang)
+    title = "Sortie: " + next((shown_name(f.mission_name) for f in flights if f), "")
     figures = list(figures)
     columns = st.columns(3)
     columns[0].download_button(
@@ -352,7 +449,7 @@ def exports(
     )
     columns[1].download_button(
         tr("View (JSON, reloadable)", "Ansicht (JSON, ladbar)"),
-        lambda: export.view_json(scenario, names, flights),
+        lambda: view_json(scenario, names, flights, plots),
         file_name="sortie-view.json",
         mime="application/json",
         icon=":material/data_object:",
@@ -361,7 +458,7 @@ def exports(
     )
     columns[2].download_button(
         tr("Report (HTML)", "Bericht (HTML)"),
-        lambda: export.html_report(title, table, figures, notes),
+        lambda: export.html_report(title, table, figures, notes, language=lang),
         file_name="sortie-report.html",
         mime="text/html",
         icon=":material/description:",

@@ -16,6 +16,7 @@ from typing import Any
 
 import streamlit as st
 
+from sortie.errors import InputError
 from sortie.models.settings import DEFAULT_MAX_TEMPERATURE_C
 from sortie.studies.comparison import fly_task
 from sortie.studies.runner import Priority, Runner
@@ -24,12 +25,14 @@ from sortie.studies.scenario import (
     CellChoice,
     PackSizing,
     Scenario,
+    TradeOff,
     mission_of_choice,
     scenario_drone,
     scenario_from_dict,
     scenario_key,
     showcases,
 )
+from ui.i18n import tr
 
 # The first view of the compare page; its models are built in every worker at start-up.
 DEFAULT_SCENARIO = {
@@ -48,6 +51,14 @@ COMPARED = "compared"
 # Queued for the compare page's next run: widget values to set, own cells to select.
 PENDING_INPUTS = "pending_inputs"
 PENDING_CELLS = "pending_cells"
+# Trade-off plots a link or a view opens: {"scenario": its key, "plots": [names]}.
+REQUESTED_PLOTS = "requested_plots"
+# The pack layout the page shows for a power profile (no drone to take it from).
+DEFAULT_SERIES_COUNT = 6
+DEFAULT_PARALLEL_COUNT = 2
+# The compare page's temperature sliders [°C] (whole degrees).
+AMBIENT_RANGE_C = (-30, 50)
+MAX_TEMPERATURE_RANGE_C = (40, 90)
 PRECOMPUTE_VARIABLE = "SORTIE_PRECOMPUTE_SHOWROOM"
 
 
@@ -101,10 +112,62 @@ def option_of(choice: CellChoice, name: str) -> str:
     return add_own_cell(name, choice)
 
 
-def apply_scenario(scenario: Scenario, cell_names: list[str], compared: bool = True) -> None:
-    """Queue every input widget of the compare page to show ``scenario``; ``compared`` also
-    shows its results. The widgets take the values at the top of the page's next run."""
+def as_inputs(scenario: Scenario) -> Scenario:
+    """``scenario`` as the compare page's inputs spell it once they show it: the pack layout
+    always given (the drone's, or 6S2P for a power profile, when the scenario leaves it
+    open), the drone and the payload only where they differ from the mission's and the
+    drone's own, the temperatures in whole degrees (the sliders' steps). The same flight,
+    and the same key as the page builds from its widgets, so a shared link does not read
+    as "inputs changed" on opening. A temperature the sliders cannot show is an
+    :class:`InputError` (the page would otherwise fly a value it does not show)."""
+    for value_c, (low, high), what in (
+        (scenario.ambient_c, AMBIENT_RANGE_C, ("ambient", "Die Umgebungstemperatur")),
+        (
+            scenario.max_temperature_c,
+            MAX_TEMPERATURE_RANGE_C,
+            ("temperature limit", "Die Temperaturgrenze"),
+        ),
+    ):
+        if value_c is not None and not low <= round(value_c) <= high:
+            raise InputError(
+                tr(
+                    f"The {what[0]} {value_c:g} °C is outside what this page sets "
+                    f"({low} to {high} °C).",
+                    f"{what[1]} {value_c:g} °C liegt außerhalb dessen, was diese Seite "
+                    f"einstellt ({low} bis {high} °C).",
+                )
+            )
+    plan = mission_of_choice(scenario.mission)
+    drone_id = scenario.drone or plan.drone
+    base = scenario_drone(dataclasses.replace(scenario, payload_kg=None))
+    payload_kg = scenario.payload_kg
+    if base is None or payload_kg == base.payload_kg:
+        payload_kg = None
+    return dataclasses.replace(
+        scenario,
+        drone=drone_id if drone_id and drone_id != plan.drone else None,
+        series_count=scenario.series_count or (base.series_count if base else DEFAULT_SERIES_COUNT),
+        parallel_count=scenario.parallel_count
+        or (base.parallel_count if base else DEFAULT_PARALLEL_COUNT),
+        payload_kg=payload_kg,
+        ambient_c=None if scenario.ambient_c is None else float(round(scenario.ambient_c)),
+        max_temperature_c=None
+        if scenario.max_temperature_c is None
+        else float(round(scenario.max_temperature_c)),
+    )
+
+
+def apply_scenario(
+    scenario: Scenario,
+    cell_names: list[str],
+    compared: bool = True,
+    plots: tuple[TradeOff, ...] = (),
+) -> None:
+    """Queue every input widget of the compare page to show ``scenario`` (as
+    :func:`as_inputs` spells it); ``compared`` also shows its results, with the trade-off
+    ``plots`` open. The widgets take the values at the top of the page's next run."""
     state = st.session_state
+    scenario = as_inputs(scenario)
     plan = mission_of_choice(scenario.mission)
     drone = scenario_drone(scenario)
     values: dict[str, Any] = {}
@@ -121,8 +184,8 @@ def apply_scenario(scenario: Scenario, cell_names: list[str], compared: bool = T
     ]
     if drone is not None:
         values["payload"] = float(drone.payload_kg)
-    values["series"] = scenario.series_count or (drone.series_count if drone else 6)
-    values["parallel"] = scenario.parallel_count or (drone.parallel_count if drone else 2)
+    values["series"] = scenario.series_count
+    values["parallel"] = scenario.parallel_count
     values["sizing"] = PackSizing(scenario.pack_sizing).value
     values["model"] = scenario.model.value
     values["ambient_on"] = scenario.ambient_c is not None
@@ -132,6 +195,11 @@ def apply_scenario(scenario: Scenario, cell_names: list[str], compared: bool = T
     limit_c = scenario.max_temperature_c
     values["tmax"] = round(DEFAULT_MAX_TEMPERATURE_C if limit_c is None else limit_c)
     values[COMPARED] = scenario_key(scenario) if compared else None
+    values[REQUESTED_PLOTS] = (
+        {"scenario": scenario_key(scenario), "plots": [t.value for t in plots]}
+        if compared and plots
+        else None
+    )
     # Cells queued from the cell designer stay queued: they join this view's cells.
     state[PENDING_INPUTS] = values
 

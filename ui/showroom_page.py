@@ -8,7 +8,7 @@ import streamlit as st
 from sortie.studies.comparison import cell_of, temperature_limit_c
 from sortie.studies.scenario import showcases
 from ui import charts, results
-from ui.i18n import language, number, tr
+from ui.i18n import language, name_of, number, tr
 
 # Projector-sized type for everything on this page.
 LARGE_TYPE = """
@@ -39,7 +39,8 @@ def render() -> None:
     st.markdown(f"### {show.title[lang]}")
     st.write(show.story[lang])
     scenario = show.scenario
-    names = [cell_of(scenario, i).name.split(" (")[0] for i in range(len(scenario.cells))]
+    # Short names for large type: the parameter set in brackets is for the catalogue.
+    names = [name_of(cell_of(scenario, i)).split(" (")[0] for i in range(len(scenario.cells))]
     outcomes = results.fly_all(scenario, names, big=True, plain_errors=True)
     flights = [(n, o.value) for n, o in zip(names, outcomes, strict=True) if o.ok]
     if not flights:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sortie.errors import SortieError
-from ui.i18n import tr
+from ui.i18n import number, tr
 
 # Uploads larger than this are refused before parsing (server-wide cap: .streamlit/config.toml).
 MAX_UPLOAD_BYTES = 5_000_000
@@ -14,7 +14,8 @@ def read_upload(upload) -> bytes:
         raise SortieError(
             tr(
                 f"{upload.name}: {upload.size:,} bytes is too large (limit {MAX_UPLOAD_BYTES:,})",
-                f"{upload.name}: {upload.size:,} Bytes sind zu groß (Grenze {MAX_UPLOAD_BYTES:,})",
+                f"{upload.name}: {number(upload.size)} Bytes sind zu groß "
+                f"(Grenze {number(MAX_UPLOAD_BYTES)})",
             )
         )
     return upload.getvalue()

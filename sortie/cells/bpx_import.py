@@ -12,11 +12,17 @@ function. A formula such as ``exit(7)`` matches the BPX grammar and ends the pro
   parent receives plain JSON back, checks every formula again and only reads numbers from it;
 - every failure is a :class:`BpxError`: one line that starts with the file name.
 
-PyBaMM is not imported here (only the electrochemistry adapter may). Hand :attr:`BpxCell.bpx`
-to ``pybamm.ParameterValues.create_from_bpx_obj`` there.
+PyBaMM is not imported here (only :mod:`sortie.engine` may): the engine reads
+:attr:`BpxCell.bpx_json` (as ``ModelSpec.bpx_json``) with :mod:`sortie.engine.bpx`.
 
 The child is ``python -m sortie.cells.bpx_import`` (not ``multiprocessing``): a spawned
 multiprocessing child re-imports the parent's ``__main__``, which under Streamlit is the app.
+
+Why one module of ~600 lines: it is one idea, the trust boundary for a BPX file. The child's
+parse and the parent's re-check run the same document walk and formula check on both sides
+of the process boundary, and the child runs this very module (``-m``), so splitting it would
+put one boundary's two halves in different files. The formula grammar itself lives in
+:mod:`sortie.cells.bpx_formula`.
 """
 
 from __future__ import annotations
@@ -29,7 +35,6 @@ import signal
 import subprocess
 import sys
 import tempfile
-import time
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -67,9 +72,6 @@ MAX_PARTICLE_MATERIALS = 2
 
 _CHILD_MODULE = "sortie.cells.bpx_import"
 _PROJECT_ROOT = Path(__file__).resolve().parents[2]
-
-# Test hook: seconds the child sleeps before parsing, so the time limit can be tested.
-_child_test_delay_s = 0.0
 
 
 @dataclass(frozen=True)
@@ -222,8 +224,6 @@ def _parse_in_child(data: bytes, source: str, timeout_s: float) -> tuple[dict, l
     """Run this module as a child process on ``data``; return (document, warnings)."""
     with tempfile.TemporaryDirectory(prefix="sortie-bpx-") as scratch_dir:
         command = [sys.executable, "-E", "-s", "-m", _CHILD_MODULE, "--scratch-dir", scratch_dir]
-        if _child_test_delay_s > 0:
-            command += ["--test-delay-s", str(_child_test_delay_s)]
         try:
             completed = subprocess.run(
                 command,
@@ -285,15 +285,12 @@ def _child_main(argv: list[str]) -> int:
     """
     parser = argparse.ArgumentParser(prog=_CHILD_MODULE)
     parser.add_argument("--scratch-dir", required=True)
-    parser.add_argument("--test-delay-s", type=float, default=0.0)
     options = parser.parse_args(argv)
     result_stream = sys.stdout
     sys.stdout = sys.stderr
     _limit_memory(CHILD_MEMORY_LIMIT_BYTES)
     # bpx writes each formula it evaluates to a temporary file and never deletes it.
     tempfile.tempdir = options.scratch_dir
-    if options.test_delay_s > 0:
-        time.sleep(options.test_delay_s)
     try:
         document, bpx_warnings = _parse_and_validate(sys.stdin.buffer.read(MAX_BPX_BYTES + 1))
         result: dict[str, Any] = {"document": document, "warnings": bpx_warnings}

@@ -12,8 +12,13 @@ from sortie.cells.design import CellDesign
 
 @dataclass(frozen=True)
 class Cell:
+    """``name_de`` and ``description_de`` are the German texts of a preset (empty: none given,
+    e.g. a user's file); the design keeps the English ones."""
+
     design: CellDesign
     chemistry: Chemistry
+    name_de: str = ""
+    description_de: str = ""
 
     def __post_init__(self) -> None:
         if self.design.chemistry != self.chemistry.id:
@@ -37,6 +42,10 @@ class Cell:
     @property
     def name(self) -> str:
         return self.design.name
+
+    @property
+    def description(self) -> str:
+        return self.design.description
 
     @functools.cached_property
     def budget(self) -> CellBudget:

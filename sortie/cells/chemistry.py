@@ -45,9 +45,26 @@ class Provenance(StrEnum):
     DERIVED = "derived"  # computed by Sortie from the design (e.g. heat capacity from mass)
 
 
+# The flags' plain-language warnings, (English, German): the German is for the explorer's
+# German mode (ui.i18n), the English for the CLI, exports and logs.
+NO_TEMPERATURE_DEPENDENCE = (
+    "no temperature dependence in transport: cold missions look too good",
+    "Transportgrößen ohne Temperaturabhängigkeit: Kalte Missionen sehen zu gut aus",
+)
+THERMAL_DATA_SUPPLIED = (
+    "thermal data supplied from the literature, not from the parameter set",
+    "Thermische Daten aus der Literatur ergänzt, nicht aus dem Parametersatz",
+)
+SCALED_FROM_LAB_CELL = (
+    "scaled from a lab cell to a commercial format",
+    "Von einer Laborzelle auf ein kommerzielles Format hochskaliert",
+)
+
+
 @dataclass(config=STRICT)
 class Fidelity:
-    """Honest flags shown next to every result that uses this chemistry."""
+    """Honest flags shown next to every result that uses this chemistry. ``notes_de`` and
+    ``caveats_de`` are the German texts (empty: none given; else one caveat for each)."""
 
     temperature_dependent_transport: bool
     thermal_data: Provenance
@@ -55,19 +72,36 @@ class Fidelity:
     scaled_from_lab_cell: bool = False
     notes: str = ""
     caveats: tuple[str, ...] = ()
+    notes_de: str = ""
+    caveats_de: tuple[str, ...] = ()
+
+    @model_validator(mode="after")
+    def _check(self) -> Fidelity:
+        if self.caveats_de and len(self.caveats_de) != len(self.caveats):
+            raise ValueError("caveats_de needs one German text for each caveat")
+        return self
+
+    def _warnings(self, german: bool) -> tuple[str, ...]:
+        index = 1 if german else 0
+        found = []
+        if not self.temperature_dependent_transport:
+            found.append(NO_TEMPERATURE_DEPENDENCE[index])
+        if self.thermal_data is Provenance.SUPPLIED:
+            found.append(THERMAL_DATA_SUPPLIED[index])
+        if self.scaled_from_lab_cell:
+            found.append(SCALED_FROM_LAB_CELL[index])
+        found.extend(self.caveats_de if german and self.caveats_de else self.caveats)
+        return tuple(found)
 
     @property
     def warnings(self) -> tuple[str, ...]:
         """Plain-language caveats for the UI and CLI."""
-        found = []
-        if not self.temperature_dependent_transport:
-            found.append("no temperature dependence in transport: cold missions look too good")
-        if self.thermal_data is Provenance.SUPPLIED:
-            found.append("thermal data supplied from the literature, not from the parameter set")
-        if self.scaled_from_lab_cell:
-            found.append("scaled from a lab cell to a commercial format")
-        found.extend(self.caveats)
-        return tuple(found)
+        return self._warnings(german=False)
+
+    @property
+    def warnings_de(self) -> tuple[str, ...]:
+        """:attr:`warnings` in German (a caveat without a German text stays English)."""
+        return self._warnings(german=True)
 
 
 @dataclass(config=STRICT)
@@ -114,6 +148,8 @@ class Chemistry:
     # (a visitor must not read a set's limit as the chemistry's), in English and German.
     card_note_en: CardNote = ""
     card_note_de: CardNote = ""
+    # The German name (empty: none given, e.g. a user's BPX cell).
+    name_de: str = ""
 
     @model_validator(mode="after")
     def _check(self) -> Chemistry:

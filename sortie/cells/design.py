@@ -35,6 +35,23 @@ def box_volume_m3(length_mm: float, width_mm: float, thickness_mm: float) -> flo
     return length_mm * width_mm * thickness_mm * 1e-9
 
 
+def pair_thickness_um(
+    positive_coating_um: float,
+    negative_coating_um: float,
+    separator_um: float,
+    positive_foil_um: float,
+    negative_foil_um: float,
+) -> float:
+    """One electrode pair: both coatings, one separator and half of each foil (the foils
+    are coated on both sides and shared by two pairs)."""
+    return (
+        positive_coating_um
+        + negative_coating_um
+        + separator_um
+        + 0.5 * (positive_foil_um + negative_foil_um)
+    )
+
+
 def box_surface_area_m2(length_mm: float, width_mm: float, thickness_mm: float) -> float:
     length, width, thickness = length_mm * 1e-3, width_mm * 1e-3, thickness_mm * 1e-3
     return 2 * (length * width + length * thickness + width * thickness)
@@ -220,6 +237,11 @@ class PouchFormat(_BoxBody):
     kind: Literal[FormatKind.POUCH] = FormatKind.POUCH
 
     @property
+    def inside_thickness_mm(self) -> float:
+        """The room for the stack: the body less the pouch foil on both faces."""
+        return self.thickness_mm - 2 * self.pouch_foil_thickness_mm
+
+    @property
     def casing_mass_kg(self) -> float:
         # Two faces of foil cover the body and its thickness (formed cup): ~ the box surface.
         return self.surface_area_m2 * self.pouch_foil_areal_mass_kg_per_m2 + self.tab_mass_g * 1e-3
@@ -302,7 +324,7 @@ class CellDesign:
                 f"electrodes of {self.electrode_length_mm:g} x {self.electrode_width_mm:g} mm "
                 f"do not fit the {self.format.length_mm:g} x {self.format.width_mm:g} mm pouch"
             )
-        available_mm = self.format.thickness_mm - 2 * self.format.pouch_foil_thickness_mm
+        available_mm = self.format.inside_thickness_mm
         if self.stack_thickness_mm > available_mm * (1 + 1e-9):
             raise ValueError(
                 f"{self.cathode_layer_count} layers make a {self.stack_thickness_mm:.2f} mm "
@@ -311,13 +333,13 @@ class CellDesign:
 
     @property
     def pair_thickness_m(self) -> float:
-        """One electrode pair: both coatings, one separator and half of each foil (the foils
-        are coated on both sides and shared by two pairs)."""
-        return 1e-6 * (
-            self.positive.coating_thickness_um
-            + self.negative.coating_thickness_um
-            + self.separator.thickness_um
-            + 0.5 * (self.positive_foil_thickness_um + self.negative_foil_thickness_um)
+        """One electrode pair (see :func:`pair_thickness_um`)."""
+        return 1e-6 * pair_thickness_um(
+            self.positive.coating_thickness_um,
+            self.negative.coating_thickness_um,
+            self.separator.thickness_um,
+            self.positive_foil_thickness_um,
+            self.negative_foil_thickness_um,
         )
 
     @property

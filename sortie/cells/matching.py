@@ -8,6 +8,7 @@ The electrodes themselves are not touched, so loadings, N/P and rate behaviour s
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 
 from pydantic import ValidationError
 
@@ -74,3 +75,21 @@ def match_capacity(design: CellDesign, chemistry: Chemistry, target_ah: float) -
         if isinstance(error, CapacityMatchError):
             raise
         raise CapacityMatchError(f"{target_ah:g} Ah does not fit: {error}") from None
+
+
+def matched_description(
+    original_name: str,
+    original_id: str,
+    changes: Sequence[str],
+    target_ah: float,
+    capacity_ah: float,
+    mass_g: float,
+) -> str:
+    """The description of a capacity match of ``original`` after the design ``changes`` (in
+    words, as :func:`sortie.cells.design_edits.describe_changes` gives them): a match itself
+    leaves the electrodes as they are, so without changes they are the original's."""
+    edits = f"with {', '.join(changes)}" if changes else "with its electrodes unchanged"
+    return (
+        f"{original_name} ({original_id}) {edits}, matched to {target_ah:g} Ah: "
+        f"{capacity_ah:.3f} Ah, {mass_g:.1f} g"
+    )

@@ -3,32 +3,28 @@ of what connects them."""
 
 from __future__ import annotations
 
+import dataclasses
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 from pydantic.dataclasses import dataclass
 
 from sortie.cells.budget import CellBudget
 from sortie.cells.chemistry import STRICT
 from sortie.cells.pack_layout import PackLayout
+from sortie.defaults import PACK_INTERCONNECT_RESISTANCE_OHM, PACK_MASS_OVERHEAD_FRACTION
 from sortie.errors import InputError
 
-# Interconnects, BMS, wiring, balance leads and shrink/housing as a share of cell mass.
-# An editable assumption: 0.12 means cells are 89 % of the pack mass, within the 85-92 %
-# seen for small hand-built drone packs (nickel strip, no structural housing). Automotive
-# packs are much heavier per cell (Löbberding et al., World Electr. Veh. J. 11 (2020) 77).
-DEFAULT_MASS_OVERHEAD_FRACTION = 0.12
+# The pack's defaults and their sources live with every other default (sortie.defaults).
+DEFAULT_MASS_OVERHEAD_FRACTION = PACK_MASS_OVERHEAD_FRACTION
+DEFAULT_INTERCONNECT_RESISTANCE_OHM = PACK_INTERCONNECT_RESISTANCE_OHM
 
-# Whole-pack resistance of what lies between the cells and the pack's connector, in series
-# with the cells: strips and welds, bus bars, main leads, the connector, BMS switches.
-# 0 is an ideal interconnect (Sortie's results before this field existed); no default fits
-# all builds, so give the pack's own (measured: pack resistance minus series / parallel x
-# the cell's; or estimated: R = resistivity x length / cross-section, with nickel
-# 69.3 nOhm m and copper 16.8 nOhm m at 20 °C, CRC Handbook of Chemistry and Physics,
-# "Electrical resistivity of pure metals"). For example one 25 mm link of 0.15 x 8 mm pure
-# nickel strip is 1.4 mOhm and 2 x 10 cm of 12 AWG copper lead (3.31 mm2) 1.0 mOhm.
-DEFAULT_INTERCONNECT_RESISTANCE_OHM = 0.0
+
+# Fields a user writes by another name (``--set pack.mass_kg=0.95``, a sweep's
+# ``pack.mass_kg``): the pinned mass, as the method ``Pack.mass_kg(cell)`` is the mass in use.
+# Pydantic takes either name and names a refused value as the user wrote it.
+PACK_FIELD_ALIASES = {"mass_kg": "pinned_mass_kg"}
 
 
 class PackMassSource(StrEnum):
@@ -38,21 +34,22 @@ class PackMassSource(StrEnum):
     PINNED = "pinned"  # the real pack's mass, as weighed (pinned_mass_kg)
 
 
-@dataclass(config=STRICT)
+@dataclass(config=ConfigDict(**STRICT, validate_by_name=True, validate_by_alias=True))
 class Pack:
     """``series_count`` cells in series, each position ``parallel_count`` cells wide.
 
     Pack power is shared equally by all cells (balanced). Its mass is the cells' plus
-    ``mass_overhead_fraction`` of it, unless ``pinned_mass_kg`` gives the real pack's (then
-    the overhead fraction is not used). ``interconnect_resistance_ohm`` is the whole pack's
-    resistance outside the cells; the pack's power is delivered past it, so its I^2 R loss
-    comes on top (and heats the cells: see :mod:`sortie.models.electrochemistry`).
+    ``mass_overhead_fraction`` of it, unless ``pinned_mass_kg`` (given as ``mass_kg``, see
+    :data:`PACK_FIELD_ALIASES`) is the real pack's (then the overhead fraction is not used).
+    ``interconnect_resistance_ohm`` is the whole pack's resistance outside the cells; the
+    pack's power is delivered past it, so its I^2 R loss comes on top (and heats the cells:
+    see :mod:`sortie.engine.built_model`).
     """
 
     series_count: Annotated[int, Field(ge=1, le=400)]
     parallel_count: Annotated[int, Field(ge=1, le=400)]
     mass_overhead_fraction: Annotated[float, Field(ge=0, lt=2)] = DEFAULT_MASS_OVERHEAD_FRACTION
-    pinned_mass_kg: Annotated[float, Field(gt=0, le=5000)] | None = None
+    pinned_mass_kg: Annotated[float | None, Field(gt=0, le=5000, alias="mass_kg")] = None
     interconnect_resistance_ohm: Annotated[float, Field(ge=0, le=10)] = (
         DEFAULT_INTERCONNECT_RESISTANCE_OHM
     )
@@ -104,3 +101,12 @@ class Pack:
 
     def energy_wh(self, cell: CellBudget) -> float:
         return self.cell_count * cell.energy_wh
+
+
+def pack_fields(pack: Pack) -> dict[str, Any]:
+    """``pack``'s fields by the names a user writes (``mass_kg`` for the pinned mass): what a
+    change by those names applies to, and builds a :class:`Pack` again."""
+    found = dataclasses.asdict(pack)
+    for spelt, name in PACK_FIELD_ALIASES.items():
+        found[spelt] = found.pop(name)
+    return found

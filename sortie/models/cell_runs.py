@@ -1,6 +1,6 @@
 """What the electrochemistry engine takes and gives back: plain data, no PyBaMM.
 
-The engine (:mod:`sortie.models.electrochemistry`, the one module that imports PyBaMM) builds
+The engine (:mod:`sortie.engine`, the one package that imports PyBaMM) builds
 one model per :class:`ModelSpec` and solves any number of :class:`RunInputs` on it, each
 becoming one :class:`RunOutput`: failures are outputs too (an :class:`Ending`), so a batch of
 designs never fails as a whole. Everything else in Sortie sees only these types, in SI units

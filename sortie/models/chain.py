@@ -2,10 +2,12 @@
 
 ``simulate_runs`` flies many :class:`~sortie.models.run_setup.CellRun` s, batching those that
 share a built model and a time grid into one solve (the PyBaMM engine is imported lazily so
-that listing presets never pays for PyBaMM); ``simulate_mission(cell, pack, mission,
-settings)`` flies one power profile. What comes back becomes a time series, the pack's
-temperatures (:mod:`sortie.models.pack_thermal`) and a verdict. Aircraft, flight plans and
-pack mass come first, in :mod:`sortie.models.flight`.
+that listing presets never pays for PyBaMM). What comes back becomes a time series, the pack's
+temperatures (:mod:`sortie.models.pack_thermal`) and a verdict.
+
+This is the last stage of the one flight chain, not a chain of its own: a flight starts at
+:func:`sortie.models.flight.fly` (or ``fly_many``), which compiles the flight plan, adds the
+pre-heat and the airflow at the pack, and prepares the runs flown here.
 """
 
 from __future__ import annotations
@@ -15,7 +17,6 @@ from collections.abc import Sequence
 import numpy as np
 
 from sortie.cells.cell import Cell
-from sortie.cells.pack import Pack
 from sortie.errors import InfeasiblePowerError, InputError, SortieError
 from sortie.models.cell_runs import Ending, ParameterError, RunOutput
 from sortie.models.mission import Mission
@@ -24,7 +25,7 @@ from sortie.models.result import MissionResult, MissionSummary, TerminationReaso
 from sortie.models.run_setup import KELVIN_OFFSET, CellRun, celsius_to_kelvin, prepare_run
 from sortie.models.settings import ModelKind, SimulationSettings
 
-__all__ = ["CellRun", "prepare_run", "simulate_mission", "simulate_runs"]
+__all__ = ["CellRun", "prepare_run", "simulate_runs"]
 
 _REASON_OF_ENDING = {
     Ending.FINAL_TIME: TerminationReason.END_OF_PROFILE,
@@ -44,31 +45,15 @@ def _warnings(cell: Cell, settings: SimulationSettings, solver_warnings: tuple[s
     return tuple(dict.fromkeys(found))
 
 
-def simulate_mission(
-    cell: Cell,
-    pack: Pack,
-    mission: Mission,
-    settings: SimulationSettings | None = None,
-) -> MissionResult:
-    """Fly ``mission`` on ``pack`` built from ``cell``.
-
-    Pack power is shared equally by all ``series_count x parallel_count`` cells. The run ends
-    at the end of the profile, at the voltage cut-off of the parameter set, at
-    ``settings.max_temperature_c`` or when the solver fails; the summary says which. Raises
-    :class:`InfeasiblePowerError` when the cells cannot deliver the first segment at all and
-    :class:`InputError` for a design the chemistry cannot balance.
-    """
-    found = simulate_runs([prepare_run(cell, pack, mission, settings)])[0]
-    if isinstance(found, SortieError):
-        raise found
-    return found
-
-
 def simulate_runs(runs: Sequence[CellRun]) -> list[MissionResult | SortieError]:
     """Fly many prepared runs, batching those that share a built model and a time grid into
     one solve each (see ``BuiltModel.run_many``). One entry per run, in order: a result, or
-    the error that run alone would have raised."""
-    from sortie.models.electrochemistry import built_model
+    the error that run alone would have raised.
+
+    Pack power is shared equally by all ``series_count x parallel_count`` cells. A run ends
+    at the end of its profile, at the voltage cut-off of the parameter set, at a cell
+    temperature limit or when the solver fails; the summary says which."""
+    from sortie.engine import built_model
 
     groups: dict[tuple, list[int]] = {}
     for index, run in enumerate(runs):

@@ -95,7 +95,8 @@ class Drone:
     The pack it carries: ``series_count`` x ``parallel_count`` of ``cell``, built with
     ``pack_mass_overhead_fraction`` of the cells' mass for strips, BMS, leads and wrap and
     ``pack_interconnect_resistance_ohm`` outside the cells (None: the defaults of
-    :class:`sortie.cells.pack.Pack`). A pack's own values (``--set pack.*``) come first."""
+    :class:`sortie.cells.pack.Pack`). A pack's own values (``--set pack.*``) come first.
+    ``name_de`` and ``description_de`` are the German texts (empty: none given)."""
 
     id: str
     name: str
@@ -117,6 +118,8 @@ class Drone:
     rotors: RotorSet | None = None
     wing: Wing | None = None
     sources: dict[str, str] = Field(default_factory=dict)
+    name_de: str = ""
+    description_de: str = ""
 
     @model_validator(mode="after")
     def _check(self) -> Drone:

@@ -55,7 +55,9 @@ class TooHeavyError(FlightPlanError):
 @dataclass(frozen=True)
 class FlightSetup:
     """Everything one flight needs. ``drone`` None: a power profile flown by the pack alone
-    (a flight plan needs its drone). Change one with ``dataclasses.replace``."""
+    (a flight plan needs its drone). Built from a user's choices, with every default filled
+    in, only by :mod:`sortie.studies.setup` (``resolve_setup``, ``assemble``); change one
+    with ``dataclasses.replace``."""
 
     cell: Cell
     pack: Pack

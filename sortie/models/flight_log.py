@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from pydantic import ValidationError
 
+from sortie.defaults import PROFILE_AMBIENT_C
 from sortie.errors import InputError, describe_validation_error
 from sortie.models.mission import (
     MAX_MISSION_DURATION_S,
@@ -29,11 +30,13 @@ DEFAULT_BIN_S = 10.0
 @dataclass(frozen=True, eq=False)
 class FlightLog:
     """Pack power samples of one flight. Arrays are copied and made read-only; power is
-    linear between samples."""
+    linear between samples. ``notes`` say what reading the log changed (one line each, e.g.
+    repeated time stamps merged): the front ends show them with the mission."""
 
     time_s: np.ndarray
     power_w: np.ndarray
     source: str
+    notes: tuple[str, ...] = field(default=())
 
     def __post_init__(self) -> None:
         time_s = np.array(self.time_s, dtype=float)
@@ -61,6 +64,39 @@ class FlightLog:
         return float(np.trapezoid(self.power_w, self.time_s)) / 3600.0
 
 
+def merge_repeated_times(
+    time_s: np.ndarray, power_w: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Rows sharing a time stamp as one sample each: returns the distinct times, their power
+    and the index of each one's first row. ``time_s`` must not decrease.
+
+    A repeated stamp is a step in power at that instant: the first row's power ends the
+    interval before it, the last row's starts the interval after it (rows between hold no
+    time, so no energy). The merged power weighs the two by those intervals,
+    ``(first * before + last * after) / (before + after)``, which keeps the trapezoidal energy
+    of the whole log exactly (each sample's power counts with half of each interval it
+    borders). At the log's first and last stamp it is the leaving and the arriving power."""
+    time_s = np.asarray(time_s, dtype=float)
+    power_w = np.asarray(power_w, dtype=float)
+    starts = np.flatnonzero(np.concatenate([[True], np.diff(time_s) != 0]))
+    if len(starts) == len(time_s):
+        return time_s, power_w, starts
+    ends = np.append(starts[1:], len(time_s)) - 1
+    distinct_s = time_s[starts]
+    step_s = np.diff(distinct_s)
+    before_s = np.concatenate([[0.0], step_s])
+    after_s = np.concatenate([step_s, [0.0]])
+    arriving_w, leaving_w = power_w[starts], power_w[ends]
+    spanned_s = before_s + after_s
+    # A log of one distinct stamp spans nothing: keep the leaving power (the caller refuses it).
+    merged_w = np.where(
+        spanned_s > 0,
+        (arriving_w * before_s + leaving_w * after_s) / np.where(spanned_s > 0, spanned_s, 1.0),
+        leaving_w,
+    )
+    return distinct_s, merged_w, starts
+
+
 def bin_average(log: FlightLog, bin_s: float = DEFAULT_BIN_S) -> tuple[np.ndarray, np.ndarray]:
     """Bins of ``bin_s`` from t = 0 (the last one ends at the log's end and may be shorter):
     returns the bin edges (``len + 1`` of the means, ending at ``log.duration_s``) and the mean
@@ -79,7 +115,7 @@ def log_to_mission(
     mission_id: str,
     name: str,
     bin_s: float = DEFAULT_BIN_S,
-    ambient_c: float = 25.0,
+    ambient_c: float = PROFILE_AMBIENT_C,
     description: str = "",
 ) -> Mission:
     """Mission of bin-averaged segments (see :func:`bin_average`), each named by its time span
@@ -89,6 +125,9 @@ def log_to_mission(
         f"flight log {log.source}: {len(log.time_s)} samples over {format_s(log.duration_s)} s, "
         f"averaged over {format_s(float(bin_s))} s bins (energy kept)"
     )
+    notes = "; ".join(log.notes)
+    if notes:
+        summary += f"; {notes}"
     try:
         # The last value only closes the profile (see segments_from_samples).
         samples = segments_from_samples(edges_s, np.append(mean_power_w, mean_power_w[-1]))
@@ -102,7 +141,7 @@ def log_to_mission(
             description=description or summary,
             segments=segments,
             ambient_c=ambient_c,
-            sources={"power": summary},
+            sources={"power": summary, **({"flight log notes": notes} if notes else {})},
         )
     except ValidationError as error:
         raise InputError(describe_validation_error(error, log.source)) from None

@@ -25,8 +25,11 @@ CSV format
   Other columns are ignored.
 - Separator: comma, or semicolon when the header contains a semicolon. The decimal
   separator is always a point.
-- Time must increase strictly; the log is shifted so its first sample is t = 0. A step longer
-  than max(60 s, 20 x the median step) is a gap (missing data) and rejected.
+- Time must not go backwards; the log is shifted so its first sample is t = 0. Rows that
+  repeat a time stamp (cyclers and flight controllers write them) are a step in power at
+  that instant: they are merged into one sample that keeps the log's energy (see
+  :func:`sortie.models.flight_log.merge_repeated_times`), and the log's ``notes`` say so.
+  A step longer than max(60 s, 20 x the median step) is a gap (missing data) and rejected.
 - Power is positive for discharge; regeneration (negative power below -1e-9 W) is rejected.
 
 Every problem raises :class:`InputError` with one line naming the file and, for a data
@@ -48,7 +51,7 @@ import pandas as pd
 
 from sortie.errors import FileTooLargeError, InputError
 from sortie.files import read_regular_file
-from sortie.models.flight_log import FlightLog, one_line
+from sortie.models.flight_log import FlightLog, merge_repeated_times, one_line
 
 MAX_LOG_BYTES = 20_000_000
 MAX_LOG_ROWS = 2_000_000
@@ -138,9 +141,11 @@ def read_flight_log(source: str | pathlib.Path | bytes, *, name: str | None = No
         with np.errstate(over="ignore", invalid="ignore"):
             power_w = (voltage_raw * voltage_column.factor) * (current_raw * current_column.factor)
         _check_finite(power_w, table, label, "voltage x current")
-    time_s = _check_times(time_raw, time_column, table, label)
+    time_s, merged_w, notes = _check_times(time_raw, power_w, time_column, table, label)
     _check_power(power_w, table, label)
-    return FlightLog(time_s=time_s, power_w=np.maximum(power_w, 0.0), source=label)
+    return FlightLog(
+        time_s=time_s, power_w=np.maximum(merged_w, 0.0), source=label, notes=notes
+    )
 
 
 def _read_file(path: pathlib.Path, label: str) -> bytes:
@@ -329,21 +334,36 @@ def _check_finite(power_w: np.ndarray, table: _Table, label: str, origin: str) -
         raise InputError(f"{_where(label, table, row)}: power ({origin}) is not finite")
 
 
-def _check_times(time_raw: np.ndarray, column: _Column, table: _Table, label: str) -> np.ndarray:
-    """Seconds from the first sample, after checking order and gaps."""
+def _check_times(
+    time_raw: np.ndarray, power_w: np.ndarray, column: _Column, table: _Table, label: str
+) -> tuple[np.ndarray, np.ndarray, tuple[str, ...]]:
+    """Seconds from the first sample and the power at each, rows of a repeated time stamp
+    merged (energy kept), after checking order and gaps; and the notes saying what merged."""
     unit = column.unit
-    step_raw = np.diff(time_raw)
-    not_forward = step_raw <= 0
-    if not_forward.any():
-        index = int(np.argmax(not_forward))
+    backwards = np.diff(time_raw) < 0
+    if backwards.any():
+        index = int(np.argmax(backwards))
         earlier, later = time_raw[index], time_raw[index + 1]
-        if later == earlier:
-            problem = f"time {later:g} {unit} repeats the previous row"
-        else:
-            problem = f"time goes backwards ({later:g} {unit} after {earlier:g} {unit})"
-        raise InputError(f"{_where(label, table, index + 1)}: {problem}")
+        raise InputError(
+            f"{_where(label, table, index + 1)}: time goes backwards "
+            f"({later:g} {unit} after {earlier:g} {unit})"
+        )
+    distinct_raw, merged_w, rows = merge_repeated_times(time_raw, power_w)
+    if len(distinct_raw) < 2:
+        raise InputError(
+            f"{label}: {len(distinct_raw)} distinct time stamp(s); a flight log needs at least 2"
+        )
+    notes: tuple[str, ...] = ()
+    repeated = int(np.count_nonzero(np.diff(np.append(rows, len(time_raw))) > 1))
+    if repeated:
+        first = distinct_raw[np.argmax(np.diff(np.append(rows, len(time_raw))) > 1)]
+        plural = "s" if repeated > 1 else ""
+        notes = (
+            f"{repeated} repeated time stamp{plural} merged (first at {first:g} {unit}): the "
+            f"rows of each became one sample, keeping the log's energy",
+        )
     with np.errstate(over="ignore"):
-        time_s = (time_raw - time_raw[0]) * column.factor
+        time_s = (distinct_raw - distinct_raw[0]) * column.factor
     if not math.isfinite(time_s[-1]):
         raise InputError(f"{label}: the log's time span is too large to handle")
     step_s = np.diff(time_s)
@@ -353,12 +373,12 @@ def _check_times(time_raw: np.ndarray, column: _Column, table: _Table, label: st
     if too_long.any():
         index = int(np.argmax(too_long))
         raise InputError(
-            f"{_where(label, table, index + 1)}: gap of {step_s[index]:g} s in the log "
-            f"(from {time_raw[index]:g} {unit} to {time_raw[index + 1]:g} {unit}); steps may be "
-            f"at most {limit_s:g} s (the larger of {MIN_GAP_S:g} s and "
+            f"{_where(label, table, int(rows[index + 1]))}: gap of {step_s[index]:g} s in the "
+            f"log (from {distinct_raw[index]:g} {unit} to {distinct_raw[index + 1]:g} {unit}); "
+            f"steps may be at most {limit_s:g} s (the larger of {MIN_GAP_S:g} s and "
             f"{GAP_MEDIAN_FACTOR:g} x the median step of {median_step_s:g} s)"
         )
-    return time_s
+    return time_s, merged_w, notes
 
 
 def _check_power(power_w: np.ndarray, table: _Table, label: str) -> None:

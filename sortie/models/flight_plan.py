@@ -21,6 +21,7 @@ from pydantic import Field, field_validator, model_validator
 from pydantic.dataclasses import dataclass
 
 from sortie.cells.chemistry import STRICT
+from sortie.defaults import LANDING_RESERVE_STATE_OF_CHARGE, STANDARD_AMBIENT_C
 from sortie.errors import InputError
 from sortie.models import flight_physics as fp
 from sortie.models.atmosphere import LAPSE_RATE_K_PER_M, air_density_kg_per_m3
@@ -60,7 +61,8 @@ class Phase:
 
     ``speed_m_per_s`` is the airspeed (None: the drone's cruise speed for translating phases
     of winged aircraft, 0 for a multirotor's hover). ``climb_rate_m_per_s`` is positive up.
-    ``payload_drop_kg`` leaves the aircraft at the end of the phase.
+    ``payload_drop_kg`` leaves the aircraft at the end of the phase. ``name_de`` is the
+    German name (empty: none given); it goes with the phase into the compiled segments.
     """
 
     name: str
@@ -72,6 +74,7 @@ class Phase:
     altitude_change_m: Annotated[float, Field(ge=-10000, le=10000)] | None = None
     payload_drop_kg: Annotated[float, Field(ge=0, le=5000)] = 0.0
     ambient_c: Annotated[float, Field(ge=-60, le=80)] | None = None
+    name_de: str = ""
 
     @model_validator(mode="after")
     def _check(self) -> Phase:
@@ -101,6 +104,7 @@ class FlightPlan:
 
     ``reserve_state_of_charge``: the landing reserve rule (land with at least this state of
     charge, 0..0.9); ``ground_altitude_m`` above sea level; ``ambient_c`` on the ground.
+    ``name_de`` and ``description_de`` are the German texts (empty: none given).
     """
 
     id: str
@@ -108,10 +112,14 @@ class FlightPlan:
     description: str
     phases: tuple[Phase, ...]
     drone: str | None = None
-    ambient_c: Annotated[float, Field(ge=-60, le=80)] = 15.0
+    ambient_c: Annotated[float, Field(ge=-60, le=80)] = STANDARD_AMBIENT_C
     ground_altitude_m: Annotated[float, Field(ge=-400, le=6000)] = 0.0
-    reserve_state_of_charge: Annotated[float, Field(ge=0, le=0.9)] = 0.2
+    reserve_state_of_charge: Annotated[float, Field(ge=0, le=0.9)] = (
+        LANDING_RESERVE_STATE_OF_CHARGE
+    )
     sources: dict[str, str] = Field(default_factory=dict)
+    name_de: str = ""
+    description_de: str = ""
 
     @field_validator("phases", mode="before")
     @classmethod
@@ -144,6 +152,7 @@ class PhasePower:
     shaft_power_w: float
     pack_power_w: float
     ambient_c: float
+    name_de: str = ""
 
 
 class FlightPlanError(InputError):
@@ -387,6 +396,7 @@ def phase_powers(plan: FlightPlan, drone: Drone, pack_mass_kg: float) -> list[Ph
                 shaft_power_w=shaft,
                 pack_power_w=pack_power,
                 ambient_c=ambient_c,
+                name_de=phase.name_de,
             )
         )
         altitude_m += phase.climb_rate_m_per_s * duration
@@ -411,6 +421,8 @@ def mission_of_phases(plan: FlightPlan, drone: Drone, rows: Sequence[PhasePower]
         id=plan.id,
         name=plan.name,
         description=plan.description,
+        name_de=plan.name_de,
+        description_de=plan.description_de,
         segments=tuple(
             Segment(
                 name=row.name,
@@ -418,6 +430,7 @@ def mission_of_phases(plan: FlightPlan, drone: Drone, rows: Sequence[PhasePower]
                 power_w=row.pack_power_w,
                 phase=row.phase,
                 ambient_c=row.ambient_c,
+                name_de=row.name_de,
             )
             for row in rows
         ),
@@ -429,10 +442,12 @@ def mission_of_phases(plan: FlightPlan, drone: Drone, rows: Sequence[PhasePower]
 
 
 def phase_table(rows: list[PhasePower]) -> pd.DataFrame:
-    """The per-phase breakdown as a DataFrame (for the CLI and the UI)."""
+    """The per-phase breakdown as a DataFrame (for the CLI and the UI). ``phase_de`` is the
+    German name, the English one where the plan gives none."""
     return pd.DataFrame(
         {
             "phase": [r.name for r in rows],
+            "phase_de": [r.name_de or r.name for r in rows],
             "kind": [r.phase.value for r in rows],
             "duration_s": [r.duration_s for r in rows],
             "mass_kg": [r.mass_kg for r in rows],

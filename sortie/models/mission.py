@@ -16,6 +16,7 @@ from pydantic import Field, model_validator
 from pydantic.dataclasses import dataclass
 
 from sortie.cells.chemistry import STRICT
+from sortie.defaults import PROFILE_AMBIENT_C
 
 # Each segment boundary restarts the solver: a DFN re-solve takes ~0.5 s at 60 segments,
 # ~3 s at 300 and ~11 s at 1000 (Chen2020, 30 min). Bin-average long logs first.
@@ -44,13 +45,15 @@ class FlightPhase(StrEnum):
 
 @dataclass(config=STRICT)
 class Segment:
-    """Constant pack power for a duration. ``ambient_c`` None takes the mission's."""
+    """Constant pack power for a duration. ``ambient_c`` None takes the mission's.
+    ``name_de`` is the German name (empty: none given, e.g. a user's file)."""
 
     name: str
     duration_s: Annotated[float, Field(gt=0, le=MAX_MISSION_DURATION_S)]
     power_w: Annotated[float, Field(ge=0, le=1e7)]
     phase: FlightPhase = FlightPhase.CRUISE
     ambient_c: Annotated[float, Field(ge=-60, le=80)] | None = None
+    name_de: str = ""
 
 
 @dataclass(config=STRICT)
@@ -59,16 +62,19 @@ class Mission:
 
     ``reserve_state_of_charge`` is the landing reserve rule: the mission only counts as
     completed when the pack lands with at least this state of charge (0 = no rule).
+    ``name_de`` and ``description_de`` are the German texts (empty: none given).
     """
 
     id: str
     name: str
     description: str
     segments: tuple[Segment, ...]
-    ambient_c: Annotated[float, Field(ge=-60, le=80)] = 25.0
+    ambient_c: Annotated[float, Field(ge=-60, le=80)] = PROFILE_AMBIENT_C
     drone: str | None = None
     reserve_state_of_charge: Annotated[float, Field(ge=0, le=0.9)] = 0.0
     sources: dict[str, str] = Field(default_factory=dict)
+    name_de: str = ""
+    description_de: str = ""
 
     @model_validator(mode="after")
     def _check(self) -> Mission:
@@ -117,7 +123,12 @@ def segments_from_samples(time_s: Sequence[float], power_w: Sequence[float]) -> 
     if np.any(np.diff(times) <= 0):
         raise ValueError("time_s must be strictly increasing")
     return tuple(
-        Segment(name=f"sample {i + 1}", duration_s=float(t1 - t0), power_w=float(p))
+        Segment(
+            name=f"sample {i + 1}",
+            duration_s=float(t1 - t0),
+            power_w=float(p),
+            name_de=f"Abschnitt {i + 1}",
+        )
         for i, (t0, t1, p) in enumerate(zip(times[:-1], times[1:], powers[:-1], strict=True))
     )
 
@@ -127,7 +138,7 @@ def mission_from_time_series(
     name: str,
     time_s: Sequence[float],
     power_w: Sequence[float],
-    ambient_c: float = 25.0,
+    ambient_c: float = PROFILE_AMBIENT_C,
     description: str = "",
 ) -> Mission:
     """Mission from a sampled pack-power series (see :func:`segments_from_samples`)."""

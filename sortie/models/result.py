@@ -30,6 +30,47 @@ class TerminationReason(StrEnum):
     SOLVER_FAILURE = "solver failure"
 
 
+class SolverNote(StrEnum):
+    """What a PyBaMM warning means for a verdict. A run's summary carries the sentence of
+    :data:`SOLVER_NOTE_TEXTS`, never PyBaMM's own text ("While solving Doyle-Fuller-Newman
+    model extrapolation occurred for [...]"), so a front end can show and translate it."""
+
+    # An input left the range of a parameter table (an OCP, a rate constant, the electrolyte
+    # conductivity) and PyBaMM extrapolated it.
+    EXTRAPOLATION = "extrapolation"
+    # A run came back as a partial solution (the solver stopped before the end).
+    PARTIAL_SOLUTION = "partial solution"
+    # Any other solver warning (kept out of the summary by the chain, but never raw).
+    SOLVER_WARNING = "solver warning"
+
+
+SOLVER_NOTE_TEXTS = {
+    SolverNote.EXTRAPOLATION: (
+        "The model left its valid range (extrapolation of a parameter table) during the run; "
+        "treat the verdict with care."
+    ),
+    SolverNote.PARTIAL_SOLUTION: (
+        "The solver stopped early and returned a partial solution; treat the verdict with care."
+    ),
+    SolverNote.SOLVER_WARNING: "The solver warned during the run; treat the verdict with care.",
+}
+
+
+def solver_note(pybamm_text: str) -> SolverNote:
+    """The kind of a PyBaMM warning, from its text."""
+    lowered = pybamm_text.lower()
+    if "extrapolat" in lowered:
+        return SolverNote.EXTRAPOLATION
+    if "partial" in lowered:
+        return SolverNote.PARTIAL_SOLUTION
+    return SolverNote.SOLVER_WARNING
+
+
+def solver_note_text(pybamm_text: str) -> str:
+    """Our sentence for a PyBaMM warning (see :class:`SolverNote`)."""
+    return SOLVER_NOTE_TEXTS[solver_note(pybamm_text)]
+
+
 TIMESERIES_COLUMNS = (
     "segment",
     "phase",

@@ -43,12 +43,21 @@ class PresetKind(StrEnum):
 _FOLDERS = {PresetKind.CELL: "cells", PresetKind.MISSION: "missions", PresetKind.DRONE: "drones"}
 
 
+# The German texts of a preset: ``name_de``/``description_de`` beside ``name``/``description``
+# (optional: a user's file without them shows the English ones).
+GERMAN_FIELDS = {"name": "name_de", "description": "description_de"}
+
+
 @dataclass(frozen=True)
 class PresetInfo:
+    """A preset as a list shows it; ``name_de``/``description_de`` empty when not given."""
+
     kind: PresetKind
     id: str
     name: str
     description: str
+    name_de: str = ""
+    description_de: str = ""
 
 
 def read_toml(path: Path) -> dict[str, Any]:
@@ -300,6 +309,9 @@ def _with_template(data: dict[str, Any], context: str) -> dict[str, Any]:
         raise InputError(f"{context}: [changes] must be a table of field = value")
     base, changes = _expand_format(base, changes)
     merged = apply_overrides(base, resolve_cell_overrides(base, changes), context)
+    for english, german in GERMAN_FIELDS.items():
+        if english in data and german not in data:
+            merged.pop(german, None)  # the base's German text would name another cell
     for key, value in data.items():
         if key != "changes":
             merged[key] = value
@@ -323,11 +335,24 @@ def cell_from_dict(data: dict[str, Any], context: str) -> Cell:
         chemistry = load_chemistry(str(data["chemistry"]))
     except InputError as error:
         raise InputError(f"{context}: {error}") from None
+    german = _german_texts(data, context)
     design = construct(CellDesign, data, context)
     try:
-        return Cell(design=design, chemistry=chemistry)
+        return Cell(design=design, chemistry=chemistry, **german)
     except ValueError as error:
         raise InputError(f"{context}: {error}") from None
+
+
+def _german_texts(data: dict[str, Any], context: str) -> dict[str, str]:
+    """The German name and description taken out of a cell's ``data`` (they belong to the
+    :class:`Cell`, not to its design)."""
+    found = {}
+    for german in GERMAN_FIELDS.values():
+        value = data.pop(german, "")
+        if not isinstance(value, str):
+            raise InputError(f"{context}: {german}: Input should be a valid string")
+        found[german] = value
+    return found
 
 
 def load_cell(reference: str | Path, overrides: Overrides | None = None) -> Cell:
@@ -431,7 +456,12 @@ def changed_cell(cell: Cell, overrides: Overrides, context: str) -> Cell:
     data = apply_overrides(data, resolve_cell_overrides(data, overrides), context)
     design = construct(CellDesign, data, context)
     try:
-        return Cell(design=design, chemistry=cell.chemistry)
+        return Cell(
+            design=design,
+            chemistry=cell.chemistry,
+            name_de=cell.name_de,
+            description_de=cell.description_de,
+        )
     except ValueError as error:
         raise InputError(f"{context}: {error}") from None
 
@@ -460,11 +490,21 @@ def load_drone(reference: str | Path, overrides: Overrides | None = None) -> Dro
 
 def list_presets(kind: PresetKind) -> list[PresetInfo]:
     if kind is PresetKind.CHEMISTRY:
-        return [PresetInfo(kind, c.id, c.name, c.reference) for c in chemistries().values()]
+        return [
+            PresetInfo(kind, c.id, c.name, c.reference, c.name_de, c.reference)
+            for c in chemistries().values()
+        ]
     found = []
     for preset_id, path in _preset_paths(kind).items():
         data = read_toml(path)
         found.append(
-            PresetInfo(kind, preset_id, data.get("name", preset_id), data.get("description", ""))
+            PresetInfo(
+                kind,
+                preset_id,
+                data.get("name", preset_id),
+                data.get("description", ""),
+                data.get("name_de", ""),
+                data.get("description_de", ""),
+            )
         )
     return found

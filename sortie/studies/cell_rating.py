@@ -2,7 +2,8 @@
 
 The budget's energy is capacity times the C/20 mean voltage; at a real rate the cell delivers
 less. ``discharge_at_rates`` flies one cell at constant power ``c_rate x rated energy`` (a
-power C-rate) from full to the cut-off, at 25 °C by default, for each rate, and reports
+power C-rate) from full to the cut-off, at the rating ambient by default
+(:data:`~sortie.defaults.RATING_AMBIENT_C`), for each rate, and reports
 energy and Wh/kg. All rates are flown to one horizon (1.25 x the slowest rate's ideal
 duration), so they share one built model and are solved in one batch.
 """
@@ -14,12 +15,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sortie.cells.cell import Cell
-from sortie.cells.pack import Pack
 from sortie.errors import SortieError
-from sortie.models.flight import FlightSetup, Grounded, fly_many
-from sortie.models.mission import FlightPhase, Mission, Segment
+from sortie.models.flight import Grounded, fly_many
 from sortie.models.result import TerminationReason
 from sortie.models.settings import SimulationSettings
+from sortie.studies.setup import rating_settings, rating_setup
 
 # Long enough that only a cell limit can end the run: 1.25 x the ideal duration.
 _DURATION_MARGIN = 1.25
@@ -41,20 +41,6 @@ class RatedDischarge:
     ended_by: str
 
 
-def _rating_mission(c_rate: float, power_w: float, duration_s: float) -> Mission:
-    return Mission(
-        id=f"rating-{c_rate:g}C",
-        name=f"{c_rate:g}C rating discharge",
-        description="constant power to the cut-off",
-        segments=(
-            Segment(
-                name=f"{c_rate:g}C", duration_s=duration_s, power_w=power_w, phase=FlightPhase.TEST
-            ),
-        ),
-        ambient_c=25.0,
-    )
-
-
 def discharge_at_rates(
     cell: Cell, c_rates: Sequence[float], settings: SimulationSettings | None = None
 ) -> list[RatedDischarge | SortieError]:
@@ -65,22 +51,12 @@ def discharge_at_rates(
             raise ValueError(f"c_rate {c_rate:g} is outside {MIN_C_RATE:g}..{MAX_C_RATE:g}")
     if not c_rates:
         return []
-    settings = settings or SimulationSettings(ambient_c=25.0)
+    settings = settings or rating_settings()
     settings = dataclasses.replace(
         settings, output_points=max(settings.output_points, _OUTPUT_POINTS)
     )
     horizon_s = _DURATION_MARGIN * 3600.0 / min(c_rates)
-    single = Pack(series_count=1, parallel_count=1)
-    setups = [
-        FlightSetup(
-            cell,
-            single,
-            _rating_mission(c_rate, c_rate * cell.budget.energy_wh, horizon_s),
-            None,
-            settings,
-        )
-        for c_rate in c_rates
-    ]
+    setups = [rating_setup(cell, c_rate, horizon_s, settings) for c_rate in c_rates]
     found: list[RatedDischarge | SortieError] = []
     for c_rate, flown in zip(c_rates, fly_many(setups), strict=True):
         if isinstance(flown, Grounded):

@@ -34,11 +34,13 @@ from sortie.studies.scenario import (
     CellChoice,
     Scenario,
     cell_of_choice,
+    reference_pack,
     scenario_from_dict,
     scenario_key,
     scenario_setup,
     settings_of,
 )
+from sortie.studies.setup import rating_settings
 
 LOG = logging.getLogger(__name__)
 
@@ -46,8 +48,6 @@ LOG = logging.getLogger(__name__)
 AMBIENT_SWEEP_C = (-30.0, -20.0, -10.0, 0.0, 10.0, 20.0, 30.0, 40.0, 50.0)
 # Ragone points as power C-rates (1/h of the rated energy): endurance flight to a sprint.
 RAGONE_C_RATES = (0.2, 0.5, 1.0, 2.0, 3.0, 5.0)
-# Datasheet rate tests are run at 25 °C (IEC 61960-3).
-RATING_AMBIENT_C = 25.0
 
 
 class TaskKind(StrEnum):
@@ -119,6 +119,30 @@ def setup_of(scenario: Scenario, cell_index: int):
     return scenario_setup(scenario, cell_of(scenario, cell_index), cell_of(scenario, 0))
 
 
+@dataclass(frozen=True)
+class PackSize:
+    """One cell's pack as a scenario sizes it."""
+
+    series_count: int
+    parallel_count: int
+    mass_kg: float
+
+
+def pack_size(scenario: Scenario, cell_index: int) -> PackSize:
+    """Cell ``cell_index``'s pack (its P follows the scenario's sizing; no electrochemistry)."""
+    setup = setup_of(scenario, cell_index)
+    pack = setup.pack
+    return PackSize(pack.series_count, pack.parallel_count, pack.mass_kg(setup.cell.budget))
+
+
+def same_mass_target(scenario: Scenario) -> PackSize:
+    """The pack a SAME_MASS comparison sizes every pack to the mass of: the first cell's at
+    the scenario's S x P."""
+    cell = cell_of(scenario, 0)
+    pack = reference_pack(scenario, cell)
+    return PackSize(pack.series_count, pack.parallel_count, pack.mass_kg(cell.budget))
+
+
 def temperature_limit_c(scenario: Scenario) -> float:
     """The upper temperature limit a comparison draws: the scenario's, else the lowest of its
     cells' chemistry limits (each cell stops at its own; see ``limits_c``)."""
@@ -153,9 +177,14 @@ def ambient_endurance(scenario: Scenario, cell_index: int) -> list[dict[str, Any
     drone: time on station (hover for rotorcraft, loiter on the wing otherwise) until the
     mission's reserve or a cell limit (``measure`` "station"). Without one: how long the power
     profile is flown ("profile"). ``endurance_s`` is NaN when the cells cannot even start
-    (``limited_by`` says why)."""
+    (``limited_by`` says why).
+
+    Each point flies at its own ambient, whatever the scenario's: a set ambient overrides
+    every phase's in :func:`~sortie.models.flight.fly`, so it must not ride along in the
+    settings (the sweep would fly nine times at the scenario's ambient)."""
     setup = setup_of(scenario, cell_index)
     rows = [{"cell_index": cell_index, "ambient_c": ambient} for ambient in AMBIENT_SWEEP_C]
+    settings = [dataclasses.replace(setup.settings, ambient_c=a) for a in AMBIENT_SWEEP_C]
     if setup.drone is not None:
         reserve = compile_flight(setup).mission.reserve_state_of_charge
         points = [
@@ -164,9 +193,9 @@ def ambient_endurance(scenario: Scenario, cell_index: int) -> list[dict[str, Any
                 setup.cell,
                 setup.pack,
                 station_for(setup.drone, ambient, reserve),
-                setup.settings,
+                at_ambient,
             )
-            for ambient in AMBIENT_SWEEP_C
+            for ambient, at_ambient in zip(AMBIENT_SWEEP_C, settings, strict=True)
         ]
         for row, found in zip(rows, station_endurances(points), strict=True):
             row.update(
@@ -175,10 +204,7 @@ def ambient_endurance(scenario: Scenario, cell_index: int) -> list[dict[str, Any
                 measure="station" if found.limited_by.flown else "none",
             )
         return rows
-    setups = [
-        dataclasses.replace(setup, settings=dataclasses.replace(setup.settings, ambient_c=a))
-        for a in AMBIENT_SWEEP_C
-    ]
+    setups = [dataclasses.replace(setup, settings=at_ambient) for at_ambient in settings]
     for row, found in zip(rows, fly_many(setups), strict=True):
         if isinstance(found, Grounded):
             row.update(endurance_s=math.nan, limited_by=found.message, measure="none")
@@ -193,12 +219,10 @@ def ambient_endurance(scenario: Scenario, cell_index: int) -> list[dict[str, Any
 
 def rating_points(scenario: Scenario, cell_index: int) -> list[dict[str, Any]]:
     """The cell's Ragone points: constant power ``c_rate`` x rated energy from full to the
-    cut-off at :data:`RATING_AMBIENT_C`, per kilogram of cell, one batch."""
+    cut-off at :data:`~sortie.defaults.RATING_AMBIENT_C`, per kilogram of cell, one batch."""
     cell = cell_of(scenario, cell_index)
     mass_kg = cell.budget.mass_kg
-    settings = dataclasses.replace(
-        setup_of(scenario, cell_index).settings, ambient_c=RATING_AMBIENT_C
-    )
+    settings = rating_settings(setup_of(scenario, cell_index).settings)
     rows = []
     for c_rate, rated in zip(
         RAGONE_C_RATES, discharge_at_rates(cell, RAGONE_C_RATES, settings), strict=True

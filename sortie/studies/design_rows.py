@@ -364,3 +364,57 @@ def _station_row(
         speed_m_per_s=found.speed_m_per_s,
     )
     return row
+
+
+@dataclass(frozen=True)
+class NotFlownGroup:
+    """Designs that did not fly for the same reason with the same message."""
+
+    reason: str
+    message: str
+    designs: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class SweepOutcome:
+    """How a sweep's designs fared: ``total`` designs asked for, ``rows`` of them in the table
+    (the rest were stopped or hit an internal error), how many flew and completed the mission,
+    and the ones that did not fly, grouped by reason and message in the order of their first
+    design."""
+
+    total: int
+    rows: int
+    flown: int
+    completed: int
+    not_flown: tuple[NotFlownGroup, ...]
+
+    @property
+    def not_flown_count(self) -> int:
+        return sum(len(group.designs) for group in self.not_flown)
+
+    @property
+    def missing(self) -> int:
+        return self.total - self.rows
+
+    @property
+    def all_flown(self) -> bool:
+        return self.flown == self.total
+
+
+def sweep_outcome(table: pd.DataFrame, total: int) -> SweepOutcome:
+    """The outcome of a sweep table (:func:`rows_frame` columns) of ``total`` designs."""
+    flown = table["flown"].astype(bool)
+    groups: dict[tuple[str, str], list[int]] = {}
+    for _, row in table[~flown].sort_values("design").iterrows():
+        key = (str(row["not_flown_reason"]), str(row["message"]))
+        groups.setdefault(key, []).append(int(row["design"]))
+    return SweepOutcome(
+        total=total,
+        rows=len(table),
+        flown=int(flown.sum()),
+        completed=int((flown & table["mission_completed"].astype(bool)).sum()),
+        not_flown=tuple(
+            NotFlownGroup(reason, message, tuple(designs))
+            for (reason, message), designs in groups.items()
+        ),
+    )

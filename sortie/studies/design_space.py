@@ -26,6 +26,7 @@ from pydantic import Field, TypeAdapter, ValidationError, model_validator
 from pydantic.dataclasses import dataclass
 
 from sortie.cells.chemistry import STRICT
+from sortie.defaults import LANDING_RESERVE_STATE_OF_CHARGE, STANDARD_AMBIENT_C
 from sortie.errors import InputError, describe_validation_error
 from sortie.models.mission import FlightPhase
 from sortie.presets.loader import parse_toml, read_toml
@@ -49,8 +50,10 @@ class StationBase:
     phase: FlightPhase = FlightPhase.HOVER
     speed_m_per_s: Annotated[float, Field(gt=0, le=150)] | None = None
     ground_altitude_m: Annotated[float, Field(ge=-400, le=6000)] = 0.0
-    ambient_c: Annotated[float, Field(ge=-60, le=80)] = 15.0
-    reserve_state_of_charge: Annotated[float, Field(ge=0, le=0.9)] = 0.2
+    ambient_c: Annotated[float, Field(ge=-60, le=80)] = STANDARD_AMBIENT_C
+    reserve_state_of_charge: Annotated[float, Field(ge=0, le=0.9)] = (
+        LANDING_RESERVE_STATE_OF_CHARGE
+    )
 
 
 @dataclass(config=STRICT)

@@ -23,6 +23,7 @@ import pandas as pd
 
 from sortie.cells.cell import Cell
 from sortie.cells.pack import Pack
+from sortie.defaults import LANDING_RESERVE_STATE_OF_CHARGE, STANDARD_AMBIENT_C
 from sortie.models.drone import AirframeKind, Drone
 from sortie.models.flight import (
     Flight,
@@ -34,12 +35,22 @@ from sortie.models.flight import (
 )
 from sortie.models.flight_plan import FlightPlan, FlightPlanError, Phase
 from sortie.models.mission import FlightPhase
+from sortie.models.pack_thermal import mean_cell_heat_capacity_j_per_k, pack_network
 from sortie.models.result import MissionResult, TerminationReason
 from sortie.models.settings import SimulationSettings
+from sortie.studies.setup import assemble, built_pack
 
 # The horizon is the pack's rated energy at the phase power, with a margin: a run can never
 # deliver much more than rated energy, so the reserve or a cell limit comes first.
 _HORIZON_MARGIN = 1.3
+# The pre-heat suggested for a pack soaked below its cold limit: ten minutes on the ground,
+# aiming this far above the limit (the downwash cools it again once it flies), with this
+# factor on the heat the cells and enclosure store for what the air takes meanwhile. The ISR
+# quad's 6S2P of LG M50 at -51.5 °C (SPM): 90 W suggested; 80 W flies 10.4 min to the
+# cut-off, 60 W reaches the cold limit again after 4.6 min.
+PREHEAT_SUGGESTION_S = 600.0
+_PREHEAT_MARGIN_K = 5.0
+_PREHEAT_LOSS_FACTOR = 1.5
 
 
 class EnduranceLimit(StrEnum):
@@ -82,8 +93,8 @@ class StationSpec:
     phase: FlightPhase = FlightPhase.HOVER
     speed_m_per_s: float | None = None
     ground_altitude_m: float = 0.0
-    ambient_c: float = 15.0
-    reserve_state_of_charge: float = 0.2
+    ambient_c: float = STANDARD_AMBIENT_C
+    reserve_state_of_charge: float = LANDING_RESERVE_STATE_OF_CHARGE
 
 
 def station_for(drone: Drone, ambient_c: float, reserve_state_of_charge: float) -> StationSpec:
@@ -131,6 +142,23 @@ class EnduranceResult:
             "endurance_s": self.endurance_s,
             "limited_by": self.limited_by.value,
         }
+
+
+def suggested_preheat_w(
+    cell: Cell,
+    pack: Pack,
+    start_c: float,
+    limit_c: float,
+    duration_s: float = PREHEAT_SUGGESTION_S,
+) -> float:
+    """A heater power (whole 10 W) that warms ``pack`` from ``start_c`` to a few kelvin above
+    ``limit_c`` in ``duration_s``: the heat its cells and enclosure store, with a margin for
+    the losses meanwhile. A starting point for ``--heater-w``, not a design."""
+    network = pack_network(pack, cell)
+    stored_j_per_k = mean_cell_heat_capacity_j_per_k(network) * pack.cell_count
+    rise_k = max(0.0, limit_c + _PREHEAT_MARGIN_K - start_c)
+    power_w = _PREHEAT_LOSS_FACTOR * stored_j_per_k * rise_k / duration_s
+    return 10.0 * max(1, math.ceil(power_w / 10.0))
 
 
 def station_plan(station: StationSpec, duration_s: float) -> FlightPlan:
@@ -188,7 +216,7 @@ class StationPoint:
     def setup(self, duration_s: float) -> FlightSetup:
         """The point as a flight of ``duration_s`` on station."""
         plan = station_plan(self.station, duration_s)
-        return FlightSetup(self.cell, self.pack, plan, self.drone, self.settings)
+        return assemble(self.cell, self.pack, plan, self.drone, self.settings)
 
 
 def station_endurances(
@@ -298,10 +326,11 @@ def pack_size_sweep(
     progress: Callable[[int, int, str], None] | None = None,
 ) -> PackSweep:
     """Station endurance for every cell and parallel count, one batch per cell. ``pack`` (by
-    default the drone's series count with Pack's defaults) keeps its series count, overhead
-    and interconnect; a pinned mass belongs to one real pack and is dropped. Points above the
-    drone's maximum take-off mass are kept as "too heavy"."""
-    base = pack or Pack(series_count=drone.series_count, parallel_count=1)
+    default the drone's series count, built as the drone builds its pack: its overhead and
+    interconnect, else the defaults) keeps its series count, overhead and interconnect; a
+    pinned mass belongs to one real pack and is dropped. Points above the drone's maximum
+    take-off mass are kept as "too heavy"."""
+    base = pack or built_pack(drone.series_count, 1, drone)
     counts = sorted(set(parallel_counts))
     if not counts or counts[0] < 1:
         raise ValueError("parallel counts must be whole numbers from 1")

@@ -6,7 +6,7 @@ runner submit work the same way. A Dask cluster is used through Dask's own clien
 version), and each keeps its built models between chunks like a local worker does.
 
 Built PyBaMM models are not thread-safe and cost seconds to build, so they live in worker
-processes (each keeps its own, see ``sortie.models.electrochemistry.built_model``) and only
+processes (each keeps its own, see ``sortie.engine.built_model``) and only
 small results come back. IDAKLU's threads share the cores with the workers: a pool of N
 workers on C cores gives each ``max(1, C // N)`` solver threads.
 
@@ -130,7 +130,7 @@ def _start_worker(
     solver_threads: int, deferred: Sequence[str], then: Callable[..., None] | None, args: tuple
 ) -> None:
     os.environ[_SOLVER_THREADS_VARIABLE] = str(solver_threads)
-    _import_engine(solver_threads, deferred, ("sortie.models.electrochemistry",))
+    _import_engine(solver_threads, deferred, ("sortie.engine",))
     if then is not None:
         then(*args)
 
@@ -199,7 +199,7 @@ def prepare_study_server() -> None:
     _import_engine(
         1,
         STUDY_WORKER_DEFERRED,
-        ("sortie.models.electrochemistry", "sortie.studies.design_rows"),
+        ("sortie.engine", "sortie.studies.design_rows"),
     )
 
 

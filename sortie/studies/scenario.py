@@ -9,7 +9,6 @@ or an edited flight plan), or a BPX file's text, each with optional design overr
 from __future__ import annotations
 
 import base64
-import dataclasses
 import json
 import zlib
 from dataclasses import dataclass as plain_dataclass
@@ -21,6 +20,7 @@ from pydantic.dataclasses import dataclass
 
 from sortie.cells.cell import Cell
 from sortie.cells.chemistry import STRICT
+from sortie.cells.pack import Pack
 from sortie.errors import InputError, describe_validation_error
 from sortie.files import MAX_NESTING, check_nesting
 from sortie.models.drone import Drone
@@ -43,7 +43,7 @@ from sortie.presets.loader import (
     read_toml,
     require_preset,
 )
-from sortie.studies.setup import resolve_setup
+from sortie.studies.setup import resolve_setup, sized_to_mass
 
 # More cells than this make overlaid plots unreadable on a projector.
 MAX_CELLS = 6
@@ -202,13 +202,23 @@ def scenario_setup(scenario: Scenario, cell: Cell, reference: Cell | None = None
     setup = resolve_setup(plan, cell=cell, **common)
     if scenario.pack_sizing is PackSizing.SAME_LAYOUT or reference is None:
         return setup
-    reference_kg = resolve_setup(plan, cell=reference, **common).pack.mass_kg(reference.budget)
-    # One string of this cell (a weighed mass belongs to the first cell's pack, not this one).
-    string = dataclasses.replace(setup.pack, parallel_count=1, pinned_mass_kg=None)
-    string_kg = string.mass_kg(cell.budget)
-    parallel = max(1, round(reference_kg / string_kg))
-    pack = dataclasses.replace(setup.pack, parallel_count=parallel, pinned_mass_kg=None)
-    return dataclasses.replace(setup, pack=pack)
+    # A weighed mass belongs to the first cell's pack, not this one: sized_to_mass drops it.
+    return sized_to_mass(setup, reference_pack(scenario, reference).mass_kg(reference.budget))
+
+
+def reference_pack(scenario: Scenario, reference: Cell) -> Pack:
+    """The pack whose mass every cell's pack is sized to with SAME_MASS sizing: the
+    ``reference`` cell's (the scenario's first cell's) at the scenario's S x P."""
+    setup = resolve_setup(
+        mission_of_choice(scenario.mission),
+        cell=reference,
+        drone=scenario.drone,
+        series_count=scenario.series_count,
+        parallel_count=scenario.parallel_count,
+        settings=settings_of(scenario),
+        changes=_changes(scenario),
+    )
+    return setup.pack
 
 
 @plain_dataclass(frozen=True)
@@ -310,6 +320,48 @@ def design_document(choice: CellChoice, name: str) -> dict[str, Any]:
 
 
 # --- sharing as a URL --------------------------------------------------------------------------
+
+
+class TradeOff(StrEnum):
+    """A trade-off plot of a comparison, drawn on request (it costs extra solves)."""
+
+    RAGONE = "ragone"
+    AMBIENT = "ambient"
+
+
+# URL parameter (comma-separated) and view-file key naming the trade-off plots that are open.
+PLOTS_PARAMETER = "plots"
+
+
+def trade_offs(names: Any, context: str) -> tuple[TradeOff, ...]:
+    """Trade-off plots by their names (a list, or one comma-separated text), in the page's
+    order, each once; an unknown name is an :class:`InputError` naming ``context``."""
+    if isinstance(names, str):
+        names = [n for n in names.split(",") if n.strip()]
+    if not isinstance(names, list | tuple) or not all(isinstance(n, str) for n in names):
+        raise InputError(f"{context}: the plots are a list of names")
+    known = {t.value for t in TradeOff}
+    unknown = [n for n in names if n.strip() not in known]
+    if unknown:
+        raise InputError(
+            f"{context}: unknown plot {', '.join(repr(n) for n in unknown)} "
+            f"(known: {', '.join(sorted(known))})"
+        )
+    wanted = {n.strip() for n in names}
+    return tuple(t for t in TradeOff if t.value in wanted)
+
+
+def plots_to_query(plots: Any) -> dict[str, str]:
+    """The ``plots`` parameter for the open trade-off plots (none: no parameter)."""
+    found = trade_offs(list(plots), "plots")
+    return {PLOTS_PARAMETER: ",".join(t.value for t in found)} if found else {}
+
+
+def plots_from_query(query: dict[str, list[str]]) -> tuple[TradeOff, ...]:
+    """The trade-off plots a link opens (see :func:`plots_to_query`)."""
+    if not query.get(PLOTS_PARAMETER):
+        return ()
+    return trade_offs(query[PLOTS_PARAMETER][-1], "shared link: plots")
 
 
 def to_query(scenario: Scenario) -> dict[str, str | list[str]]:

@@ -8,34 +8,46 @@ optimiser:
 - the cell is the one given, else the drone's;
 - the pack is the given series and parallel counts, else the drone's; without a drone both
   must be given; it is built with the drone's pack overhead and interconnect resistance when
-  the drone gives them, else the defaults of :class:`~sortie.cells.pack.Pack`;
+  the drone gives them, else the defaults of :mod:`sortie.defaults`;
   ``pack.mass_kg`` pins the real pack's mass (the field ``pinned_mass_kg``);
+- an ambient left open is the mission's own (a flight plan's, else
+  :data:`~sortie.defaults.STANDARD_AMBIENT_C`); rating discharges fly at
+  :data:`~sortie.defaults.RATING_AMBIENT_C`;
 - changes (``--set``) are dotted paths on a target: ``cell.``, ``drone.``, ``mission.``,
   ``pack.``, ``settings.``; a bare cell alias (``positive_electrode_thickness_um``) is a cell
   change; ``cell``, ``drone`` and ``mission`` without a path swap in another preset.
+
+Every :class:`~sortie.models.flight.FlightSetup` is built here (:func:`assemble`), whether
+from names (:func:`resolve_setup`), from objects a study already holds (a station, a sweep's
+pack sizes, a rating discharge) or from a setup and changes (:func:`apply_changes`).
 """
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
 from sortie.cells.cell import Cell
-from sortie.cells.pack import Pack
+from sortie.cells.pack import PACK_FIELD_ALIASES, Pack, pack_fields
+from sortie.defaults import (
+    PACK_INTERCONNECT_RESISTANCE_OHM,
+    PACK_MASS_OVERHEAD_FRACTION,
+    RATING_AMBIENT_C,
+)
 from sortie.errors import InputError
 from sortie.models.drone import Drone
 from sortie.models.flight import FlightSetup
 from sortie.models.flight_log import DEFAULT_BIN_S
 from sortie.models.flight_plan import FlightPlan
-from sortie.models.mission import Mission
-from sortie.models.settings import SimulationSettings
+from sortie.models.mission import FlightPhase, Mission, Segment
+from sortie.models.settings import ModelKind, SimulationSettings
 from sortie.presets.loader import (
     CELL_FIELD_ALIASES,
+    apply_overrides,
     changed,
     changed_cell,
     construct,
@@ -108,22 +120,11 @@ def parse_changes(texts: Iterable[str]) -> dict[str, Any]:
     return found
 
 
-# Pack fields by the names a user gives: ``pack.mass_kg`` is the real pack's mass (the
-# method ``Pack.mass_kg(cell)`` gives the mass in use).
-PACK_FIELD_ALIASES = {"mass_kg": "pinned_mass_kg"}
-
-
-@contextlib.contextmanager
-def _pack_fields_as_spelt() -> Iterator[None]:
-    """A pack's refusal names each field as the user spells it (``pack.mass_kg``, not the
-    internal ``pinned_mass_kg``)."""
-    try:
-        yield
-    except InputError as error:
-        message = str(error)
-        for spelt, internal in PACK_FIELD_ALIASES.items():
-            message = message.replace(f"pack: {internal}:", f"pack.{spelt}:")
-        raise InputError(message) from None
+# The pack as built when neither the drone nor the user says otherwise, by Pack field name.
+PACK_DEFAULTS: dict[str, Any] = {
+    "mass_overhead_fraction": PACK_MASS_OVERHEAD_FRACTION,
+    "interconnect_resistance_ohm": PACK_INTERCONNECT_RESISTANCE_OHM,
+}
 
 
 def drone_pack_defaults(drone: Drone | None) -> dict[str, Any]:
@@ -137,14 +138,30 @@ def drone_pack_defaults(drone: Drone | None) -> dict[str, Any]:
     return {key: value for key, value in found.items() if value is not None}
 
 
+def pack_defaults(drone: Drone | None) -> dict[str, Any]:
+    """The pack fields a pack is built with for ``drone``: its own where it gives them, else
+    :data:`PACK_DEFAULTS`."""
+    return {**PACK_DEFAULTS, **drone_pack_defaults(drone)}
+
+
+def built_pack(series_count: int, parallel_count: int, drone: Drone | None = None) -> Pack:
+    """A ``series_count`` x ``parallel_count`` pack built as :func:`resolve_aircraft` builds
+    one for ``drone`` (its overhead and interconnect, else the defaults)."""
+    return construct(
+        Pack,
+        {"series_count": series_count, "parallel_count": parallel_count, **pack_defaults(drone)},
+        "pack",
+    )
+
+
 def _rebuilt_for_drone(pack: Pack, old: Drone | None, new: Drone | None) -> Pack:
     """``pack`` with the new drone's pack defaults where they differ from the old drone's (a
-    default the new drone drops goes back to Pack's own); the same defaults leave it as is."""
+    default the new drone drops goes back to :data:`PACK_DEFAULTS`); the same defaults leave
+    it as is."""
     before, after = drone_pack_defaults(old), drone_pack_defaults(new)
     if before == after:
         return pack
-    pack_defaults = {field.name: field.default for field in dataclasses.fields(Pack)}
-    restored = {key: pack_defaults[key] for key in before if key not in after}
+    restored = {key: PACK_DEFAULTS[key] for key in before if key not in after}
     return dataclasses.replace(pack, **restored, **after)
 
 
@@ -155,8 +172,6 @@ def _split(changes: Changes) -> tuple[dict[Target, Any], dict[Target, dict[str, 
     for text, value in changes.items():
         key = change_key(text)
         target, _, path = key.partition(".")
-        if target == Target.PACK.value:
-            path = PACK_FIELD_ALIASES.get(path, path)
         if path:
             fields[Target(target)][path] = value
         else:
@@ -202,16 +217,15 @@ def resolve_aircraft(
     parallel = (
         parallel_count if parallel_count is not None else (drone.parallel_count if drone else None)
     )
-    pack_fields = {
-        "series_count": series,
-        "parallel_count": parallel,
-        **drone_pack_defaults(drone),
-        **fields[Target.PACK],
-    }
-    if pack_fields["series_count"] is None or pack_fields["parallel_count"] is None:
+    # Dotted paths reach nested tables (``pack.layout.rows``), as ``changed`` does.
+    given = apply_overrides(
+        {"series_count": series, "parallel_count": parallel, **pack_defaults(drone)},
+        fields[Target.PACK],
+        "pack",
+    )
+    if given["series_count"] is None or given["parallel_count"] is None:
         raise InputError("no pack layout: give the series and parallel counts (or a drone)")
-    with _pack_fields_as_spelt():
-        pack = construct(Pack, pack_fields, "pack")
+    pack = construct(Pack, given, "pack")
     return Aircraft(drone=drone, cell=cell, pack=pack)
 
 
@@ -241,6 +255,26 @@ def resolve_settings(
     return changed(settings or SimulationSettings(), fields[Target.SETTINGS], "settings")
 
 
+def assemble(
+    cell: Cell,
+    pack: Pack,
+    mission: Mission | FlightPlan,
+    drone: Drone | None = None,
+    settings: SimulationSettings | None = None,
+) -> FlightSetup:
+    """The flight setup of objects already resolved (a study's point, a test's case): the one
+    place a :class:`FlightSetup` is made. ``settings`` None: every setting at its default.
+    Build ``pack`` with :func:`built_pack` to give it the drone's (or the default) overhead
+    and interconnect."""
+    return FlightSetup(
+        cell=cell,
+        pack=pack,
+        mission=mission,
+        drone=drone,
+        settings=settings or SimulationSettings(),
+    )
+
+
 def resolve_setup(
     mission: Mission | FlightPlan | Reference,
     *,
@@ -263,12 +297,12 @@ def resolve_setup(
         changes=changes,
         mission_drone=plan.drone,
     )
-    return FlightSetup(
-        cell=aircraft.cell,
-        pack=aircraft.pack,
-        mission=plan,
-        drone=aircraft.drone,
-        settings=resolve_settings(settings, changes),
+    return assemble(
+        aircraft.cell,
+        aircraft.pack,
+        plan,
+        aircraft.drone,
+        resolve_settings(settings, changes),
     )
 
 
@@ -292,17 +326,54 @@ def apply_changes(setup: FlightSetup, changes: Changes) -> FlightSetup:
         cell = load_cell(swaps[Target.CELL], fields[Target.CELL])
     else:
         cell = changed_cell(setup.cell, fields[Target.CELL], setup.cell.name)
-    with _pack_fields_as_spelt():
-        pack = changed(
-            _rebuilt_for_drone(setup.pack, setup.drone, drone), fields[Target.PACK], "pack"
-        )
-    return FlightSetup(
-        cell=cell,
-        pack=pack,
-        mission=mission,
-        drone=drone,
-        settings=changed(setup.settings, fields[Target.SETTINGS], "settings"),
+    # By the names a user writes (pack.mass_kg), as resolve_aircraft builds a pack.
+    rebuilt = pack_fields(_rebuilt_for_drone(setup.pack, setup.drone, drone))
+    pack = construct(Pack, apply_overrides(rebuilt, fields[Target.PACK], "pack"), "pack")
+    return assemble(
+        cell, pack, mission, drone, changed(setup.settings, fields[Target.SETTINGS], "settings")
     )
+
+
+def sized_to_mass(setup: FlightSetup, mass_kg: float) -> FlightSetup:
+    """``setup`` with the parallel count that brings its pack's mass closest to ``mass_kg``
+    (at least one string; series count, overhead and interconnect kept). A pinned mass belongs
+    to one real pack and is dropped."""
+    string = dataclasses.replace(setup.pack, parallel_count=1, pinned_mass_kg=None)
+    parallel = max(1, round(mass_kg / string.mass_kg(setup.cell.budget)))
+    pack = dataclasses.replace(string, parallel_count=parallel)
+    return assemble(setup.cell, pack, setup.mission, setup.drone, setup.settings)
+
+
+def rating_settings(
+    settings: SimulationSettings | None = None, model: ModelKind | None = None
+) -> SimulationSettings:
+    """``settings`` (None: the defaults; ``model`` replaces its model) at the rating ambient
+    :data:`~sortie.defaults.RATING_AMBIENT_C`: an ambient a flight had is not a rating's."""
+    settings = settings or SimulationSettings()
+    return dataclasses.replace(
+        settings, model=model or settings.model, ambient_c=RATING_AMBIENT_C
+    )
+
+
+def rating_setup(
+    cell: Cell, c_rate: float, duration_s: float, settings: SimulationSettings | None = None
+) -> FlightSetup:
+    """A rating discharge: one cell (a 1S1P pack as built by default) at constant power
+    ``c_rate`` x its rated energy for ``duration_s``, at the rating ambient unless
+    ``settings`` set one (None: :func:`rating_settings`)."""
+    power_w = c_rate * cell.budget.energy_wh
+    mission = Mission(
+        id=f"rating-{c_rate:g}C",
+        name=f"{c_rate:g}C rating discharge",
+        description="constant power to the cut-off",
+        segments=(
+            Segment(
+                name=f"{c_rate:g}C", duration_s=duration_s, power_w=power_w, phase=FlightPhase.TEST
+            ),
+        ),
+        ambient_c=RATING_AMBIENT_C,
+    )
+    return assemble(cell, built_pack(1, 1), mission, None, settings or rating_settings())
 
 
 def current_value(setup: FlightSetup, key: str) -> Any:

@@ -192,6 +192,8 @@ class BackgroundSweep:
         self._done = 0
         self._stop = threading.Event()
         self.error: str | None = None
+        # Designs that hit an internal error (no row; see SweepRun.failed).
+        self.failed: tuple[int, ...] = ()
         self.seconds = 0.0
         self._thread = threading.Thread(
             target=self._run, args=(executor,), name="sortie-sweep", daemon=True
@@ -201,12 +203,13 @@ class BackgroundSweep:
     def _run(self, executor: cf.Executor) -> None:
         start = time.perf_counter()
         try:
-            run_sweep(
+            run = run_sweep(
                 self.spec,
                 executor=executor,
                 on_rows=self._add,
                 cancelled=self._stop.is_set,
             )
+            self.failed = run.failed
         except SortieError as error:
             self.error = str(error)
         except Exception as error:  # a bug: keep the page alive, log the details
@@ -231,6 +234,11 @@ class BackgroundSweep:
     def stop(self) -> None:
         """Cancel the designs not started yet (the running chunks finish)."""
         self._stop.set()
+
+    @property
+    def stopped(self) -> bool:
+        """True once :meth:`stop` was called."""
+        return self._stop.is_set()
 
     def table(self) -> pd.DataFrame:
         """The rows so far, by design."""
