@@ -14,7 +14,8 @@ from sortie.cells.cell import Cell
 from sortie.errors import InputError, json_printable
 from sortie.files import check_writable
 from sortie.models.settings import ModelKind, SimulationSettings
-from sortie.presets.loader import load_cell, parse_override
+from sortie.presets.loader import load_cell
+from sortie.presets.overrides import parse_override
 from sortie.reports import cell_report, format_cell_report
 
 EXIT_OK = 0

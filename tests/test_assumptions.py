@@ -11,12 +11,9 @@ import re
 import pytest
 
 from sortie.models.settings import ModelKind, SimulationSettings
-from sortie.studies.assumptions import (
-    MAX_LISTED_PHASES,
-    Assumption,
-    AssumptionKey,
-    flight_assumptions,
-)
+from sortie.studies.assumptions import flight_assumptions
+from sortie.studies.assumptions.item import Assumption, AssumptionKey
+from sortie.studies.assumptions.wording import MAX_LISTED_PHASES
 from sortie.studies.setup import resolve_setup
 from tests.conftest import constant_mission
 

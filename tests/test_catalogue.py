@@ -98,7 +98,8 @@ def test_a_template_is_its_base_with_exactly_the_changes_its_file_lists(template
     import dataclasses
     import tomllib
 
-    from sortie.presets.loader import DATA_DIR, resolve_cell_overrides
+    from sortie.presets.loader import DATA_DIR
+    from sortie.presets.overrides import resolve_cell_overrides
 
     document = tomllib.loads((DATA_DIR / "cells" / f"{template_id}.toml").read_text())
     base_id = TEMPLATES[template_id]

@@ -23,6 +23,7 @@ from sortie.cells.matching import CapacityMatchError, match_capacity
 from sortie.errors import SortieError
 from sortie.presets import PresetKind, list_presets, load_cell
 from sortie.presets.cell_files import cell_document, cell_file_text, matched_cell
+from sortie.quantities import cell_field
 from sortie.studies.scenario import MAX_CELLS, CellChoice, design_document
 from ui import session
 from ui.charts import breakdown_figure
@@ -30,26 +31,8 @@ from ui.i18n import fidelity_warnings, language, message, name_of, number, tr
 from ui.number_field import number_field
 
 DEFAULT_CELL = "lg-m50-21700"
-# (field, English label, German label, step) of the fields shown in the design panel.
-FIELDS = (
-    (DesignField.POSITIVE_COATING, "Positive coating [µm]", "Kathodenschicht [µm]", 1.0),
-    (DesignField.NEGATIVE_COATING, "Negative coating [µm]", "Anodenschicht [µm]", 1.0),
-    (DesignField.POSITIVE_POROSITY, "Positive porosity [-]", "Porosität Kathode [-]", 0.01),
-    (DesignField.NEGATIVE_POROSITY, "Negative porosity [-]", "Porosität Anode [-]", 0.01),
-    (
-        DesignField.POSITIVE_PARTICLE_RADIUS,
-        "Positive particle radius [µm]",
-        "Partikelradius Kathode [µm]",
-        0.1,
-    ),
-    (
-        DesignField.NEGATIVE_PARTICLE_RADIUS,
-        "Negative particle radius [µm]",
-        "Partikelradius Anode [µm]",
-        0.1,
-    ),
-    (DesignField.SEPARATOR, "Separator [µm]", "Separator [µm]", 1.0),
-)
+# The fields shown in the design panel, in order (labels, units and steps: sortie.quantities).
+FIELDS = tuple(DesignField)
 # Far above any cell a drone carries; 0 keeps the design's own capacity.
 MAX_TARGET_AH = 1000.0
 
@@ -62,7 +45,7 @@ def _apply_pending_design() -> None:
         return
     preset = pending["preset"]
     st.session_state["design-cell"] = preset
-    shown = {field.value for field, *_ in FIELDS}
+    shown = {field.value for field in FIELDS}
     for alias, value in pending["changes"].items():
         if alias in shown:
             st.session_state[f"{preset}-{alias}"] = float(value)
@@ -82,12 +65,18 @@ def _design_inputs(
     """The design fields and the capacity target; None for one that is empty or out of
     range (the field says so under itself, in its own label)."""
     values: dict[DesignField, float | None] = {}
-    for field, english, german, step in FIELDS:
+    for field in FIELDS:
         key = f"{cell_id}-{field.value}"
         _seed(key, float(field_value(base.design, field)))
         low, high = field_range(base.design, field)
+        shown = cell_field(field.value)
         values[field] = number_field(
-            tr(english, german), key=key, min_value=low, max_value=high, step=step, format="%.3g"
+            shown.label(language()),
+            key=key,
+            min_value=low,
+            max_value=high,
+            step=shown.step,
+            format="%.3g",
         )
     _seed(f"{cell_id}-target", 0.0)
     target = number_field(

@@ -16,6 +16,7 @@ from sortie.errors import SortieError, describe_validation_error
 from sortie.models.flight import TooHeavyError
 from sortie.models.settings import ModelKind
 from sortie.presets import PresetKind, list_presets, load_drone
+from sortie.quantities import FIELDS, MODEL_LABELS
 from sortie.studies.comparison import cell_of, compiled_of
 from sortie.studies.scenario import (
     MAX_CELLS,
@@ -50,10 +51,8 @@ from ui.uploads import read_upload
 
 # Browsers and proxies cut URLs around 8 kB; a view holding a BPX file does not fit.
 MAX_URL_CHARS = 6000
-# Model names are the same in every language; the help text explains them.
-MODEL_LABELS = {ModelKind.DFN: "DFN", ModelKind.SPME: "SPMe", ModelKind.SPM: "SPM"}
-# The scenario's bounds on S and P (sortie.studies.scenario.Scenario).
-COUNT_RANGE = (1, 400)
+# S and P as the registry has them (inside the scenario's bounds, sortie.studies.scenario).
+SERIES, PARALLEL = FIELDS["pack.series_count"], FIELDS["pack.parallel_count"]
 # Trade-off plots keep their figures per scenario here: {(plot name, scenario key): figure}.
 TRADEOFFS = "tradeoffs"
 
@@ -277,8 +276,8 @@ def _pack_and_conditions() -> tuple[dict[str, Any], Any]:
     series = number_field(
         tr("Cells in series (S)", "Zellen in Reihe (S)"),
         key="series",
-        min_value=COUNT_RANGE[0],
-        max_value=COUNT_RANGE[1],
+        min_value=int(SERIES.low_value),
+        max_value=int(SERIES.high_value),
         integer=True,
         container=columns[0],
     )
@@ -287,8 +286,8 @@ def _pack_and_conditions() -> tuple[dict[str, Any], Any]:
         if same_mass
         else tr("Cells in parallel (P)", "Zellen parallel (P)"),
         key="parallel",
-        min_value=COUNT_RANGE[0],
-        max_value=COUNT_RANGE[1],
+        min_value=int(PARALLEL.low_value),
+        max_value=int(PARALLEL.high_value),
         integer=True,
         container=columns[1],
         help=tr(

@@ -20,6 +20,7 @@ from sortie.files import spreadsheet_safe_frame
 from sortie.models.settings import ModelKind
 from sortie.presets import PresetKind, list_presets
 from sortie.presets.loader import parse_toml, require_preset
+from sortie.quantities import MODEL_LABELS
 from sortie.studies.design_rows import SweepOutcome, sweep_outcome
 from sortie.studies.design_space import SweepSpec, spec_from_dict
 from sortie.studies.ranking import DESIGN_ORDER, Criterion, Ranking, rank_designs
@@ -27,7 +28,7 @@ from sortie.studies.result_store import parquet_bytes
 from sortie.studies.scenario import CellChoice
 from sortie.studies.setup import change_key, current_value, resolve_setup
 from sortie.studies.sweep import BackgroundSweep
-from ui import session
+from ui import page_links, session
 from ui.guard import USER_ERRORS, user_message
 from ui.i18n import language, message, name_of, number, styled_table, tr
 from ui.number_field import number_field
@@ -50,15 +51,13 @@ from ui.uploads import read_upload
 MAX_APP_DESIGNS = 400
 MAX_COUNT = 40
 # Cells in series or in parallel (as a sweep's base takes them).
-MAX_PACK_COUNT = 400
+SERIES, PARALLEL = FIELDS["pack.series_count"], FIELDS["pack.parallel_count"]
 JOB = "space_job"
 # Counts the sweeps of a session: the design choice of one sweep is not carried to the next.
 RUN_NUMBER = "space_run_number"
 NO_FIELD = "-"
 # How many groups of designs that did not fly the status names (the table lists them all).
 SHOWN_REASONS = 3
-# Range of a field around the base design: (low factor, high factor) or absolute (low, high).
-_RELATIVE = {"thickness": (0.7, 1.3), "radius": (0.5, 1.5), "payload": (0.0, 3.0)}
 
 
 def render() -> None:
@@ -232,8 +231,8 @@ def _from_fields() -> tuple[SweepSpec | None, int | None, str | None]:
     series = number_field(
         "S",
         key=f"space_s_{mission_id}",
-        min_value=1,
-        max_value=MAX_PACK_COUNT,
+        min_value=SERIES.low_value,
+        max_value=SERIES.high_value,
         integer=True,
         container=columns[0],
         value=base_setup.pack.series_count,
@@ -241,8 +240,8 @@ def _from_fields() -> tuple[SweepSpec | None, int | None, str | None]:
     parallel = number_field(
         "P",
         key=f"space_p_{mission_id}",
-        min_value=1,
-        max_value=MAX_PACK_COUNT,
+        min_value=PARALLEL.low_value,
+        max_value=PARALLEL.high_value,
         integer=True,
         container=columns[1],
         value=base_setup.pack.parallel_count,
@@ -250,7 +249,7 @@ def _from_fields() -> tuple[SweepSpec | None, int | None, str | None]:
     model = columns[2].selectbox(
         tr("Model", "Modell"),
         [ModelKind.DFN.value, ModelKind.SPME.value, ModelKind.SPM.value],
-        format_func={"dfn": "DFN", "spme": "SPMe", "spm": "SPM"}.__getitem__,
+        format_func=lambda m: MODEL_LABELS[ModelKind(m)],
         key="space_model",
     )
     # The fields' current values from the pack as typed (the drone's while S or P is out of
@@ -292,26 +291,6 @@ def _from_fields() -> tuple[SweepSpec | None, int | None, str | None]:
     return spec, count, None
 
 
-def _default_range(field: str, value: float) -> tuple[float, float]:
-    name = field.rsplit(".", 1)[-1]
-    if "porosity" in name:
-        low, high = max(0.05, value - 0.07), min(0.9, value + 0.07)
-    elif name == "ambient_c":
-        low, high = -20.0, 40.0
-    elif name.endswith("_count"):
-        low, high = 1.0, max(2.0, 2.0 * value)
-    else:
-        factors = next((f for word, f in _RELATIVE.items() if word in name), (0.8, 1.2))
-        low, high = value * factors[0], value * factors[1] if value else factors[1]
-    # Inside what the page takes for the field (a 300P pack doubled is past 400).
-    quantity = FIELDS[field]
-    bounds = (quantity.low, quantity.high)
-    if None not in bounds:
-        low = min(max(low, bounds[0]), bounds[1])
-        high = min(max(high, bounds[0]), bounds[1])
-    return low, high
-
-
 @dataclass(frozen=True)
 class _TypedDimension:
     """A dimension as typed: ``dimension`` for the sweep (None while a number of it is out
@@ -347,12 +326,12 @@ def _dimension(label: str, key: str, setup, required: bool) -> _TypedDimension |
         return None
     value = current_value(setup, field)
     value = float(value) if value is not None else 20.0
-    low, high = _default_range(field, value)
     quantity = FIELDS[field]
-    whole = field.endswith("_count")
+    low, high = quantity.default_range(value)
+    whole = quantity.whole
     columns = st.columns(3)
     suffix = f"{key}_{field}_{setup.cell.id}"
-    bounds = {"min_value": quantity.low, "max_value": quantity.high}
+    bounds = {"min_value": quantity.low_value, "max_value": quantity.high_value}
     if whole:
         start = number_field(
             tr("from", "von"),
@@ -676,10 +655,8 @@ def _pick(spec: SweepSpec, table: pd.DataFrame, figure: str) -> None:
     if columns[0].button(
         tr("Open in the Cell designer", "Im Zelldesigner öffnen"), key="space_open_designer"
     ):
-        from ui import navigation  # the pages import this page
-
         session.open_in_designer(base_cell, cell_changes)
-        st.switch_page(navigation.page(navigation.CELL))
+        page_links.switch_to(page_links.CELL)
     if columns[1].button(tr("Add to the comparison", "Zum Vergleich hinzufügen"), key="space_add"):
         name = f"{base_cell} #{design}"
         option = session.add_own_cell(name, CellChoice(preset=base_cell, overrides=cell_changes))

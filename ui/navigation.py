@@ -1,5 +1,6 @@
 """The app's pages, made once, so that pages can switch to each other (``st.switch_page``
-needs the very page ``st.navigation`` was given)."""
+needs the very page ``st.navigation`` was given). Pages switch through
+:mod:`ui.page_links`, which holds the pages' names: no page imports this module."""
 
 from __future__ import annotations
 
@@ -7,16 +8,11 @@ import functools
 
 import streamlit as st
 
-from ui import catalogue_page, cell_page, compare_page, design_space_page, showroom_page
+from ui import catalogue_page, cell_page, compare_page, design_space_page, page_links, showroom_page
 from ui.guard import guarded
+from ui.page_links import CATALOGUE, CELL, COMPARE, DESIGN_SPACE, SHOWROOM
 
-COMPARE, CELL, DESIGN_SPACE, CATALOGUE, SHOWROOM = (
-    "compare",
-    "cell",
-    "design-space",
-    "catalogue",
-    "showroom",
-)
+__all__ = ["CATALOGUE", "CELL", "COMPARE", "DESIGN_SPACE", "SHOWROOM", "page"]
 
 
 @functools.cache
@@ -54,10 +50,11 @@ def page(name: str) -> st.Page:
         CATALOGUE: tr("Cells and presets", "Zellen und Vorlagen"),
         SHOWROOM: "Showroom",
     }
-    return st.Page(
+    made = st.Page(
         _render(name),
         title=titles[name],
         icon=_ICONS[name],
         url_path=name,
         default=name == COMPARE,
     )
+    return page_links.made(name, made)

@@ -9,92 +9,21 @@ of a sweep table (``sortie.studies.design_rows``); no Streamlit."""
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from sortie import quantities
+from sortie.quantities import Figure, InputField
 from sortie.studies.pareto import pareto_mask
 from ui.i18n import Language
 from ui.messages_de import FIELD_LABELS_DE, field_label_de, german, german_number
 
+# The registry's fields and figures (labels, units, ranges, directions), as the pages name them.
+FIELDS: dict[str, InputField] = quantities.FIELDS
+FIGURES: dict[str, Figure] = quantities.FIGURES
 
-@dataclass(frozen=True)
-class Quantity:
-    """A figure or field as shown: labels with the unit, and the factor from the table's
-    unit to the shown one (seconds shown as minutes, fractions as %). A field's ``low`` and
-    ``high`` bound what the page takes for its range (inclusive; inside what the cell, pack,
-    drone or settings accept, so that a range typed there cannot make every design invalid)."""
-
-    en: str
-    de: str
-    scale: float = 1.0
-    # True when more is better (the Pareto front's direction by default).
-    more_is_better: bool = True
-    low: float | None = None
-    high: float | None = None
-
-    def label(self, lang: Language) -> str:
-        return self.de if lang is Language.DE else self.en
-
-
-FIGURES: dict[str, Quantity] = {
-    "endurance_s": Quantity("Endurance [min]", "Flugzeit [min]", 1 / 60),
-    "final_state_of_charge": Quantity(
-        "Charge left at landing [%]", "Restladung bei Landung [%]", 100.0
-    ),
-    "mission_gravimetric_energy_density_wh_per_kg": Quantity(
-        "Wh/kg on the mission [Wh/kg]", "Wh/kg auf der Mission [Wh/kg]"
-    ),
-    "mission_volumetric_energy_density_wh_per_l": Quantity(
-        "Wh/L on the mission [Wh/L]", "Wh/L auf der Mission [Wh/L]"
-    ),
-    "gravimetric_energy_density_wh_per_kg": Quantity(
-        "Rated cell energy density [Wh/kg]", "Nenn-Energiedichte der Zelle [Wh/kg]"
-    ),
-    "max_cell_temperature_c": Quantity(
-        "Peak cell temperature [°C]", "Max. Zelltemperatur [°C]", more_is_better=False
-    ),
-    "min_cell_voltage_v": Quantity("Minimum cell voltage [V]", "Min. Zellspannung [V]"),
-    "pack_mass_kg": Quantity("Pack mass [kg]", "Akkumasse [kg]", more_is_better=False),
-    "take_off_mass_kg": Quantity("Take-off mass [kg]", "Abflugmasse [kg]", more_is_better=False),
-    "capacity_ah": Quantity("Cell capacity [Ah]", "Zellkapazität [Ah]"),
-}
-
-FIELDS: dict[str, Quantity] = {
-    # Coatings and separator: the cell accepts 1 to 1000 µm (200 µm a separator).
-    "cell.positive_electrode_thickness_um": Quantity(
-        "Positive coating [µm]", "Kathodenschicht [µm]", low=5.0, high=900.0
-    ),
-    "cell.negative_electrode_thickness_um": Quantity(
-        "Negative coating [µm]", "Anodenschicht [µm]", low=5.0, high=900.0
-    ),
-    "cell.positive_electrode_porosity": Quantity(
-        "Positive porosity [-]", "Porosität Kathode [-]", low=0.05, high=0.9
-    ),
-    "cell.negative_electrode_porosity": Quantity(
-        "Negative porosity [-]", "Porosität Anode [-]", low=0.05, high=0.9
-    ),
-    # Particles: the cell accepts 0.005 to 100 µm.
-    "cell.positive_particle_radius_um": Quantity(
-        "Positive particle radius [µm]", "Partikelradius Kathode [µm]", low=0.01, high=50.0
-    ),
-    "cell.negative_particle_radius_um": Quantity(
-        "Negative particle radius [µm]", "Partikelradius Anode [µm]", low=0.01, high=50.0
-    ),
-    "cell.separator_thickness_um": Quantity(
-        "Separator [µm]", "Separator [µm]", low=5.0, high=150.0
-    ),
-    "pack.parallel_count": Quantity(
-        "Cells in parallel [-]", "Zellen parallel [-]", low=1, high=400
-    ),
-    "pack.series_count": Quantity("Cells in series [-]", "Zellen in Reihe [-]", low=1, high=400),
-    "drone.payload_kg": Quantity("Payload [kg]", "Nutzlast [kg]", low=0.0, high=5000.0),
-    "settings.ambient_c": Quantity(
-        "Ambient [°C]", "Umgebungstemperatur [°C]", low=-60.0, high=80.0
-    ),
-}
 
 # Why a design did not fly (``sortie.studies.design_rows.NOT_FLOWN_REASONS``), as shown.
 REASONS: dict[str, tuple[str, str]] = {

@@ -1,7 +1,8 @@
 """What a cell designer edits, the range each edit may take, and what an edit changed.
 
 The designer edits seven fields of a preset (:class:`DesignField`, named by the loader's flat
-aliases, ``positive_electrode_thickness_um=72``). Each has a range checked before the cell is
+aliases, ``positive_electrode_thickness_um=72``; names, units and ranges are
+in :mod:`sortie.quantities`). Each has a range checked before the cell is
 built, so a value out of range is refused in the field's own words, never as a message about
 an internal field (a porosity of 0 used to fail as ``positive.active_material_volume_fraction``
 because the active fraction gives way to the porosity).
@@ -20,6 +21,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from sortie.cells.design import CellDesign, PouchFormat, pair_thickness_um
+from sortie.quantities import cell_field
 
 
 class DesignField(StrEnum):
@@ -34,32 +36,17 @@ class DesignField(StrEnum):
     SEPARATOR = "separator_thickness_um"
 
 
-# (English name in descriptions, unit) of each field.
-_NAMES = {
-    DesignField.POSITIVE_COATING: ("positive coating", "µm"),
-    DesignField.NEGATIVE_COATING: ("negative coating", "µm"),
-    DesignField.POSITIVE_POROSITY: ("positive porosity", ""),
-    DesignField.NEGATIVE_POROSITY: ("negative porosity", ""),
-    DesignField.POSITIVE_PARTICLE_RADIUS: ("positive particle radius", "µm"),
-    DesignField.NEGATIVE_PARTICLE_RADIUS: ("negative particle radius", "µm"),
-    DesignField.SEPARATOR: ("separator", "µm"),
-}
-
-# Inclusive ranges a designer may enter: wide around real cells (coatings 20-150 um,
-# porosities 0.2-0.5, particles 0.05-15 um, separators 7-30 um) and inside what a design can
-# be built with (CellDesign's own limits are open intervals: a coating above 1 um, ...).
-_RANGES = {
-    DesignField.POSITIVE_COATING: (5.0, 500.0),
-    DesignField.NEGATIVE_COATING: (5.0, 500.0),
-    DesignField.POSITIVE_POROSITY: (0.05, 0.8),
-    DesignField.NEGATIVE_POROSITY: (0.05, 0.8),
-    DesignField.POSITIVE_PARTICLE_RADIUS: (0.01, 50.0),
-    DesignField.NEGATIVE_PARTICLE_RADIUS: (0.01, 50.0),
-    DesignField.SEPARATOR: (5.0, 100.0),
-}
 # A porosity edit keeps the binder and carbon, so the active material gives way; at least this
 # share of the coating stays active (and above a silicon share), or it is no electrode.
 MIN_ACTIVE_MATERIAL_VOLUME_FRACTION = 0.05
+
+
+def _designer_range(field: DesignField) -> tuple[float, float]:
+    """The designer's range of ``field`` (sortie.quantities: wide around real cells and inside
+    what a design can be built with)."""
+    designer = cell_field(field.value).designer_range
+    assert designer is not None, f"{field.value}: every designer field has a designer range"
+    return designer
 
 
 def _side(field: DesignField) -> str:
@@ -83,7 +70,7 @@ def field_range(design: CellDesign, field: DesignField) -> tuple[float, float]:
     are). A porosity's top leaves the electrode's binder and carbon and at least
     :data:`MIN_ACTIVE_MATERIAL_VOLUME_FRACTION` of active material above its silicon share,
     rounded down to 0.01."""
-    low, high = _RANGES[field]
+    low, high = _designer_range(field)
     if field in (DesignField.POSITIVE_POROSITY, DesignField.NEGATIVE_POROSITY):
         electrode = getattr(design, _side(field))
         room = (
@@ -104,8 +91,9 @@ def describe_changes(before: CellDesign, after: CellDesign) -> tuple[str, ...]:
     for field in DesignField:
         old, new = field_value(before, field), field_value(after, field)
         if not math.isclose(old, new, rel_tol=1e-12, abs_tol=1e-12):
-            name, unit = _NAMES[field]
-            suffix = f" {unit}" if unit else ""
+            shown = cell_field(field.value)
+            name = shown.name
+            suffix = "" if shown.unit == "-" else f" {shown.unit}"
             changes.append(f"{name} {new:g}{suffix} (was {old:g}{suffix})")
     if after.cathode_layer_count != before.cathode_layer_count:
         changes.append(

@@ -7,6 +7,12 @@ The pack's mass is part of the aircraft's mass, so a bigger pack costs power; a 
 release lightens the aircraft for the phases after it. Air density follows the altitude of
 each phase (ISA pressure, air temperature falling 6.5 K/km above the ground's ambient).
 Still air: ground speed equals airspeed.
+
+Why one module of ~490 lines: it is one idea, a plan turned into pack power. The plan's
+fields, the speed each phase is flown at (best endurance or range, a wing's minimum) and the
+power at that speed are resolved together, phase by phase, with the mass left after a
+release; the aerodynamics itself lives in :mod:`sortie.models.flight_physics`, the air in
+:mod:`sortie.models.atmosphere`.
 """
 
 from __future__ import annotations

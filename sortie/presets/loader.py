@@ -26,6 +26,7 @@ from sortie.models.flight_log import DEFAULT_BIN_S, log_to_mission
 from sortie.models.flight_log_csv import read_flight_log
 from sortie.models.flight_plan import FlightPlan
 from sortie.models.mission import Mission, segments_from_samples
+from sortie.presets.overrides import Overrides, apply_overrides, resolve_cell_overrides
 
 DATA_DIR = Path(__file__).parent / "data"
 MAX_FILE_BYTES = 1_000_000
@@ -153,9 +154,6 @@ def _resolve(kind: PresetKind, reference: str | Path) -> tuple[dict[str, Any], s
     return read_toml(presets[text]), f"{kind.value} {text}"
 
 
-Overrides = dict[str, Any]
-
-
 def require_preset(kind: PresetKind, reference: Any, context: str) -> str:
     """``reference`` if it is the id of a preset of ``kind``; else an :class:`InputError`.
     For what the app takes from a visitor (a link, an upload): it names presets, never a
@@ -168,87 +166,11 @@ def require_preset(kind: PresetKind, reference: Any, context: str) -> str:
     return reference
 
 
-def parse_override(text: str) -> tuple[str, str, Any]:
-    """``"drone.payload_kg=1.2"`` -> ``("drone", "payload_kg", 1.2)``. The value is read as a
-    TOML value (number, boolean, quoted string, array); anything else is a plain string."""
-    target_path, separator, raw = text.partition("=")
-    target, dot, path = target_path.strip().partition(".")
-    if not separator or not dot or not path or not raw.strip():
-        raise InputError(f"--set {text!r}: expected TARGET.FIELD=VALUE, e.g. drone.payload_kg=1.2")
-    return target, path, parse_value(raw)
-
-
-def parse_value(raw: str) -> Any:
-    """A TOML value (number, boolean, quoted string, array); anything else as plain text.
-    A value nested more than :data:`~sortie.files.MAX_NESTING` levels is refused."""
-    text = raw.strip()
-    try:
-        value = tomllib.loads(f"value = {text}")["value"]
-    except tomllib.TOMLDecodeError:
-        return text
-    except RecursionError:
-        value = None  # as deep as it gets
-    shown = shown_value(text)
-    if value is None:
-        raise InputError(f"value {shown!r} is nested more than {MAX_NESTING} levels deep")
-    check_nesting(value, f"value {shown!r}")
-    return value
-
-
-def apply_overrides(data: dict[str, Any], overrides: Overrides, context: str) -> dict[str, Any]:
-    """A copy of ``data`` with each dotted path set (``phases.2.duration_s``: list index 2).
-    Missing tables are created; unknown field names are caught by validation afterwards."""
-    import copy
-
-    result = copy.deepcopy(data)
-    for path, value in overrides.items():
-        keys = path.split(".")
-        node: Any = result
-        for depth, key in enumerate(keys):
-            last = depth == len(keys) - 1
-            if isinstance(node, list):
-                if not key.isdigit() or int(key) >= len(node):
-                    raise InputError(
-                        f"{context}: --set {path}: '{key}' is not an index below {len(node)}"
-                    )
-                if last:
-                    node[int(key)] = value
-                else:
-                    node = node[int(key)]
-            elif isinstance(node, dict):
-                if last:
-                    node[key] = value
-                elif key not in node and keys[depth + 1].isdigit():
-                    # An index into a list that is not there (phases of a power mission).
-                    raise InputError(f"{context}: --set {path}: there is no list '{key}'")
-                else:
-                    node = node.setdefault(key, {})
-            else:
-                raise InputError(f"{context}: --set {path}: '{keys[depth - 1]}' is a value")
-    return result
-
-
 def load_chemistry(chemistry_id: str) -> Chemistry:
     entries = _chemistry_entries()
     if chemistry_id not in entries:
         raise InputError(f"unknown chemistry '{chemistry_id}' (catalogue: {', '.join(entries)})")
     return _catalogue_chemistry(chemistry_id)
-
-
-# Flat names for the fields a cell designer changes (``--set positive_electrode_thickness_um=90``).
-CELL_FIELD_ALIASES = {
-    "positive_electrode_thickness_um": "positive.coating_thickness_um",
-    "negative_electrode_thickness_um": "negative.coating_thickness_um",
-    "positive_electrode_porosity": "positive.porosity",
-    "negative_electrode_porosity": "negative.porosity",
-    "positive_active_material_volume_fraction": "positive.active_material_volume_fraction",
-    "negative_active_material_volume_fraction": "negative.active_material_volume_fraction",
-    "negative_silicon_volume_fraction": "negative.secondary_active_material_volume_fraction",
-    "positive_particle_radius_um": "positive.particle_radius_um",
-    "negative_particle_radius_um": "negative.particle_radius_um",
-    "separator_thickness_um": "separator.thickness_um",
-    "separator_porosity": "separator.porosity",
-}
 
 
 def _expand_format(data: dict[str, Any], overrides: Overrides) -> tuple[dict, Overrides]:
@@ -266,31 +188,6 @@ def _expand_format(data: dict[str, Any], overrides: Overrides) -> tuple[dict, Ov
     if "format" in data:
         data = {**data, "format": table(data["format"])}
     return data, expanded
-
-
-def resolve_cell_overrides(data: dict[str, Any], overrides: Overrides) -> Overrides:
-    """Aliases to dotted paths. Changing an electrode's porosity alone keeps its binder and
-    carbon fraction, so the active fraction gives way (more porosity, less active material)."""
-    resolved: Overrides = {}
-    for key, value in overrides.items():
-        path = CELL_FIELD_ALIASES.get(key, key)
-        resolved[path] = value
-        side, _, name = path.partition(".")
-        fraction_path = f"{side}.active_material_volume_fraction"
-        if (
-            name == "porosity"
-            and side in ("positive", "negative")
-            and fraction_path not in {CELL_FIELD_ALIASES.get(k, k) for k in overrides}
-        ):
-            electrode = data.get(side, {})
-            try:
-                inactive = (
-                    1.0 - electrode["porosity"] - electrode["active_material_volume_fraction"]
-                )
-                resolved[fraction_path] = 1.0 - float(value) - max(inactive, 0.0)
-            except (KeyError, TypeError, ValueError):
-                pass  # validation names what is missing
-    return resolved
 
 
 def _with_template(data: dict[str, Any], context: str) -> dict[str, Any]:
@@ -357,7 +254,7 @@ def _german_texts(data: dict[str, Any], context: str) -> dict[str, str]:
 
 def load_cell(reference: str | Path, overrides: Overrides | None = None) -> Cell:
     """A preset or file; ``overrides`` take dotted paths or the flat aliases of
-    :data:`CELL_FIELD_ALIASES` (applied after any template)."""
+    :data:`~sortie.presets.overrides.CELL_FIELD_ALIASES` (applied after any template)."""
     if str(reference).lower().endswith(".json"):
         from sortie.cells.bpx_import import read_bpx
 
@@ -440,7 +337,7 @@ def changed(obj: T, overrides: Overrides, context: str) -> T:
 
 def changed_cell(cell: Cell, overrides: Overrides, context: str) -> Cell:
     """A copy of ``cell`` with design fields set (dotted paths or the flat aliases of
-    :data:`CELL_FIELD_ALIASES`; ``format`` may name a standard format)."""
+    :data:`~sortie.presets.overrides.CELL_FIELD_ALIASES`; ``format`` may name a standard format)."""
     import dataclasses
 
     if not overrides:

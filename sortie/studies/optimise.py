@@ -30,6 +30,7 @@ import pandas as pd
 from pydantic import Field, TypeAdapter, ValidationError, model_validator
 from pydantic.dataclasses import dataclass as checked
 
+from sortie import quantities
 from sortie.cells.chemistry import STRICT
 from sortie.errors import InputError, describe_validation_error
 from sortie.presets.loader import read_toml
@@ -56,16 +57,32 @@ class Goal(StrEnum):
     MAXIMISE = "maximise"
     MINIMISE = "minimise"
 
+    @classmethod
+    def better(cls, figure: str) -> Goal:
+        """The better way of ``figure`` (:data:`sortie.quantities.FIGURES`); a figure the
+        registry gives no direction is maximised."""
+        known = quantities.FIGURES.get(figure)
+        return cls.MINIMISE if known is not None and not known.more_is_better else cls.MAXIMISE
+
+    @property
+    def more_is_better(self) -> bool:
+        return self is Goal.MAXIMISE
+
 
 @checked(config=STRICT)
 class Objective:
+    """``figure`` to maximise or minimise; without a ``goal``, the figure's better way (less
+    pack mass, a cooler peak temperature, more endurance: :meth:`Goal.better`)."""
+
     figure: str
-    goal: Goal = Goal.MAXIMISE
+    goal: Goal | None = None
 
     @model_validator(mode="after")
     def _check(self) -> Objective:
         if self.figure not in FIGURES:
             raise ValueError(f"objective '{self.figure}': choose from {', '.join(FIGURES)}")
+        if self.goal is None:
+            object.__setattr__(self, "goal", Goal.better(self.figure))
         return self
 
 

@@ -16,6 +16,13 @@ reported at once as an :class:`Outcome` error of one line and its worker is repl
 local pool is retired (new work goes to a fresh pool; a process pool cannot lose one worker
 without failing all its work) and killed as soon as nothing but stopped work runs on it, so
 the tasks of other visitors on it still finish.
+
+Why one module of ~460 lines: it is one idea, the :class:`Runner`. Its queue, the pool's
+retirement and killing, the time limits and the cache hand-off share one lock and one set of
+invariants (a task runs at most once; a stopped pool is killed only when nothing but stopped
+work runs on it); split across files, each part would reach into the others' state. The
+cache lives in :mod:`sortie.studies.result_cache`, the executors in
+:mod:`sortie.studies.executors`.
 """
 
 from __future__ import annotations

@@ -4,6 +4,10 @@ A scenario is everything a view of the explorer needs to be rebuilt: it is JSON-
 and reload), fits in a URL when it only names presets, and is the unit of work that the runner
 caches. Cells and missions are *choices*: a preset id, a user's own document (a saved TOML cell
 or an edited flight plan), or a BPX file's text, each with optional design overrides.
+
+Why one module of ~500 lines: it is one idea, the scenario and the forms it travels in (the
+domain objects it resolves to, a user's files, JSON, a URL). Every form must come back as the
+same :class:`Scenario`, so its fields and each form's reader and writer change together.
 """
 
 from __future__ import annotations

@@ -46,16 +46,14 @@ from sortie.models.flight_plan import FlightPlan
 from sortie.models.mission import FlightPhase, Mission, Segment
 from sortie.models.settings import ModelKind, SimulationSettings
 from sortie.presets.loader import (
-    CELL_FIELD_ALIASES,
-    apply_overrides,
     changed,
     changed_cell,
     construct,
     load_cell,
     load_drone,
     load_mission,
-    parse_value,
 )
+from sortie.presets.overrides import CELL_FIELD_ALIASES, apply_overrides, parse_value
 
 
 class Target(StrEnum):

@@ -1,0 +1,92 @@
+"""The cell's assumptions: the model and parameter set it is flown with, and the caveats of a
+catalogue cell."""
+
+from __future__ import annotations
+
+from importlib.metadata import version
+
+from sortie.cells.chemistry import Provenance
+from sortie.models.flight import FlightSetup
+from sortie.models.settings import ModelKind
+from sortie.studies.assumptions.item import Assumption, AssumptionKey
+
+_MODEL_EN = {
+    ModelKind.DFN: "Doyle-Fuller-Newman, the reference for verdicts",
+    ModelKind.SPME: "single particle model with electrolyte; at about 3C and above it can fail "
+    "where DFN completes",
+    ModelKind.SPM: "single particle model: reads ~155 mV high and misses ~40 % of the "
+    "self-heating at 2C, not for thermal verdicts",
+}
+_MODEL_DE = {
+    ModelKind.DFN: "Doyle-Fuller-Newman, die Referenz für Urteile",
+    ModelKind.SPME: "Einteilchenmodell mit Elektrolyt; ab etwa 3C kann es scheitern, wo DFN "
+    "durchfliegt",
+    ModelKind.SPM: "Einteilchenmodell: zeigt ~155 mV zu viel und unterschätzt die "
+    "Eigenerwärmung bei 2C um ~40 %, nicht für thermische Urteile",
+}
+_PROVENANCE_EN = {
+    Provenance.ORIGINAL: "from the parameter set",
+    Provenance.SUPPLIED: "supplied by Sortie from the literature",
+    Provenance.DERIVED: "derived by Sortie from the design",
+}
+_PROVENANCE_DE = {
+    Provenance.ORIGINAL: "aus dem Parametersatz",
+    Provenance.SUPPLIED: "von Sortie aus der Literatur ergänzt",
+    Provenance.DERIVED: "von Sortie aus dem Design abgeleitet",
+}
+
+
+def model(setup: FlightSetup) -> Assumption:
+    cell, chemistry, model = setup.cell, setup.cell.chemistry, setup.settings.model
+    fidelity = chemistry.fidelity
+    pybamm = version("pybamm")
+    transport_en = (
+        "transport depends on temperature"
+        if fidelity.temperature_dependent_transport
+        else "transport does NOT depend on temperature (cold flights look too good)"
+    )
+    transport_de = (
+        "Transport temperaturabhängig"
+        if fidelity.temperature_dependent_transport
+        else "Transport NICHT temperaturabhängig (kalte Flüge wirken zu gut)"
+    )
+    scaled_en = "; scaled from a lab cell" if fidelity.scaled_from_lab_cell else ""
+    scaled_de = "; von einer Laborzelle hochskaliert" if fidelity.scaled_from_lab_cell else ""
+    return Assumption(
+        AssumptionKey.CELL_MODEL,
+        en=f"Cell {cell.name}: PyBaMM {pybamm} {model.value.upper()} ({_MODEL_EN[model]}) with "
+        f"the {chemistry.parameter_set} parameter set ({chemistry.name}; {chemistry.reference}); "
+        f"{transport_en}; thermal data {_PROVENANCE_EN[fidelity.thermal_data]}, mass data "
+        f"{_PROVENANCE_EN[fidelity.mass_data]}{scaled_en}.",
+        de=f"Zelle {cell.name}: PyBaMM {pybamm} {model.value.upper()} ({_MODEL_DE[model]}) mit "
+        f"dem Parametersatz {chemistry.parameter_set} ({chemistry.name}; {chemistry.reference}); "
+        f"{transport_de}; Wärmedaten {_PROVENANCE_DE[fidelity.thermal_data]}, Massendaten "
+        f"{_PROVENANCE_DE[fidelity.mass_data]}{scaled_de}.",
+        values={
+            "cell_id": cell.id,
+            "chemistry_id": chemistry.id,
+            "model": model.value,
+            "pybamm_version": pybamm,
+            "parameter_set": chemistry.parameter_set,
+            "reference": chemistry.reference,
+            "temperature_dependent_transport": fidelity.temperature_dependent_transport,
+            "thermal_data": fidelity.thermal_data.value,
+            "mass_data": fidelity.mass_data.value,
+            "scaled_from_lab_cell": fidelity.scaled_from_lab_cell,
+        },
+    )
+
+
+def catalogue_caveats(setup: FlightSetup) -> Assumption | None:
+    """The catalogue's own caveats (written in English only: quoted as they are)."""
+    chemistry = setup.cell.chemistry
+    caveats = [*chemistry.fidelity.caveats, *setup.cell.budget.warnings]
+    if not caveats:
+        return None
+    quoted = "; ".join(caveats)
+    return Assumption(
+        AssumptionKey.CATALOGUE_CAVEATS,
+        en=f"Caveats for {setup.cell.name}: {quoted}.",
+        de=f"Hinweise zu {setup.cell.name} (im Katalog englisch): {quoted}.",
+        values={"caveats": caveats},
+    )
