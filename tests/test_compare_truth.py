@@ -7,24 +7,15 @@ from __future__ import annotations
 
 import base64
 import json
-from pathlib import Path
 
 import numpy as np
 from streamlit.testing.v1 import AppTest
 
 from sortie.studies.comparison import ambient_endurance
 from sortie.studies.scenario import mission_document, scenario_from_dict
+from tests.test_app import app
 
-TIMEOUT_S = 300
-APP = Path(__file__).resolve().parents[1] / "app.py"
 STALE = "The inputs changed since this comparison"
-
-
-def app(**query: str | list[str]) -> AppTest:
-    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT_S)
-    for key, value in query.items():
-        at.query_params[key] = value
-    return at
 
 
 def verdicts(at: AppTest) -> list[str]:
