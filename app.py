@@ -7,8 +7,8 @@ os.environ.setdefault("PYBAMM_DISABLE_TELEMETRY", "true")
 import streamlit as st
 
 from ui import navigation
-from ui.i18n import language_switch
-from ui.session import keep_inputs
+from ui.state.session import keep_inputs
+from ui.text.i18n import language_switch
 
 
 def main() -> None:

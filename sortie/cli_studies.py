@@ -18,6 +18,8 @@ from sortie.errors import InputError, shown_value
 from sortie.files import check_writable, spreadsheet_safe_frame, write_file
 from sortie.models.compile_cache import compile_cache_folder
 from sortie.progress import TerminalProgress
+from sortie.quantities import FIGURES
+from sortie.studies.ranking import Criterion, rank_designs
 
 if TYPE_CHECKING:
     from sortie.studies.design_space import SweepSpec
@@ -25,6 +27,7 @@ if TYPE_CHECKING:
 EXIT_OK = 0
 # Designs shown at the end of a sweep, longest endurance first.
 TOP_DESIGNS = 5
+ENDURANCE = FIGURES["endurance_s"]
 
 
 def _add_execution_options(parser: argparse.ArgumentParser) -> None:
@@ -140,14 +143,15 @@ def _sweep_report(table: pd.DataFrame, total: int, computed: int, seconds: float
             lines.append(f"  {reason}, e.g. #{first['design']}: {one_line(first['message'])}")
     if len(flown):
         fields = [c for c in table.columns[1 : list(table.columns).index("flown")]]
-        best = flown.sort_values(
-            ["mission_completed", "endurance_s", "final_state_of_charge"], ascending=False
-        ).head(TOP_DESIGNS)
+        # The page's order (sortie.studies.ranking): completed first, then endurance, then
+        # the same tie-breaks, so the terminal and the app name the same best design.
+        ranking = rank_designs(flown, Criterion("endurance_s", ENDURANCE.more_is_better))
+        best = flown.set_index("design", drop=False).loc[list(ranking.order[:TOP_DESIGNS])]
         lines.append("longest endurance:")
         for row in best.itertuples(index=False):
             values = ", ".join(f"{f}={_value(getattr(row, _attribute(table, f)))}" for f in fields)
             lines.append(
-                f"  #{row.design}: {values}: {row.endurance_s / 60:.1f} min, "
+                f"  #{row.design}: {values}: {ENDURANCE.text(row.endurance_s)}, "
                 f"{100 * row.final_state_of_charge:.0f} % left, {row.max_cell_temperature_c:.1f} °C"
                 f" ({row.termination_reason})"
             )
@@ -220,7 +224,8 @@ def _optimise_report(found) -> str:
         lines.append(f"  {_design_text(row, fields)}: {figures}")
     best = found.best
     lines.append(
-        f"optimum: {_design_text(best, fields)}: endurance {best['endurance_s'] / 60:.1f} min, "
+        f"optimum: {_design_text(best, fields)}: "
+        f"endurance {ENDURANCE.text(best['endurance_s'])}, "
         f"{100 * best['final_state_of_charge']:.0f} % left, "
         f"{best['max_cell_temperature_c']:.1f} °C, pack {best['pack_mass_kg']:.2f} kg"
     )

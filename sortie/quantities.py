@@ -117,6 +117,14 @@ class Figure:
     def label(self, lang: str) -> str:
         return _label(self.de if lang == "de" else self.en, self.unit)
 
+    def shown(self, value: float) -> float:
+        """``value`` (in the column's unit) in the unit the figure is shown in."""
+        return value * self.scale
+
+    def text(self, value: float, decimals: int = 1) -> str:
+        """``value`` as the terminal shows it, in the shown unit ("12.5 min")."""
+        return f"{self.shown(value):.{decimals}f} {self.unit}".rstrip(" -")
+
 
 # Coatings, separators and particles: the cell accepts coatings and separators above 1 um
 # (below 1000 um, a separator below 200 um), particle radii of 0.005 to 100 um, porosities

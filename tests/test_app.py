@@ -16,7 +16,7 @@ from sortie.studies.scenario import (
     mission_document,
     scenario_from_dict,
 )
-from ui.export import view_json
+from ui.figures.export import view_json
 
 TIMEOUT_S = 300
 APP = Path(__file__).resolve().parents[1] / "app.py"
@@ -178,7 +178,7 @@ def test_edited_phases_show_german_names_and_keep_both_names():
 
 
 def test_an_edited_row_keeps_the_preset_phases_names():
-    from ui.mission_input import _phase_row
+    from ui.widgets.mission_input import _phase_row
 
     originals = {"Hinflug": {"name": "transit out", "name_de": "Hinflug"}}
     row = {"name": "Hinflug", "phase": "transit", "distance_m": 2000.0, "duration_s": None}
@@ -310,9 +310,9 @@ def test_trade_offs_ragone_and_ambient_sweep():
 
 
 def _catalogue_page():
-    from ui import catalogue_page
+    from ui.pages import catalogue
 
-    catalogue_page.render()
+    catalogue.render()
 
 
 def test_catalogue_page_renders_in_both_languages():
@@ -337,9 +337,9 @@ def test_catalogue_page_renders_in_both_languages():
 
 
 def _cell_page():
-    from ui import cell_page
+    from ui.pages import cell_designer
 
-    cell_page.render()
+    cell_designer.render()
 
 
 def test_cell_page_shows_budget_and_reacts_to_design_changes():

@@ -31,9 +31,9 @@ CORPUS = sorted(path.name for path in HOSTILE.iterdir())
 
 
 def _space_page() -> None:
-    from ui import design_space_page
+    from ui.pages import design_space
 
-    design_space_page.render()
+    design_space.render()
 
 
 def _page(page: str) -> AppTest:

@@ -29,7 +29,7 @@ import pytest
 
 from sortie.models.result import TIMESERIES_COLUMNS
 from sortie.studies.scenario import scenario_from_dict
-from ui.export import view_json
+from ui.figures.export import view_json
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
@@ -347,7 +347,7 @@ def test_flight_log_upload_and_an_oversized_file(browser, app_url, tmp_path):
     _settle(page)
     uploader = page.get_by_test_id("stFileUploaderDropzoneInput").first
     uploader.set_input_files(huge)
-    # The cap of .streamlit/config.toml, said in the page (ui/uploads.py backs it up).
+    # The cap of .streamlit/config.toml, said in the page (ui/widgets/uploads.py backs it up).
     page.get_by_text(re.compile(r"must be 5\.0 ?MB or smaller")).wait_for(timeout=60_000)
 
     uploader.set_input_files(log)

@@ -8,16 +8,16 @@ from streamlit.elements.lib import policies
 from streamlit.testing.v1 import AppTest
 
 from sortie.presets.loader import cell_from_data
-from ui.session import PENDING_DESIGN
+from ui.state.session import PENDING_DESIGN
 
 TIMEOUT_S = 60
 POUCH = "nmc532-pouch-mohtat2020"
 
 
 def _cell_page():
-    from ui import cell_page
+    from ui.pages import cell_designer
 
-    cell_page.render()
+    cell_designer.render()
 
 
 def page(cell_id: str | None = None, lang: str = "en") -> AppTest:

@@ -10,8 +10,8 @@ from sortie.models.result import TIMESERIES_COLUMNS
 from sortie.presets import load_cell
 from sortie.studies.comparison import compiled_of
 from sortie.studies.scenario import scenario_from_dict
-from ui import charts
-from ui.i18n import Language
+from ui.figures import charts
+from ui.text.i18n import Language
 
 UNIT = re.compile(r"\[[^\]]+\]$")
 
@@ -169,7 +169,7 @@ def test_the_comparison_shades_and_labels_its_phases_in_german_with_a_decimal_co
 
 
 def test_a_flight_logs_segments_are_named_in_german():
-    from ui.messages_de import segment_name_de
+    from ui.text.messages_de import segment_name_de
 
     assert segment_name_de("log 0-10 s") == "Protokoll 0–10 s"
     assert segment_name_de("log 290-298.5 s") == "Protokoll 290–298,5 s"

@@ -202,7 +202,7 @@ def test_a_damaged_plots_parameter_is_a_plain_message_and_the_view_still_opens()
 
 
 def test_a_view_file_with_plots_opens_them():
-    from ui import results
+    from ui.widgets import results
 
     scenario = scenario_from_dict(
         {

@@ -6,15 +6,15 @@ import time
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from ui.session import PENDING_CELLS, PENDING_DESIGN
+from ui.state.session import PENDING_CELLS, PENDING_DESIGN
 
 TIMEOUT_S = 300
 
 
 def _space_page():
-    from ui import design_space_page
+    from ui.pages import design_space
 
-    design_space_page.render()
+    design_space.render()
 
 
 def _run_small_sweep(at: AppTest) -> AppTest:
@@ -78,9 +78,9 @@ def test_design_space_page_in_german():
 
 
 def _cell_page():
-    from ui import cell_page
+    from ui.pages import cell_designer
 
-    cell_page.render()
+    cell_designer.render()
 
 
 def test_a_design_opened_in_the_designer_shows_there():

@@ -20,8 +20,8 @@ from sortie.studies.design_rows import ROW_COLUMNS, sweep_outcome
 from sortie.studies.design_space import spec_from_dict
 from sortie.studies.ranking import DESIGN_ORDER, Criterion, rank_designs
 from sortie.studies.sweep import BackgroundSweep
-from ui import space_charts
-from ui.i18n import Language
+from ui.figures import space_charts
+from ui.text.i18n import Language
 
 TIMEOUT_S = 300
 THICKNESS = "cell.positive_electrode_thickness_um"
@@ -195,9 +195,9 @@ def test_designs_that_did_not_fly_are_never_drawn_at_a_value():
 
 
 def _space_page():
-    from ui import design_space_page
+    from ui.pages import design_space
 
-    design_space_page.render()
+    design_space.render()
 
 
 def _page(lang: str = "en") -> AppTest:

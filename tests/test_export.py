@@ -14,8 +14,8 @@ from sortie.models.result import TIMESERIES_COLUMNS
 from sortie.studies.comparison import cell_of, fly_cell
 from sortie.studies.scenario import scenario_from_dict
 from tests.cli_helpers import sortie_here
-from ui import charts, export
-from ui.i18n import Language
+from ui.figures import charts, export
+from ui.text.i18n import Language
 
 SCENARIO = scenario_from_dict(
     {

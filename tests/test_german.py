@@ -53,7 +53,7 @@ def _literal_text(node: ast.AST) -> str | None:
 def _tr_pairs() -> list[tuple[str, str]]:
     """(english, german) of every ``tr(...)`` call with literal texts in ui/ and app.py."""
     pairs = []
-    for path in [ROOT / "app.py", *sorted((ROOT / "ui").glob("*.py"))]:
+    for path in [ROOT / "app.py", *sorted((ROOT / "ui").rglob("*.py"))]:
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if not isinstance(node, ast.Call) or len(node.args) < 2:
                 continue
@@ -261,7 +261,7 @@ def _showroom_walks() -> Walks:
     """Every showroom scenario (each flies its cells: the verdicts are on the page)."""
     from sortie.studies.scenario import showcases
 
-    at = _german(_page("ui.showroom_page"))
+    at = _german(_page("ui.pages.showroom"))
     at.run()
     runs = [("showroom", _shown(at))]
     for show in showcases()[1:]:
@@ -275,7 +275,7 @@ POUCH = "nmc532-pouch-mohtat2020"
 
 
 def _designer(cell_id: str) -> AppTest:
-    at = _german(_page("ui.cell_page"))
+    at = _german(_page("ui.pages.cell_designer"))
     at.session_state["design-cell"] = cell_id
     return at.run()
 
@@ -292,7 +292,7 @@ def _cell_walks() -> Walks:
     overflows, a value out of range."""
     runs = []
     for info in list_presets(PresetKind.CELL):
-        cell = _german(_page("ui.cell_page"))
+        cell = _german(_page("ui.pages.cell_designer"))
         cell.run()
         cell.selectbox(key="design-cell").set_value(info.id).run()
         runs.append((f"cell page, {info.id}", _shown(cell)))
@@ -336,7 +336,7 @@ def _assert_german(runs: Walks) -> None:
 
 
 def test_walk_catalogue_in_german_shows_no_english():
-    _assert_german([("catalogue", _shown(_german(_page("ui.catalogue_page")).run()))])
+    _assert_german([("catalogue", _shown(_german(_page("ui.pages.catalogue")).run()))])
 
 
 @pytest.mark.slow
@@ -394,7 +394,7 @@ def _design_space_walks() -> Walks:
     (status, figures, ranking, the designs that did not fly), its failed design chosen."""
     import time
 
-    at = _german(_page("ui.design_space_page")).run()
+    at = _german(_page("ui.pages.design_space")).run()
     runs = [("design space", _shown(at))]
     at.radio(key="space_source").set_value("file").run()
     refused = b'[base]\nmission = "/etc/passwd"\n'

@@ -1,4 +1,4 @@
-"""The domain's English messages in German (ui.messages_de): real messages, made by giving the
+"""The domain's English messages in German (ui.text.messages_de): real messages, made by giving the
 domain bad inputs and flying real (cheap, SPM) missions, translate with no English left."""
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from sortie.presets.loader import (
     parse_toml,
 )
 from sortie.studies.setup import assemble
-from ui.messages_de import CATALOGUE, german, german_number
+from ui.text.messages_de import CATALOGUE, german, german_number
 
 # Words that are German (or the same in both languages) and may stay: units, model and
 # parameter-set names, file kinds, and words German shares with English.
@@ -294,7 +294,7 @@ def test_design_changes_read_as_the_designer_labels_them():
 
 
 def test_format_names_in_german():
-    from ui.messages_de import format_name_de
+    from ui.text.messages_de import format_name_de
 
     assert format_name_de("pouch 56 x 52 x 6.5 mm") == "Pouch 56 × 52 × 6,5 mm"
     assert format_name_de("PHEV2 prismatic") == "PHEV2 (prismatisch)"

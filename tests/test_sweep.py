@@ -609,3 +609,31 @@ def test_dimension_files_are_relative_to_the_sweep_file(tmp_path, monkeypatch):
     table = sweep(spec, executor=InProcessExecutor())
     assert list(table["cell_id"]) == ["local-cell", "lg-m50-21700-chen2020"]
     assert table["flown"].all()
+
+
+@pytest.mark.parametrize(
+    ("name", "key"),
+    [
+        ("sweep-reads-passwd.toml", "base.mission"),
+        ("sweep-swap-spelling.toml", "base.set. drone. "),
+    ],
+)
+def test_an_uploaded_sweep_names_presets_only(name, key):
+    """The rule lives in the domain (parse_sweep_spec), not in the page: a sweep sent to the
+    server that names a file is refused by the key that names it, before anything reads it."""
+    from sortie.studies.design_space import parse_sweep_spec
+
+    text = (Path(__file__).parent / "data" / "hostile" / name).read_text()
+    with pytest.raises(InputError) as error:
+        parse_sweep_spec(text, name)
+    assert key in str(error.value) and "/etc/passwd" in str(error.value)
+
+
+def test_an_uploaded_sweep_of_presets_parses():
+    from sortie.studies.design_space import parse_sweep_spec
+
+    text = 'name = "ok"\n[base]\nmission = "quad-isr-loiter"\ncell = "lg-m50-21700"\n' + (
+        '[[dimensions]]\nfield = "cell"\nvalues = ["lg-m50-21700", "a123-26650-lfp"]\n'
+    )
+    spec = parse_sweep_spec(text, "ok.toml")
+    assert spec.fields == ("cell",)

@@ -11,7 +11,7 @@ import streamlit as st
 from pydantic import ValidationError
 
 from sortie.errors import SortieError, describe_validation_error
-from ui.i18n import message, tr
+from ui.text.i18n import message, tr
 
 LOG = logging.getLogger("sortie.ui")
 
@@ -22,7 +22,7 @@ USER_ERRORS = (SortieError, ValueError)
 
 def user_message(error: Exception) -> str:
     """One line for an error of :data:`USER_ERRORS` (a validation error names its fields), in
-    the session's language (the domain's English through :func:`ui.i18n.message`)."""
+    the session's language (the domain's English through :func:`ui.text.i18n.message`)."""
     if isinstance(error, ValidationError):
         return message(describe_validation_error(error, "invalid input"))
     return message(" ".join(str(error).split()))

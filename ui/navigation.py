@@ -1,6 +1,6 @@
 """The app's pages, made once, so that pages can switch to each other (``st.switch_page``
 needs the very page ``st.navigation`` was given). Pages switch through
-:mod:`ui.page_links`, which holds the pages' names: no page imports this module."""
+:mod:`ui.state.page_links`, which holds the pages' names: no page imports this module."""
 
 from __future__ import annotations
 
@@ -8,9 +8,10 @@ import functools
 
 import streamlit as st
 
-from ui import catalogue_page, cell_page, compare_page, design_space_page, page_links, showroom_page
 from ui.guard import guarded
-from ui.page_links import CATALOGUE, CELL, COMPARE, DESIGN_SPACE, SHOWROOM
+from ui.pages import catalogue, cell_designer, compare, design_space, showroom
+from ui.state import page_links
+from ui.state.page_links import CATALOGUE, CELL, COMPARE, DESIGN_SPACE, SHOWROOM
 
 __all__ = ["CATALOGUE", "CELL", "COMPARE", "DESIGN_SPACE", "SHOWROOM", "page"]
 
@@ -21,11 +22,11 @@ def _render(name: str):
     is how ``st.switch_page`` recognises the page."""
     return guarded(
         {
-            COMPARE: compare_page.render,
-            CELL: cell_page.render,
-            DESIGN_SPACE: design_space_page.render,
-            CATALOGUE: catalogue_page.render,
-            SHOWROOM: showroom_page.render,
+            COMPARE: compare.render,
+            CELL: cell_designer.render,
+            DESIGN_SPACE: design_space.render,
+            CATALOGUE: catalogue.render,
+            SHOWROOM: showroom.render,
         }[name]
     )
 
@@ -41,7 +42,7 @@ _ICONS = {
 
 def page(name: str) -> st.Page:
     """The page ``name``, titled in the session's language."""
-    from ui.i18n import tr
+    from ui.text.i18n import tr
 
     titles = {
         COMPARE: tr("Compare cells", "Zellen vergleichen"),

@@ -46,7 +46,7 @@ class Provenance(StrEnum):
 
 
 # The flags' plain-language warnings, (English, German): the German is for the explorer's
-# German mode (ui.i18n), the English for the CLI, exports and logs.
+# German mode (ui.text.i18n), the English for the CLI, exports and logs.
 NO_TEMPERATURE_DEPENDENCE = (
     "no temperature dependence in transport: cold missions look too good",
     "Transportgrößen ohne Temperaturabhängigkeit: Kalte Missionen sehen zu gut aus",

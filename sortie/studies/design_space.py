@@ -29,7 +29,7 @@ from sortie.cells.chemistry import STRICT
 from sortie.defaults import LANDING_RESERVE_STATE_OF_CHARGE, STANDARD_AMBIENT_C
 from sortie.errors import InputError, describe_validation_error
 from sortie.models.mission import FlightPhase
-from sortie.presets.loader import parse_toml, read_toml
+from sortie.presets.loader import PresetKind, parse_toml, read_toml, require_preset
 from sortie.studies.setup import change_key
 
 # A grid bigger than this is almost always a typo (and would not finish on a laptop).
@@ -217,8 +217,14 @@ def read_sweep_spec(path: Path) -> SweepSpec:
 
 
 def parse_sweep_spec(text: str, context: str) -> SweepSpec:
-    """A sweep from TOML text (an upload: presets only, no file paths)."""
-    return spec_from_dict(parse_toml(text, context), context)
+    """A sweep from TOML text sent to the server (an upload): presets only, no file paths.
+
+    A path in it (``mission = "/etc/passwd"``, a cell dimension over files, a swap in
+    ``[base.set]``) would read a file of the server: it raises :class:`InputError` naming
+    the key, before anything is read."""
+    document = parse_toml(text, context)
+    _presets_only(document, context)
+    return spec_from_dict(document, context)
 
 
 def with_file_paths(data: dict[str, Any], folder: Path) -> dict[str, Any]:
@@ -253,3 +259,40 @@ def _dimension_paths(dimension: Any, folder: Path) -> Any:
         return dimension
     values = [_relative_to(v, folder) if isinstance(v, str) else v for v in dimension["values"]]
     return {**dimension, "values": values}
+
+
+# What a sweep names by reference: a preset here, or a file on the command line.
+_REFERENCES = {"mission": PresetKind.MISSION, "cell": PresetKind.CELL, "drone": PresetKind.DRONE}
+
+
+def _presets_only(document: dict, context: str) -> None:
+    """Every reference in an uploaded sweep document names a preset (see parse_sweep_spec)."""
+    base = document.get("base")
+    if isinstance(base, dict):
+        for key, kind in _REFERENCES.items():
+            if key in base:
+                require_preset(kind, base[key], f"{context}: base.{key}")
+        changes = base.get("set")
+        for key, value in changes.items() if isinstance(changes, dict) else ():
+            kind = _swap_kind(key)
+            if kind is not None:
+                require_preset(kind, value, f"{context}: base.set.{key}")
+    dimensions = document.get("dimensions")
+    for index, dimension in enumerate(dimensions if isinstance(dimensions, list) else []):
+        field = dimension.get("field") if isinstance(dimension, dict) else None
+        kind = _swap_kind(field)
+        values = dimension.get("values") if kind is not None else None
+        for value in values if isinstance(values, list) else ():
+            require_preset(kind, value, f"{context}: dimensions.{index}.values")
+
+
+def _swap_kind(key: object) -> PresetKind | None:
+    """The preset kind a change key swaps (``cell``, `` cell. ``), None for a field change;
+    spelt as the sweep will read it (:func:`change_key`), so no spelling walks around it."""
+    if not isinstance(key, str):
+        return None
+    try:
+        canonical = change_key(key)
+    except InputError:
+        return None  # the sweep itself refuses it, by name
+    return _REFERENCES.get(canonical)

@@ -30,7 +30,7 @@ from sortie.files import MAX_NESTING, check_nesting
 from sortie.models.drone import Drone
 from sortie.models.flight import FlightSetup
 from sortie.models.flight_log import log_to_mission
-from sortie.models.flight_log_csv import read_flight_log
+from sortie.models.flight_log_files import is_flight_log, read_any_flight_log
 from sortie.models.flight_plan import FlightPlan
 from sortie.models.mission import Mission
 from sortie.models.settings import ModelKind, SimulationSettings
@@ -53,7 +53,7 @@ from sortie.studies.setup import resolve_setup, sized_to_mass
 MAX_CELLS = 6
 # URL parameter holding a whole scenario (compressed JSON) when it holds more than presets.
 VIEW_PARAMETER = "view"
-# A link Sortie makes is at most a few thousand characters (see ui.compare_page); a hand-made
+# A link Sortie makes is at most a few thousand characters (see ui.pages.compare); a hand-made
 # one may be longer, but its view is inflated in the one server process every visitor shares:
 # both the parameter and what it inflates to are capped (1.3 MB of zeros inflate to 1 GB).
 MAX_VIEW_PARAMETER_CHARS = 100_000
@@ -256,10 +256,11 @@ def showcases() -> tuple[Showcase, ...]:
 
 
 def mission_document(file_name: str, data: bytes) -> dict[str, Any]:
-    """A mission document from an uploaded file: a ``.csv`` flight log (bin-averaged into
-    power segments, energy kept) or a mission ``.toml``. Checked by building it once."""
-    if file_name.lower().endswith(".csv"):
-        log = read_flight_log(data, name=file_name)
+    """A mission document from an uploaded file: a flight log (``.csv``, PX4 ``.ulg`` or
+    ArduPilot ``.bin``; bin-averaged into power segments, energy kept) or a mission ``.toml``.
+    Checked by building it once."""
+    if is_flight_log(file_name):
+        log = read_any_flight_log(data, name=file_name)
         stem = file_name.rsplit(".", 1)[0]
         mission = log_to_mission(log, mission_id=stem, name=f"flight log {file_name}")
         return TypeAdapter(Mission).dump_python(mission, mode="json")

@@ -15,8 +15,8 @@ from plotly.colors import qualitative
 from plotly.subplots import make_subplots
 
 from sortie.models.mission import Mission
-from ui import messages_de
-from ui.i18n import Language
+from ui.text import messages_de
+from ui.text.i18n import Language
 
 COLOURS = qualitative.D3
 FONT = {"size": 16}
@@ -36,7 +36,7 @@ def _text(lang: Language, english: str, german: str) -> str:
 
 def separators(lang: Language) -> str:
     """Plotly's decimal and thousands separators (ticks, hover texts): "2,5" and "1 200" in
-    German, as :func:`ui.i18n.number` writes numbers."""
+    German, as :func:`ui.text.i18n.number` writes numbers."""
     return ", " if lang is Language.DE else ".,"
 
 

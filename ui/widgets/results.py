@@ -27,8 +27,9 @@ from sortie.studies.comparison import (
     temperature_limit_c,
 )
 from sortie.studies.scenario import PackSizing, Scenario, TradeOff, trade_offs
-from ui import charts, export
-from ui.i18n import (
+from ui.figures import charts, export
+from ui.figures.key_figures import key_figures_text
+from ui.text.i18n import (
     language,
     message,
     number,
@@ -37,7 +38,6 @@ from ui.i18n import (
     shown_name,
     tr,
 )
-from ui.key_figures import key_figures_text
 
 
 def _minutes(seconds: float) -> str:
@@ -167,7 +167,7 @@ def fly_all(
 
 
 def st_runner():
-    from ui.session import runner
+    from ui.state.session import runner
 
     return runner()
 
@@ -329,7 +329,7 @@ def view_json(
     flights: Sequence[CellFlight | None],
     plots: Sequence[str] = (),
 ) -> str:
-    """The reloadable view (:func:`ui.export.view_json`) with the trade-off ``plots`` that
+    """The reloadable view (:func:`ui.figures.export.view_json`) with the trade-off ``plots`` that
     are open (``"plots": ["ragone", "ambient"]``): reloading it opens them again."""
     document = json.loads(export.view_json(scenario, names, flights))
     document["plots"] = [t.value for t in trade_offs(list(plots), "plots")]

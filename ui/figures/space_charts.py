@@ -17,8 +17,8 @@ import plotly.graph_objects as go
 from sortie import quantities
 from sortie.quantities import Figure, InputField
 from sortie.studies.pareto import pareto_mask
-from ui.i18n import Language
-from ui.messages_de import FIELD_LABELS_DE, field_label_de, german, german_number
+from ui.text.i18n import Language
+from ui.text.messages_de import FIELD_LABELS_DE, field_label_de, german, german_number
 
 # The registry's fields and figures (labels, units, ranges, directions), as the pages name them.
 FIELDS: dict[str, InputField] = quantities.FIELDS

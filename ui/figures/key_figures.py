@@ -11,7 +11,7 @@ import pandas as pd
 
 from sortie.models.result import MissionSummary
 from sortie.studies.comparison import Outcome
-from ui.i18n import format_table, shown_name, tr
+from ui.text.i18n import format_table, shown_name, tr
 
 
 def _figures(s: MissionSummary) -> list[tuple[str, Any, int]]:

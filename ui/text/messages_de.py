@@ -31,7 +31,7 @@ from sortie.models.result import SOLVER_NOTE_TEXTS, SolverNote
 # A number as the domain writes it: 12, -3.5, 1,000,000, 1e+308, 2.48e-05, +12.
 _NUMBER = r"[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:e[-+]?\d+)?"
 N = rf"(?:{_NUMBER})"
-# Thousands separator in German (as ui.i18n.number writes it).
+# Thousands separator in German (as ui.text.i18n.number writes it).
 _THOUSANDS_DE = " "
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import streamlit as st
 
-from ui.i18n import number, tr
+from ui.text.i18n import number, tr
 
 
 def number_field(

@@ -25,10 +25,10 @@ from sortie.presets import PresetKind, list_presets, load_cell
 from sortie.presets.cell_files import cell_document, cell_file_text, matched_cell
 from sortie.quantities import cell_field
 from sortie.studies.scenario import MAX_CELLS, CellChoice, design_document
-from ui import session
-from ui.charts import breakdown_figure
-from ui.i18n import fidelity_warnings, language, message, name_of, number, tr
-from ui.number_field import number_field
+from ui.figures.charts import breakdown_figure
+from ui.state import session
+from ui.text.i18n import fidelity_warnings, language, message, name_of, number, tr
+from ui.widgets.number_field import number_field
 
 DEFAULT_CELL = "lg-m50-21700"
 # The fields shown in the design panel, in order (labels, units and steps: sortie.quantities).

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sortie.errors import SortieError
-from ui.i18n import number, tr
+from ui.text.i18n import number, tr
 
 # Uploads larger than this are refused before parsing (server-wide cap: .streamlit/config.toml).
 MAX_UPLOAD_BYTES = 5_000_000

@@ -7,8 +7,9 @@ import streamlit as st
 
 from sortie.studies.comparison import cell_of, temperature_limit_c
 from sortie.studies.scenario import showcases
-from ui import charts, results
-from ui.i18n import language, name_of, number, tr
+from ui.figures import charts
+from ui.text.i18n import language, name_of, number, tr
+from ui.widgets import results
 
 # Projector-sized type for everything on this page.
 LARGE_TYPE = """

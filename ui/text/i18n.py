@@ -4,7 +4,7 @@ The language lives in the session (``st.session_state["lang"]``), starts from th
 ``lang`` parameter, and is switched in the sidebar. Everything the explorer composes itself is
 translated with ``tr``; domain objects (presets) give their German texts through
 :func:`localized` and friends, domain messages (errors, termination messages, warnings) through
-:func:`message` (:mod:`ui.messages_de`), numbers through :func:`number` and
+:func:`message` (:mod:`ui.text.messages_de`), numbers through :func:`number` and
 :func:`format_table` / :func:`styled_table`.
 """
 
@@ -20,7 +20,7 @@ import streamlit as st
 from sortie.cells.chemistry import Chemistry
 from sortie.models.mission import FlightPhase
 from sortie.models.result import TerminationReason
-from ui import messages_de
+from ui.text import messages_de
 
 
 class Language(StrEnum):
@@ -169,7 +169,7 @@ def fidelity_warnings(chemistry: Chemistry) -> tuple[str, ...]:
 
 def message(text: str) -> str:
     """A domain message (an error's line, a termination message, a warning or note) in the
-    session's language (see :mod:`ui.messages_de`)."""
+    session's language (see :mod:`ui.text.messages_de`)."""
     return messages_de.german(text) if german_mode() else text
 
 

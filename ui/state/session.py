@@ -32,7 +32,7 @@ from sortie.studies.scenario import (
     scenario_key,
     showcases,
 )
-from ui.i18n import tr
+from ui.text.i18n import tr
 
 # The first view of the compare page; its models are built in every worker at start-up.
 DEFAULT_SCENARIO = {

@@ -14,11 +14,11 @@ from sortie.models.flight_plan import FlightPlan
 from sortie.models.mission import FlightPhase
 from sortie.presets import PresetKind, list_presets, load_drone, load_mission
 from sortie.studies.scenario import MissionChoice, mission_document, mission_of_choice
-from ui import session
 from ui.guard import USER_ERRORS, user_message
-from ui.i18n import description_of, german_mode, message, name_of, phase_text, tr
-from ui.number_field import number_field
-from ui.uploads import read_upload
+from ui.state import session
+from ui.text.i18n import description_of, german_mode, message, name_of, phase_text, tr
+from ui.widgets.number_field import number_field
+from ui.widgets.uploads import read_upload
 
 PHASE_COLUMNS = (
     "name",
@@ -117,7 +117,7 @@ def mission_input() -> dict[str, Any]:
 def _document_caption(document: dict[str, Any]) -> str:
     """"name: description" of a user's mission document in the session's language: its own
     German texts where it has them, else the domain's English (a flight log's origin) through
-    :func:`ui.i18n.message`; a user's own words stay as they are."""
+    :func:`ui.text.i18n.message`; a user's own words stay as they are."""
     texts = []
     for field in ("name", "description"):
         english = str(document.get(field, "") or "")

@@ -21,7 +21,7 @@ from sortie.presets import (
     load_drone,
     load_mission,
 )
-from ui.i18n import (
+from ui.text.i18n import (
     description_of,
     fidelity_notes,
     fidelity_warnings,
