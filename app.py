@@ -26,6 +26,7 @@ def main() -> None:
                 navigation.COMPARE,
                 navigation.CELL,
                 navigation.DESIGN_SPACE,
+                navigation.CALIBRATE,
                 navigation.CATALOGUE,
                 navigation.SHOWROOM,
             )

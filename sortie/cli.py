@@ -14,7 +14,8 @@ exit status (the tests call it in this process).
 
 This module parses, dispatches and lists presets; each other command lives in a module of its
 own: :mod:`sortie.cli_run`, :mod:`sortie.cli_endurance`, :mod:`sortie.cli_cell`,
-:mod:`sortie.cli_studies` (the options ``run`` and ``endurance`` share: :mod:`sortie.cli_options`).
+:mod:`sortie.cli_studies`, :mod:`sortie.cli_calibrate`, :mod:`sortie.cli_failsafe`,
+:mod:`sortie.cli_drone` (the options ``run`` and ``endurance`` share: :mod:`sortie.cli_options`).
 """
 
 from __future__ import annotations
@@ -31,7 +32,15 @@ from collections.abc import Sequence
 
 from pydantic import ValidationError
 
-from sortie import cli_cell, cli_endurance, cli_run, cli_studies
+from sortie import (
+    cli_calibrate,
+    cli_cell,
+    cli_drone,
+    cli_endurance,
+    cli_failsafe,
+    cli_run,
+    cli_studies,
+)
 from sortie.cli_options import positive
 from sortie.cli_process import (
     PrintableStream,
@@ -77,6 +86,9 @@ def build_parser() -> argparse.ArgumentParser:
     cli_endurance.add_command(commands)
     cli_cell.add_commands(commands, positive)
     cli_studies.add_commands(commands)
+    cli_calibrate.add_command(commands)
+    cli_failsafe.add_parser(commands)
+    cli_drone.add_parser(commands)
     return parser
 
 
@@ -149,6 +161,12 @@ def _command(args: argparse.Namespace) -> int:
         return cli_studies.run_sweep_command(args)
     if args.command == "optimise":
         return cli_studies.run_optimise_command(args)
+    if args.command == "calibrate":
+        return cli_calibrate.run_calibrate_command(args)
+    if args.command == "failsafe":
+        return cli_failsafe.run_failsafe_command(args)
+    if args.command == "drone":
+        return cli_drone.run_drone_command(args)
     return cli_run.run_mission_command(args)
 
 

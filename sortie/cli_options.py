@@ -13,7 +13,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from sortie.errors import InputError, describe_flag_error, json_printable
-from sortie.models.settings import ModelKind, SimulationSettings
+from sortie.models.settings import ModelKind, SimulationSettings, ThermalBoundary
 
 
 def finite(text: str) -> float:
@@ -64,7 +64,14 @@ def add_simulation_options(parser: argparse.ArgumentParser) -> None:
         type=finite,
         help="still-air heat transfer coefficient on the pack's outer surface (its enclosure, "
         "or the cells of an open frame) [W/(m2 K)] (default 10; in flight forced convection "
-        "where larger)",
+        "where larger); with --chamber, on each cell's own surface throughout",
+    )
+    parser.add_argument(
+        "--chamber",
+        action="store_true",
+        help="each cell alone in a test chamber, as a cell test is run: no pack network, no "
+        "enclosure, no airflow; its own surface to the chamber air at "
+        "--heat-transfer-coefficient (same as --set settings.thermal_boundary=chamber)",
     )
     parser.add_argument("--initial-soc", type=finite, default=1.0, help="0..1 (default 1)")
     parser.add_argument("--series", type=int, help="cells in series (default: the drone's)")
@@ -94,6 +101,7 @@ _SETTINGS_OPTIONS = {
     "ambient_c": "--ambient-c",
     "initial_state_of_charge": "--initial-soc",
     "heat_transfer_coefficient_w_per_m2_k": "--heat-transfer-coefficient",
+    "thermal_boundary": "--chamber",
 }
 
 
@@ -110,6 +118,8 @@ def settings_of(args: argparse.Namespace) -> SimulationSettings:
     }
     if args.heat_transfer_coefficient is not None:
         data["heat_transfer_coefficient_w_per_m2_k"] = args.heat_transfer_coefficient
+    if args.chamber:
+        data["thermal_boundary"] = ThermalBoundary.CHAMBER
     return built(SimulationSettings, data, _SETTINGS_OPTIONS)
 
 

@@ -21,6 +21,8 @@ from sortie.cli_options import (
 )
 from sortie.errors import InputError, describe_validation_error
 from sortie.files import check_writable, spreadsheet_safe_frame, write_file
+from sortie.models.flight_log_files import FLIGHT_LOG_SUFFIXES
+from sortie.models.mission import Mission
 from sortie.reports import format_phases, format_summary, heater_pays_off
 from sortie.studies.setup import parse_changes, resolve_setup
 
@@ -32,7 +34,9 @@ def add_command(commands: argparse._SubParsersAction) -> None:
     """The ``run`` command and its options."""
     run = commands.add_parser("run", help="fly a mission on a cell")
     run.add_argument(
-        "--mission", required=True, help="mission preset id, .toml file or .csv flight log"
+        "--mission",
+        required=True,
+        help="mission preset id, .toml file or flight log (.csv, PX4 .ulg, ArduPilot .bin)",
     )
     run.add_argument(
         "--bin-s", type=positive, default=10.0, help="flight-log averaging bin [s] (default 10)"
@@ -75,6 +79,7 @@ def run_mission_command(args: argparse.Namespace) -> int:
         where = f"{_mission_label(args)}: as flown"
         raise InputError(describe_validation_error(error, where)) from None
     result = flight.result
+    log_sources = _log_sources(setup.mission)
     unheated = _unheated(setup)
     phases = flight.compiled.phase_table()
     if args.csv:
@@ -87,11 +92,15 @@ def run_mission_command(args: argparse.Namespace) -> int:
         if phases is not None:
             data["phases"] = phases.to_dict(orient="records")
         data["assumptions"] = [item.to_dict() for item in flight_assumptions(flight.compiled)]
+        if log_sources:
+            data["flight_log"] = log_sources
         if unheated is not None:
             data["heater_pays_off"] = heater_pays_off(result.summary, unheated)
             data["without_heater"] = json_ready(unheated.to_dict())
         print(json_text(data))
     else:
+        for line in _log_lines(log_sources):
+            print(line)
         if phases is not None:
             print(format_phases(phases))
         print(format_summary(result, unheated))
@@ -115,9 +124,33 @@ def _unheated(setup):
 def _mission_label(args: argparse.Namespace) -> str:
     """The mission as messages name it: its file's name, or ``mission <preset>``."""
     reference = str(args.mission)
-    if reference.lower().endswith((".toml", ".csv")) or Path(reference).is_file():
+    if reference.lower().endswith((".toml", *FLIGHT_LOG_SUFFIXES)) or Path(reference).is_file():
         return Path(reference).name
     return f"mission {reference}"
+
+
+# What a mission read from a flight log says about the log (sortie.models.flight_log
+# .log_to_mission's sources), as the JSON names it.
+_LOG_SOURCES = {"source": "power", "phases": "flight log phases", "notes": "flight log notes"}
+
+
+def _log_sources(mission: object) -> dict[str, str]:
+    """A flight log mission's origin, phases found and notes; empty for any other mission
+    (and for a log that told neither phases nor notes: a plain CSV)."""
+    sources = mission.sources if isinstance(mission, Mission) else {}
+    if not any(name in sources for name in ("flight log phases", "flight log notes")):
+        return {}
+    return {key: sources[name] for key, name in _LOG_SOURCES.items() if name in sources}
+
+
+def _log_lines(log_sources: dict[str, str]) -> list[str]:
+    """The phases a flight log showed and its notes, one line each (none without)."""
+    lines = []
+    if "phases" in log_sources:
+        lines.append(f"phases found in the log: {log_sources['phases']}")
+    if "notes" in log_sources:
+        lines.append(f"notes on the log: {log_sources['notes']}")
+    return lines
 
 
 def _check_mission_drone(args: argparse.Namespace, changes: dict[str, Any]) -> None:

@@ -41,7 +41,7 @@ def cell_report(cell: Cell) -> dict:
         "gravimetric_energy_density_wh_per_kg": budget.gravimetric_energy_density_wh_per_kg,
         "volumetric_energy_density_wh_per_l": budget.volumetric_energy_density_wh_per_l,
         "mass_breakdown_g": {k: 1e3 * v for k, v in budget.component_mass_kg.items()},
-        "warnings": [*budget.warnings, *cell.chemistry.fidelity.warnings],
+        "warnings": [*budget.warnings, *cell.fidelity.warnings],
     }
 
 

@@ -63,12 +63,14 @@ TEMPLATES = {
     "nmc811-high-energy-21700": "lg-m50-21700",
     "nmc811-high-power-21700": "lg-m50-21700",
     "si-high-silicon-21700": "si-composite-21700",
+    "lg-m50-21700-calibrated": "lg-m50-21700-chen2020",
 }
 
 
 def _differs_from_its_set(cell) -> bool:
+    """Its electrodes are not the set's, or (a calibrated cell) its model is not."""
     values = set_values(cell.chemistry)
-    return any(
+    return bool(cell.design.model_parameters) or any(
         getattr(getattr(cell.design, part), field) * scale
         != pytest.approx(_value(values, key), rel=1e-6)
         for (part, field), (key, scale) in PYBAMM_DESIGN_KEYS.items()
@@ -112,13 +114,21 @@ def test_a_template_is_its_base_with_exactly_the_changes_its_file_lists(template
     # template is not the cell that was measured, so it carries none).
     assert not [path for path in ours if path.startswith("reference_data.")]
     words = {"id", "name", "description", "template_of"}
+    # A calibrated template also carries its own model changes and range, as its file says.
+    calibrated = ("model_parameters", "calibrated_range")
     made_of = {
         path
         for path in set(ours) | set(base)
-        if path not in words and not path.startswith(("sources.", "reference_data"))
+        if path not in words
+        and not path.startswith(("sources.", "reference_data", *calibrated))
     }
     differ = {path for path in made_of if ours.get(path) != base.get(path)}
     assert differ == set(changes), template_id
+    own = load_cell(template_id).design
+    assert [dataclasses.asdict(c) for c in own.model_parameters] == document.get(
+        "model_parameters", []
+    )
+    assert (own.calibrated_range is None) == ("calibrated_range" not in document)
     for path, value in changes.items():
         assert ours[path] == pytest.approx(value), path
 

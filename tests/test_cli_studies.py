@@ -22,7 +22,12 @@ def _table() -> pd.DataFrame:
             "final_state_of_charge": [0.30, 0.0, 0.20, 0.25],
             "gravimetric_energy_density_wh_per_kg": [250.0, 250.0, 250.0, 250.0],
             "max_cell_temperature_c": [30.0, 31.0, 32.0, 33.0],
-            "termination_reason": ["mission complete", "voltage cut-off"] + ["mission complete"] * 2,
+            "termination_reason": [
+                "mission complete",
+                "voltage cut-off",
+                "mission complete",
+                "mission complete",
+            ],
         }
     )
 

@@ -419,3 +419,35 @@ def _design_space_walks() -> Walks:
 @pytest.mark.slow
 def test_walk_design_space_page_in_german_shows_no_english():
     _assert_german(_design_space_walks())
+
+
+def _calibrate_walks() -> Walks:
+    """The Calibrate page as it opens (the shipped LG M50 set), with a cell file to come, an
+    upload that is refused, then a short SPM fit to an uploaded discharge (values, each
+    test's errors, the plot, the downloads)."""
+    from tests.test_calibrate_page import BROKEN_CSV, FITTED, small_discharge_csv
+
+    at = _german(_page("ui.pages.calibrate")).run()
+    runs = [("calibrate", _shown(at))]
+    at.radio(key="calib_base_source").set_value("file").run()
+    runs.append(("calibrate, cell file to come", _shown(at)))
+    at.radio(key="calib_base_source").set_value("preset").run()
+    at.radio(key="calib_data").set_value("upload").run()
+    runs.append(("calibrate, upload to come", _shown(at)))
+    at.file_uploader(key="calib_csv").set_value(("kaputt.csv", BROKEN_CSV, "text/csv")).run()
+    runs.append(("calibrate, refused file", _shown(at)))
+    at.file_uploader(key="calib_csv").set_value(
+        ("entladung.csv", small_discharge_csv(), "text/csv")
+    ).run()
+    runs.append(("calibrate, uploaded", _shown(at)))
+    at.multiselect(key="calib_keys").set_value(FITTED).run()
+    at.selectbox(key="calib_model").set_value("spm").run()
+    at.number_input(key="calib_iterations").set_value(5).run()
+    at.button(key="calib_fit").click().run()
+    runs.append(("calibrate, fitted", _shown(at) + _chart_texts(at)))
+    return runs
+
+
+@pytest.mark.slow
+def test_walk_calibrate_page_in_german_shows_no_english():
+    _assert_german(_calibrate_walks())

@@ -189,6 +189,18 @@ PLANS: dict[str, Plan] = {
         why="OPT.toml is a placeholder: a small SPM optimisation of presets; machine-a is a "
         "Dask scheduler started here as the README does",
     ),
+    (
+        "sortie calibrate --cell lg-m50-21700-chen2020 --data lgm50 --validate lgm50 --fit "
+        "positive-active-fraction positive-exchange-current diffusivity-activation-energy "
+        "--model dfn --iterations 40 --out my-m50.toml --html fit.html"
+    ): Plan(outputs=("my-m50.toml", "fit.html"), slow=True),
+    "sortie run --mission quad-isr-loiter --cell lg-m50-21700-calibrated": Plan(slow=True),
+    (
+        "sortie failsafe --mission quad-isr-loiter --ambient-c 15 --coldest-ambient-c -10 "
+        "--out-dir ."
+    ): Plan(
+        outputs=("sortie-failsafe-px4.params", "sortie-failsafe-ardupilot.param"), slow=True
+    ),
 }
 # README commands not run, with the reason. Keep this empty unless there is no way to run one.
 EXCLUDED: dict[str, str] = {}

@@ -9,11 +9,11 @@ import functools
 import streamlit as st
 
 from ui.guard import guarded
-from ui.pages import catalogue, cell_designer, compare, design_space, showroom
+from ui.pages import calibrate, catalogue, cell_designer, compare, design_space, showroom
 from ui.state import page_links
-from ui.state.page_links import CATALOGUE, CELL, COMPARE, DESIGN_SPACE, SHOWROOM
+from ui.state.page_links import CALIBRATE, CATALOGUE, CELL, COMPARE, DESIGN_SPACE, SHOWROOM
 
-__all__ = ["CATALOGUE", "CELL", "COMPARE", "DESIGN_SPACE", "SHOWROOM", "page"]
+__all__ = ["CALIBRATE", "CATALOGUE", "CELL", "COMPARE", "DESIGN_SPACE", "SHOWROOM", "page"]
 
 
 @functools.cache
@@ -27,6 +27,7 @@ def _render(name: str):
             DESIGN_SPACE: design_space.render,
             CATALOGUE: catalogue.render,
             SHOWROOM: showroom.render,
+            CALIBRATE: calibrate.render,
         }[name]
     )
 
@@ -37,6 +38,7 @@ _ICONS = {
     DESIGN_SPACE: ":material/grid_on:",
     CATALOGUE: ":material/battery_full:",
     SHOWROOM: ":material/slideshow:",
+    CALIBRATE: ":material/query_stats:",
 }
 
 
@@ -50,6 +52,7 @@ def page(name: str) -> st.Page:
         DESIGN_SPACE: tr("Design space", "Entwurfsraum"),
         CATALOGUE: tr("Cells and presets", "Zellen und Vorlagen"),
         SHOWROOM: "Showroom",
+        CALIBRATE: tr("Calibrate a cell", "Zelle kalibrieren"),
     }
     made = st.Page(
         _render(name),

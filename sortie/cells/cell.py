@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from dataclasses import dataclass
 
 from sortie.cells.budget import CellBudget, cell_budget
-from sortie.cells.chemistry import Chemistry
+from sortie.cells.chemistry import Chemistry, Fidelity
 from sortie.cells.design import CellDesign
 
 
@@ -38,6 +39,31 @@ class Cell:
     @property
     def id(self) -> str:
         return self.design.id
+
+    @property
+    def fidelity(self) -> Fidelity:
+        """The chemistry's flags, as this cell is flown: a calibration that adds an
+        activation energy to a transport parameter (a diffusivity or a conductivity) makes
+        transport depend on temperature, whatever the set did."""
+        fidelity = self.chemistry.fidelity
+        transport = ("diffusivity", "conductivity")
+        if not fidelity.temperature_dependent_transport and any(
+            c.activation_energy_j_per_mol and any(word in c.name for word in transport)
+            for c in self.design.model_parameters
+        ):
+            return dataclasses.replace(fidelity, temperature_dependent_transport=True)
+        return fidelity
+
+    @property
+    def model_parameter_changes(self) -> tuple[tuple[str, float, float], ...]:
+        """A calibrated cell's model changes as the engine takes them: (PyBaMM name, factor,
+        added activation energy J/mol), sorted by name; empty for a literature cell."""
+        return tuple(
+            sorted(
+                (c.name, c.factor, c.activation_energy_j_per_mol)
+                for c in self.design.model_parameters
+            )
+        )
 
     @property
     def name(self) -> str:

@@ -261,6 +261,35 @@ class ReferenceData:
 
 
 @dataclass(config=STRICT)
+class ModelParameterChange:
+    """A calibrated change to one PyBaMM parameter of the cell's chemistry (its exact PyBaMM
+    name): the set's value or function times ``factor``, and, for a function of temperature,
+    an added activation energy (the factor is 1 at 25 °C; see sortie.engine.modifiers).
+    Written by ``sortie calibrate``; a name the set does not have fails the flight by name."""
+
+    name: Annotated[str, Field(min_length=3, max_length=200)]
+    factor: Annotated[float, Field(gt=0, le=1000)] = 1.0
+    activation_energy_j_per_mol: Annotated[float, Field(ge=-200_000, le=200_000)] = 0.0
+
+
+@dataclass(config=STRICT)
+class CalibratedRange:
+    """What a calibrated cell's measurements covered: flights beyond it (a higher C-rate, a
+    colder or hotter ambient) are flagged, not refused."""
+
+    fitted_to: Annotated[str, Field(min_length=1, max_length=2000)]
+    max_c_rate: Annotated[float, Field(gt=0, le=100)]
+    min_ambient_c: Annotated[float, Field(ge=-60, le=80)]
+    max_ambient_c: Annotated[float, Field(ge=-60, le=80)]
+
+    @model_validator(mode="after")
+    def _check(self) -> CalibratedRange:
+        if self.min_ambient_c > self.max_ambient_c:
+            raise ValueError("min_ambient_c must not exceed max_ambient_c")
+        return self
+
+
+@dataclass(config=STRICT)
 class CellDesign:
     """A cell as built: chemistry id, electrodes, separator, foils and format.
 
@@ -288,6 +317,9 @@ class CellDesign:
     reference_data: ReferenceData | None = None
     template_of: str | None = None
     sources: dict[str, str] = Field(default_factory=dict)
+    # A calibrated cell: its model changes and the range its measurements cover.
+    model_parameters: tuple[ModelParameterChange, ...] = ()
+    calibrated_range: CalibratedRange | None = None
 
     @model_validator(mode="after")
     def _check(self) -> CellDesign:

@@ -41,7 +41,6 @@ import numpy as np
 import pybamm
 
 from sortie.engine import casadi_conversion, process_state
-from sortie.engine.balance import INITIAL_CONCENTRATION_KEYS
 from sortie.engine.outputs import (
     MAXIMUM_TEMPERATURE_EVENT,
     MAXIMUM_VOLTAGE_EVENT,
@@ -56,6 +55,7 @@ from sortie.engine.outputs import (
 )
 from sortie.engine.parameters import (
     INTERCONNECT_RESISTANCE_INPUT,
+    design_input_values,
     parameter_values,
     symbolic_submeshes,
 )
@@ -188,20 +188,13 @@ class BuiltModel:
             self._design_keys
         ):
             raise ParameterError("this chemistry has no secondary negative phase")
-        values = {
-            key: float(getattr(design, field_name)) for field_name, key in self._design_keys.items()
-        }
-        values["Electrode width [m]"] = design.electrode_area_m2 / self._electrode_height_m
-        if self._balance is not None:
-            x_0, x_100, y_100, y_0, _ = self._balance.stoichiometries(design)
-            soc = self.spec.initial_state_of_charge
-            values[INITIAL_CONCENTRATION_KEYS[0]] = (x_0 + soc * (x_100 - x_0)) * (
-                self._balance.negative_max_concentration_mol_per_m3
-            )
-            values[INITIAL_CONCENTRATION_KEYS[1]] = (y_0 - soc * (y_0 - y_100)) * (
-                self._balance.positive_max_concentration_mol_per_m3
-            )
-        values["Nominal cell capacity [A.h]"] = design.nominal_capacity_ah
+        values = design_input_values(
+            design,
+            self._design_keys,
+            self._electrode_height_m,
+            self._balance,
+            self.spec.initial_state_of_charge,
+        )
         values |= {
             "Initial temperature [K]": inputs.initial_temperature_k,
             "Maximum temperature [K]": inputs.max_temperature_k,

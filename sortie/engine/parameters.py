@@ -23,7 +23,8 @@ import pybamm
 
 from sortie.engine.balance import INITIAL_CONCENTRATION_KEYS, Balance, electrode_balance
 from sortie.engine.bpx import bpx_parameter_values
-from sortie.models.cell_runs import ModelSpec, ParameterError
+from sortie.engine.modifiers import apply_changes
+from sortie.models.cell_runs import DesignInputs, ModelSpec, ParameterError
 
 CONTACT_RESISTANCE = "Contact resistance [Ohm]"
 INTERCONNECT_RESISTANCE_INPUT = "Interconnect resistance [Ohm]"
@@ -122,6 +123,8 @@ def parameter_values(
     if unknown:
         raise ParameterError(f"not a PyBaMM parameter name: {', '.join(unknown)}")
     values.update(supplement, check_already_exists=False)
+    # Before the balance: a calibrated factor may change what the balance reads.
+    apply_changes(values, spec.parameter_changes)
     two_phase = SECONDARY_FRACTION_KEY in values
     balance = electrode_balance(values, options, two_phase)
     design_keys = _design_keys(values)
@@ -175,3 +178,28 @@ def symbolic_submeshes(model: pybamm.BaseModel) -> dict:
         if domain in _X_DOMAINS or ("particle" in domain and "size" not in domain):
             submeshes[domain] = pybamm.SymbolicUniform1DSubMesh
     return submeshes
+
+
+def design_input_values(
+    design: DesignInputs,
+    design_keys: dict[str, str],
+    electrode_height_m: float,
+    balance: Balance | None,
+    initial_state_of_charge: float,
+) -> dict[str, float]:
+    """A design's PyBaMM input parameters (what :func:`parameter_values` made inputs): its
+    fields by their PyBaMM names, the electrode width for the set's height, the initial
+    concentrations of its own electrode balance (None: the set's) and its capacity."""
+    values = {key: float(getattr(design, field_name)) for field_name, key in design_keys.items()}
+    values["Electrode width [m]"] = design.electrode_area_m2 / electrode_height_m
+    if balance is not None:
+        x_0, x_100, y_100, y_0, _ = balance.stoichiometries(design)
+        soc = initial_state_of_charge
+        values[INITIAL_CONCENTRATION_KEYS[0]] = (x_0 + soc * (x_100 - x_0)) * (
+            balance.negative_max_concentration_mol_per_m3
+        )
+        values[INITIAL_CONCENTRATION_KEYS[1]] = (y_0 - soc * (y_0 - y_100)) * (
+            balance.positive_max_concentration_mol_per_m3
+        )
+    values["Nominal cell capacity [A.h]"] = design.nominal_capacity_ah
+    return values

@@ -53,6 +53,9 @@ class ModelSpec:
     initial_step_s: float = 0.0  # 0: IDA's own first step
     suppress_algebraic_error: bool = False
     compiled: bool = False
+    # A calibrated cell's model changes: (PyBaMM name, factor, added activation energy J/mol),
+    # sorted by name (sortie.cells.design.ModelParameterChange; sortie.engine.modifiers).
+    parameter_changes: tuple[tuple[str, float, float], ...] = ()
 
 
 @dataclass(frozen=True)

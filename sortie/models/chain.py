@@ -37,7 +37,7 @@ _REASON_OF_ENDING = {
 
 
 def _warnings(cell: Cell, settings: SimulationSettings, solver_warnings: tuple[str, ...]):
-    found = [f"{cell.chemistry.name}: {w}" for w in cell.chemistry.fidelity.warnings]
+    found = [f"{cell.chemistry.name}: {w}" for w in cell.fidelity.warnings]
     found.extend(f"{cell.name}: {w}" for w in cell.budget.warnings)
     if settings.model is ModelKind.SPM:
         found.append("SPM underestimates self-heating (~40 % at 2C): use DFN for thermal verdicts")

@@ -17,9 +17,11 @@ from pydantic import ValidationError
 
 from sortie.defaults import PROFILE_AMBIENT_C
 from sortie.errors import InputError, describe_validation_error
+from sortie.models.log_phases import LogPhase
 from sortie.models.mission import (
     MAX_MISSION_DURATION_S,
     MAX_SEGMENTS,
+    FlightPhase,
     Mission,
     segments_from_samples,
 )
@@ -31,12 +33,15 @@ DEFAULT_BIN_S = 10.0
 class FlightLog:
     """Pack power samples of one flight. Arrays are copied and made read-only; power is
     linear between samples. ``notes`` say what reading the log changed (one line each, e.g.
-    repeated time stamps merged): the front ends show them with the mission."""
+    repeated time stamps merged): the front ends show them with the mission. ``phases``, when
+    the log told them (a flight controller's log, see :mod:`sortie.models.log_phases`), cover
+    the log from 0 to its end without gaps; a CSV log has none."""
 
     time_s: np.ndarray
     power_w: np.ndarray
     source: str
     notes: tuple[str, ...] = field(default=())
+    phases: tuple[LogPhase, ...] = field(default=())
 
     def __post_init__(self) -> None:
         time_s = np.array(self.time_s, dtype=float)
@@ -53,6 +58,18 @@ class FlightLog:
         power_w.flags.writeable = False
         object.__setattr__(self, "time_s", time_s)
         object.__setattr__(self, "power_w", power_w)
+        object.__setattr__(self, "phases", tuple(self.phases))
+        if self.phases:
+            self._check_phases()
+
+    def _check_phases(self) -> None:
+        starts_s = [phase.start_s for phase in self.phases]
+        ends_s = [phase.end_s for phase in self.phases]
+        if starts_s[0] != 0 or ends_s[-1] != self.duration_s or starts_s[1:] != ends_s[:-1]:
+            raise InputError(
+                f"{self.source}: phases must cover the log from 0 to "
+                f"{format_s(self.duration_s)} s without gaps"
+            )
 
     @property
     def duration_s(self) -> float:
@@ -119,7 +136,9 @@ def log_to_mission(
     description: str = "",
 ) -> Mission:
     """Mission of bin-averaged segments (see :func:`bin_average`), each named by its time span
-    and with the default phase. An empty ``description`` is filled with the log's origin."""
+    and with the default phase; a log with phases gives each segment the phase it overlaps
+    most (named too: ``log 10-20 s (climb)``) and lists them in the mission's sources. An
+    empty ``description`` is filled with the log's origin."""
     edges_s, mean_power_w = bin_average(log, bin_s)
     summary = (
         f"flight log {log.source}: {len(log.time_s)} samples over {format_s(log.duration_s)} s, "
@@ -128,11 +147,14 @@ def log_to_mission(
     notes = "; ".join(log.notes)
     if notes:
         summary += f"; {notes}"
+    sources = {"power": summary, **({"flight log notes": notes} if notes else {})}
+    if log.phases:
+        sources["flight log phases"] = phases_text(log.phases)
     try:
         # The last value only closes the profile (see segments_from_samples).
         samples = segments_from_samples(edges_s, np.append(mean_power_w, mean_power_w[-1]))
         segments = tuple(
-            dataclasses.replace(segment, name=f"log {format_s(start)}-{format_s(end)} s")
+            _log_segment(segment, start, end, log.phases)
             for segment, start, end in zip(samples, edges_s[:-1], edges_s[1:], strict=True)
         )
         return Mission(
@@ -141,12 +163,34 @@ def log_to_mission(
             description=description or summary,
             segments=segments,
             ambient_c=ambient_c,
-            sources={"power": summary, **({"flight log notes": notes} if notes else {})},
+            sources=sources,
         )
     except ValidationError as error:
         raise InputError(describe_validation_error(error, log.source)) from None
     except (TypeError, ValueError) as error:
         raise InputError(one_line(f"{log.source}: {error}")) from None
+
+
+def phases_text(phases: tuple[LogPhase, ...]) -> str:
+    """``take-off 10-11 s, climb 11-30 s, ...``: a log's phases on one line."""
+    return ", ".join(
+        f"{phase_word(p.phase)} {format_s(p.start_s)}-{format_s(p.end_s)} s" for p in phases
+    )
+
+
+def phase_word(phase: FlightPhase) -> str:
+    """A phase as a word in a sentence ("take-off", not the enum's "takeoff")."""
+    return "take-off" if phase is FlightPhase.TAKEOFF else phase.value
+
+
+def _log_segment(segment, start_s: float, end_s: float, phases: tuple[LogPhase, ...]):
+    """A bin's segment named by its time span, with the phase it overlaps most (if any)."""
+    name = f"log {format_s(start_s)}-{format_s(end_s)} s"
+    if not phases:
+        return dataclasses.replace(segment, name=name)
+    overlaps_s = [min(end_s, p.end_s) - max(start_s, p.start_s) for p in phases]
+    phase = phases[int(np.argmax(overlaps_s))].phase
+    return dataclasses.replace(segment, name=f"{name} ({phase_word(phase)})", phase=phase)
 
 
 def _bin_edges_s(duration_s: float, bin_s: float, source: str) -> np.ndarray:

@@ -16,6 +16,13 @@ mean cooling and heat capacity (cells and enclosure); every cell carries the sam
 each releases that cell's heat, and this network spreads it: hottest, coldest, enclosure.
 Simplified: one heat source for all cells (a hotter cell's lower resistance is not fed back),
 equal current sharing, no heat along the nickel strips, the enclosure one node.
+
+A test chamber (:func:`chamber_network`) is the same network with nothing around the cell:
+the case a measured cell test was run in.
+
+Why one module of ~480 lines: it is one idea, the pack's thermal network: its geometry
+(gaps, shape factors), its convection by phase and the network built from both belong
+together, and the chamber is the network's degenerate case.
 """
 
 from __future__ import annotations
@@ -30,6 +37,7 @@ from sortie.cells.cell import Cell
 from sortie.cells.design import CylindricalFormat
 from sortie.cells.pack import Pack
 from sortie.models.atmosphere import STANDARD_GRAVITY_M_PER_S2
+from sortie.models.settings import ThermalBoundary
 
 # Air (Incropera Table A.4, 300 K): dynamic viscosity and Prandtl number; the conductivity
 # is the layout's gap value's default (sortie.cells.pack_layout).
@@ -235,6 +243,45 @@ def pack_network(pack: Pack, cell: Cell) -> PackNetwork:
         sealed=layout.sealed,
         airflow_exposure=layout.airflow_exposure,
     )
+
+
+def chamber_network(pack: Pack, cell: Cell) -> PackNetwork:
+    """Each cell of ``pack`` alone in a test chamber (the boundary a cycler's cell test has):
+    no neighbours, no enclosure, the cell's whole surface (its format's
+    ``surface_area_m2``) to the chamber air, which a flight does not move (airflow exposure
+    0: the still-air coefficient holds throughout). Cells keep the pack's grid positions only
+    to be named."""
+    count = pack.cell_count
+    rows, columns = pack.layout.grid(count)
+    fmt = cell.design.format
+    if isinstance(fmt, CylindricalFormat):
+        cell_diameter: float | None = fmt.diameter_mm * 1e-3
+        length_m = fmt.height_mm * 1e-3
+    else:
+        cell_diameter, length_m = None, fmt.length_mm * 1e-3
+    return PackNetwork(
+        rows=rows,
+        columns=columns,
+        cell_heat_capacity_j_per_k=cell.heat_capacity_j_per_k,
+        enclosure_heat_capacity_j_per_k=MIN_ENCLOSURE_HEAT_CAPACITY_J_PER_K,
+        neighbours=(),
+        exposed_area_m2=np.full(count, fmt.surface_area_m2),
+        gap_area_m2=np.zeros(count),
+        wall_w_per_k=np.zeros(count),
+        enclosure_area_m2=0.0,
+        flow_length_m=length_m,
+        cell_diameter_m=cell_diameter,
+        sealed=False,
+        airflow_exposure=0.0,
+    )
+
+
+def thermal_network(pack: Pack, cell: Cell, boundary: ThermalBoundary) -> PackNetwork:
+    """The network a run's heat flows through: the pack's (:func:`pack_network`) or, in a
+    test chamber, each cell on its own (:func:`chamber_network`)."""
+    if boundary is ThermalBoundary.CHAMBER:
+        return chamber_network(pack, cell)
+    return pack_network(pack, cell)
 
 
 def surface_convection_w_per_m2_k(

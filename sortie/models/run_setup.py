@@ -23,8 +23,8 @@ from sortie.models.pack_thermal import (
     SegmentAir,
     mean_cell_cooling_w_per_k,
     mean_cell_heat_capacity_j_per_k,
-    pack_network,
     surface_convection_w_per_m2_k,
+    thermal_network,
 )
 from sortie.models.settings import SimulationSettings, limits_c
 
@@ -129,8 +129,9 @@ def prepare_run(
     :class:`InputError` for cells that start at or above their temperature limit.
 
     PyBaMM flies the pack's mean cell: its cooling and heat capacity are its share of the
-    pack's (cells, enclosure, air), and the heater's heat reaches it as a warmer ambient
-    (exact for its lumped heat balance: h A (T_amb + q/(h A) - T) = h A (T_amb - T) + q)."""
+    pack's (cells, enclosure, air; in a test chamber its own surface and heat capacity), and
+    the heater's heat reaches it as a warmer ambient (exact for its lumped heat balance:
+    h A (T_amb + q/(h A) - T) = h A (T_amb - T) + q)."""
     settings = settings or SimulationSettings()
     budget = cell.budget
     pack.check_mass(budget)
@@ -146,7 +147,7 @@ def prepare_run(
             f"{limits[1]:g} °C: raise the limit or start colder"
         )
     air = air or SegmentAir.still(len(mission.segments))
-    network = pack_network(pack, cell)
+    network = thermal_network(pack, cell, settings.thermal_boundary)
     surface = tuple(
         surface_convection_w_per_m2_k(
             network, settings.heat_transfer_coefficient_w_per_m2_k, speed, density
@@ -172,6 +173,7 @@ def prepare_run(
         initial_step_s=settings.initial_step_s,
         suppress_algebraic_error=settings.suppress_algebraic_error,
         compiled=settings.compiled,
+        parameter_changes=cell.model_parameter_changes,
     )
     inputs = RunInputs(
         cell_power_w=tuple(s.power_w / pack.cell_count for s in mission.segments),

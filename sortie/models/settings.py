@@ -40,6 +40,16 @@ SWEEP_SUPPRESS_ALGEBRAIC_ERROR = True
 DEFAULT_MAX_TEMPERATURE_C = 60.0
 
 
+class ThermalBoundary(StrEnum):
+    """What the cells lose their heat to. PACK: the pack's thermal network (neighbours, the
+    enclosure or open frame, convection by flight phase); CHAMBER: each cell alone in a test
+    chamber, its own surface to the chamber air at the settings' coefficient (no pack, no
+    enclosure, no airflow from the flight): a cell test as a cycler runs it."""
+
+    PACK = "pack"
+    CHAMBER = "chamber"
+
+
 class ModelKind(StrEnum):
     """Electrochemical model. DFN is the default for verdicts (see the design notes:
     SPM reads ~155 mV high and misses ~40 % of the self-heating at 2C)."""
@@ -54,7 +64,10 @@ class SimulationSettings:
     """``ambient_c`` None flies each segment at its own ambient; a number overrides them all.
     ``initial_state_of_charge`` is 0..1 of the usable window between the cut-off voltages.
 
-    Thermal: the run stops when any cell of the pack passes ``max_temperature_c`` or falls
+    Thermal: ``thermal_boundary`` is the pack's network (PACK, with
+    ``heat_transfer_coefficient_w_per_m2_k`` the still-air value on its outer surface) or a
+    single open cell in a test chamber (CHAMBER, that coefficient on the cell's own surface
+    throughout). The run stops when any cell of the pack passes ``max_temperature_c`` or falls
     below ``min_temperature_c`` (None: the chemistry's discharge limits, from its datasheet).
     The cells start at ``start_temperature_c`` (None: the first segment's air, a soaked
     pack); a cold-soaked pack may be pre-heated on the ground before take-off with
@@ -83,6 +96,7 @@ class SimulationSettings:
     heat_transfer_coefficient_w_per_m2_k: Annotated[float, Field(gt=0, le=2000)] = (
         DEFAULT_HEAT_TRANSFER_COEFFICIENT_W_PER_M2_K
     )
+    thermal_boundary: ThermalBoundary = ThermalBoundary.PACK
     initial_state_of_charge: Annotated[float, Field(gt=0.01, le=1.0)] = 1.0
     output_points: Annotated[int, Field(ge=20, le=20000)] = 600
     relative_tolerance: Annotated[float, Field(ge=1e-7, le=1e-2)] = DEFAULT_RELATIVE_TOLERANCE

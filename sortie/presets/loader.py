@@ -23,7 +23,7 @@ from sortie.errors import InputError, describe_validation_error, shown_value
 from sortie.files import MAX_NESTING, check_nesting, read_regular_file
 from sortie.models.drone import Drone
 from sortie.models.flight_log import DEFAULT_BIN_S, log_to_mission
-from sortie.models.flight_log_csv import read_flight_log
+from sortie.models.flight_log_files import is_flight_log, read_any_flight_log
 from sortie.models.flight_plan import FlightPlan
 from sortie.models.mission import Mission, segments_from_samples
 from sortie.presets.overrides import Overrides, apply_overrides, resolve_cell_overrides
@@ -366,13 +366,14 @@ def changed_cell(cell: Cell, overrides: Overrides, context: str) -> Cell:
 def load_mission(
     reference: str | Path, overrides: Overrides | None = None, bin_s: float = DEFAULT_BIN_S
 ) -> Mission | FlightPlan:
-    """A preset id, a mission ``.toml`` file, or a ``.csv`` flight log (bin-averaged into
-    ``bin_s`` segments, energy kept)."""
-    if str(reference).lower().endswith(".csv"):
+    """A preset id, a mission ``.toml`` file, or a flight log: ``.csv``, PX4 ``.ulg`` or
+    ArduPilot ``.bin`` (bin-averaged into ``bin_s`` segments, energy kept; a PX4 or ArduPilot
+    log's segments carry the phases found in it)."""
+    if is_flight_log(reference):
         path = Path(reference)
         if overrides:
             raise InputError(f"{path.name}: --set mission.* does not apply to a flight log")
-        log = read_flight_log(path)
+        log = read_any_flight_log(path)
         return log_to_mission(
             log, mission_id=path.stem, name=f"flight log {path.name}", bin_s=bin_s
         )

@@ -28,6 +28,7 @@ from pydantic.dataclasses import dataclass
 from sortie.cells.chemistry import STRICT
 from sortie.defaults import LANDING_RESERVE_STATE_OF_CHARGE, STANDARD_AMBIENT_C
 from sortie.errors import InputError, describe_validation_error
+from sortie.models.flight_log_files import FLIGHT_LOG_SUFFIXES
 from sortie.models.mission import FlightPhase
 from sortie.presets.loader import PresetKind, parse_toml, read_toml, require_preset
 from sortie.studies.setup import change_key
@@ -204,8 +205,10 @@ def spec_fingerprint(spec: SweepSpec) -> str:
 
 
 def _relative_to(reference: str | None, folder: Path) -> str | None:
-    """A file reference (``.toml``, ``.csv``, ``.json``) relative to the sweep file's folder."""
-    if reference is None or not reference.lower().endswith((".toml", ".csv", ".json")):
+    """A file reference (``.toml``, ``.json``, a flight log: ``.csv``, ``.ulg``, ``.bin``)
+    relative to the sweep file's folder."""
+    suffixes = (".toml", ".json", *FLIGHT_LOG_SUFFIXES)
+    if reference is None or not reference.lower().endswith(suffixes):
         return reference
     path = Path(reference)
     return reference if path.is_absolute() else str(folder / path)

@@ -265,7 +265,10 @@ def mission_document(file_name: str, data: bytes) -> dict[str, Any]:
         mission = log_to_mission(log, mission_id=stem, name=f"flight log {file_name}")
         return TypeAdapter(Mission).dump_python(mission, mode="json")
     if not file_name.lower().endswith(".toml"):
-        raise InputError(f"{file_name}: a mission is a .csv flight log or a .toml file")
+        raise InputError(
+            f"{file_name}: a mission is a flight log (.csv, PX4 .ulg, ArduPilot .bin) or a "
+            ".toml file"
+        )
     document = parse_toml(_text(file_name, data), file_name)
     plan = mission_from_dict(document, file_name)
     if plan.drone is not None:

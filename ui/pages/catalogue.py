@@ -67,7 +67,7 @@ def cell_table() -> pd.DataFrame:
     rows = []
     for info in list_presets(PresetKind.CELL):
         cell = load_cell(info.id)
-        budget, fidelity = cell.budget, cell.chemistry.fidelity
+        budget, fidelity = cell.budget, cell.fidelity
         rows.append(
             {
                 tr("cell", "Zelle"): name_of(cell),
@@ -168,7 +168,7 @@ def render() -> None:
             notes = fidelity_notes(chemistry)
             if notes:
                 st.write(notes)
-            for warning in fidelity_warnings(chemistry):
+            for warning in fidelity_warnings(chemistry.fidelity):
                 st.warning(warning)
             _chemistry_sources(chemistry)
     st.subheader(tr("Missions", "Missionen"))

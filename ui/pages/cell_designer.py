@@ -219,7 +219,7 @@ def render() -> None:
         )
         for warning in budget.warnings:
             st.warning(message(warning))
-        for warning in fidelity_warnings(cell.chemistry):
+        for warning in fidelity_warnings(cell.fidelity):
             st.warning(warning)
         if target > 0:
             _keep_matched(base, cell, target, changes)

@@ -6,14 +6,15 @@ from __future__ import annotations
 
 import streamlit as st
 
-COMPARE, CELL, DESIGN_SPACE, CATALOGUE, SHOWROOM = (
+COMPARE, CELL, DESIGN_SPACE, CATALOGUE, SHOWROOM, CALIBRATE = (
     "compare",
     "cell",
     "design-space",
     "catalogue",
     "showroom",
+    "calibrate",
 )
-PAGE_NAMES = (COMPARE, CELL, DESIGN_SPACE, CATALOGUE, SHOWROOM)
+PAGE_NAMES = (COMPARE, CELL, DESIGN_SPACE, CATALOGUE, SHOWROOM, CALIBRATE)
 
 # The pages as the app last made them for ``st.navigation`` (ui.navigation.page), by name.
 _made: dict[str, st.Page] = {}

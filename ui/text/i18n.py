@@ -17,7 +17,7 @@ from enum import StrEnum
 import pandas as pd
 import streamlit as st
 
-from sortie.cells.chemistry import Chemistry
+from sortie.cells.chemistry import Chemistry, Fidelity
 from sortie.models.mission import FlightPhase
 from sortie.models.result import TerminationReason
 from ui.text import messages_de
@@ -161,9 +161,8 @@ def fidelity_notes(chemistry: Chemistry) -> str:
     return fidelity.notes
 
 
-def fidelity_warnings(chemistry: Chemistry) -> tuple[str, ...]:
-    """A chemistry's fidelity warnings in the session's language."""
-    fidelity = chemistry.fidelity
+def fidelity_warnings(fidelity: Fidelity) -> tuple[str, ...]:
+    """Fidelity warnings (a chemistry's, or a cell's as flown) in the session's language."""
     return fidelity.warnings_de if german_mode() else fidelity.warnings
 
 

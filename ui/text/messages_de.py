@@ -1180,7 +1180,7 @@ def _context(head: str) -> str:
     line = re.fullmatch(r"(.+), line (\d+)", head)
     if line:
         return f"{line[1]}, Zeile {line[2]}"
-    if re.fullmatch(r"\S+\.(?:toml|json|csv|txt)", head):
+    if re.fullmatch(r"\S+\.(?:toml|json|csv|txt|ulg|bin)", head):
         return head  # a file's name
     if re.fullmatch(r"[A-Za-z_][\w]*(?:\.\w+)+|[a-z]+_[\w]*", head):
         return field_label_de(head)
@@ -1251,9 +1251,11 @@ def segment_name_de(english: str) -> str:
     found = name_de(english)
     if found != english:
         return found
-    log = re.fullmatch(rf"log ({N})-({N}) s", english)
+    log = re.fullmatch(rf"log ({N})-({N}) s(?: \((.+)\))?", english)
     if log:
-        return f"Protokoll {german_number(log[1])}–{german_number(log[2])} s"
+        span = f"Protokoll {german_number(log[1])}–{german_number(log[2])} s"
+        # A log with phases names each segment's too: "log 80-90 s (descent)".
+        return f"{span} ({LOG_PHASE_WORDS_DE.get(log[3], log[3])})" if log[3] else span
     flight_log = re.fullmatch(r"flight log (\S+)", english)
     if flight_log:
         return f"Flugprotokoll {flight_log[1]}"
@@ -1267,5 +1269,311 @@ CATALOGUE = (
     (
         r"internal error \((?P<kind>\w+)\); see the server log",
         "interner Fehler ({kind}); siehe Server-Log",
+    ),
+)
+
+
+# --- appended for PX4 and ArduPilot logs (sortie.models.flight_log_ulog, _dataflash,
+# flight_record, dataflash_format): their errors and notes, the phases found in a log and the
+# segments named by them ------------------------------------------------------------------
+
+# The phases as the domain writes them in a sentence (sortie.models.flight_log.phase_word).
+# ui.text.i18n keeps the same German names for the phase selector; this module has no
+# Streamlit, so the words live here too.
+LOG_PHASE_WORDS_DE = {
+    "ground": "Boden",
+    "take-off": "Start",
+    "climb": "Steigflug",
+    "transit": "Anflug",
+    "cruise": "Reiseflug",
+    "loiter": "Kreisen",
+    "hover": "Schweben",
+    "dash": "Sprint",
+    "transition": "Transition",
+    "payload release": "Nutzlastabwurf",
+    "return": "Rückflug",
+    "descent": "Sinkflug",
+    "landing": "Landung",
+    "test": "Test",
+}
+_LOG_PHASE = "(?:" + "|".join(re.escape(w) for w in LOG_PHASE_WORDS_DE) + ")"
+_LOG_PHASE_SPAN = rf"(?P<word>{_LOG_PHASE}) (?P<start>{N})-(?P<end>{N}) s"
+
+
+def log_phases_de(text: str) -> str:
+    """``"take-off 10-11.5 s, climb 11.5-30 s"`` (a log's phases) in German."""
+    return re.sub(
+        _LOG_PHASE_SPAN,
+        lambda m: f"{LOG_PHASE_WORDS_DE[m['word']]} {german_number(m['start'])}–"
+        f"{german_number(m['end'])} s",
+        text,
+    )
+
+
+_CONVERSIONS.update(
+    {
+        "phases": log_phases_de,
+        "phase_word": lambda text: LOG_PHASE_WORDS_DE.get(text, text),
+        "numbers": _fill_de,
+        "why": lambda text: {
+            "as asked": "wie gewählt",
+            "the one that gave the most energy": "die mit der meisten abgegebenen Energie",
+        }.get(text, text),
+        "found": lambda text: text.replace("none of", "keine von"),
+        "topics": lambda text: re.sub(
+            rf" and ({N}) more$", r" und \1 weitere", text.replace("no data", "keine Daten")
+        ),
+        "ulog_hint": lambda text: (
+            "; es sieht aus wie ein PX4-ULog: als .ulg benennen" if text else ""
+        ),
+        "bin_hint": lambda text: (
+            "; es sieht aus wie ein ArduPilot-DataFlash-Protokoll: als .bin benennen"
+            if text
+            else ""
+        ),
+    }
+)
+
+CATALOGUE = (
+    *CATALOGUE,
+    (
+        rf"(?P<phases>{_LOG_PHASE} {N}-{N} s(?:, {_LOG_PHASE} {N}-{N} s)*)",
+        "{phases:phases}",
+    ),
+    (
+        rf"log (?P<n0>{N})-(?P<n1>{N}) s \((?P<word>{_LOG_PHASE})\)",
+        "Protokoll {n0}–{n1} s ({word:phase_word})",
+    ),
+    (
+        rf"(?P<n0>{N}) bytes, too short to be an ArduPilot DataFlash log \(its first message "
+        rf"alone is (?P<n1>{N})\)",
+        "{n0} Bytes, zu kurz für ein ArduPilot-DataFlash-Protokoll (allein seine erste "
+        "Nachricht hat {n1})",
+    ),
+    (
+        r"not an ArduPilot DataFlash log \(it does not start with a format message, bytes A3 95 "
+        r"80\)(?P<hint>; it looks like a PX4 ULog: name it \.ulg)?",
+        "kein ArduPilot-DataFlash-Protokoll (es beginnt nicht mit einer Formatnachricht, Bytes "
+        "A3 95 80){hint:ulog_hint}",
+    ),
+    (
+        r"no BAT or CURR message in the log \(found (?P<found>.*)\); set LOG_BITMASK to log the "
+        r"battery \(BATT_MONITOR must be on\) to fly the log as a mission",
+        "keine BAT- oder CURR-Nachricht im Protokoll (gefunden: {found:found}); LOG_BITMASK so "
+        "setzen, dass die Batterie aufgezeichnet wird (BATT_MONITOR muss an sein), um das "
+        "Protokoll als Mission zu fliegen",
+    ),
+    (
+        r"message (?P<name>\S+): format '(?P<fmt>[^']*)' has '(?P<char>.)', which is not a "
+        "DataFlash format character",
+        "Nachricht {name}: Format '{fmt}' enthält '{char}', kein DataFlash-Formatzeichen",
+    ),
+    (
+        rf"message (?P<name>\S+): its format '(?P<fmt>[^']*)' needs (?P<n0>{N}) bytes, but its "
+        rf"FMT says (?P<n1>{N})",
+        "Nachricht {name}: Format '{fmt}' braucht {n0} Bytes, laut FMT sind es {n1}",
+    ),
+    (r"(?P<name>\S+) messages without a TimeUS column", "{name}-Nachrichten ohne TimeUS-Spalte"),
+    (
+        r"cannot read the DataFlash log \((?P<detail>.*)\)",
+        "DataFlash-Protokoll nicht lesbar ({detail})",
+    ),
+    (
+        rf"(?P<n0>{N}) bytes, too short to be a PX4 ULog \(its header alone is (?P<n1>{N})\)",
+        "{n0} Bytes, zu kurz für ein PX4-ULog (allein sein Kopf hat {n1})",
+    ),
+    (
+        r"not a PX4 ULog \(it does not start with 'ULog' and the ULog magic bytes\)"
+        r"(?P<hint>; it looks like an ArduPilot DataFlash log: name it \.bin)?",
+        "kein PX4-ULog (es beginnt nicht mit 'ULog' und den ULog-Kennbytes){hint:bin_hint}",
+    ),
+    (
+        r"no battery_status topic in the log \(it has (?P<topics>.*)\); log the battery to fly "
+        "the log as a mission",
+        "kein battery_status-Topic im Protokoll (es enthält {topics:topics}); die Batterie "
+        "aufzeichnen, um das Protokoll als Mission zu fliegen",
+    ),
+    (
+        r"reading PX4 logs needs the pyulog package \(pip install pyulog\)",
+        "PX4-Protokolle zu lesen braucht das Paket pyulog (pip install pyulog)",
+    ),
+    (r"cannot read the ULog \((?P<detail>.*)\)", "ULog nicht lesbar ({detail})"),
+    (
+        "the file is corrupt in places: pyulog skipped what it could not read",
+        "Die Datei ist stellenweise beschädigt: pyulog hat übersprungen, was es nicht lesen "
+        "konnte",
+    ),
+    (
+        r"the file ends in the middle of a message \(cut short\): read up to there",
+        "Die Datei endet mitten in einer Nachricht (abgeschnitten): bis dorthin gelesen",
+    ),
+    (
+        rf"the log could be read up to byte (?P<n0>{N}) of (?P<n1>{N}) \(damaged or cut "
+        r"there\): the rest is left out",
+        "Das Protokoll ließ sich bis Byte {n0} von {n1} lesen (dort beschädigt oder "
+        "abgeschnitten): der Rest bleibt außen vor",
+    ),
+    (
+        rf"(?P<n0>{N}) bytes between messages were not a message \(damage\) and were skipped",
+        "{n0} Bytes zwischen Nachrichten waren keine Nachricht (beschädigt) und wurden "
+        "übersprungen",
+    ),
+    (
+        rf"(?P<n0>{N}) (?P<what>\S+) samples, more than (?P<n1>{N}): cut the log to the flight "
+        "first",
+        "{n0} {what}-Werte, mehr als {n1}: das Protokoll zuerst auf den Flug kürzen",
+    ),
+    (
+        rf"file too large \((?P<size>{N} bytes|more); at most (?P<n0>{N})\): cut the log to the "
+        "flight first",
+        "Datei zu groß ({size:bytes}; höchstens {n0}): das Protokoll zuerst auf den Flug kürzen",
+    ),
+    (
+        rf"no battery instance (?P<n0>{N}) \(the log has (?P<instances>[^)]*)\)",
+        "keine Batterie {n0} (im Protokoll: {instances})",
+    ),
+    ("no battery sample with a voltage and a current", "kein Batteriewert mit Spannung und Strom"),
+    (
+        rf"battery instance (?P<n0>{N}) has (?P<n1>{N}) sample\(s\) with a voltage and a "
+        "current; a flight log needs at least 2",
+        "Batterie {n0} hat {n1} Wert(e) mit Spannung und Strom; ein Flugprotokoll braucht "
+        "mindestens 2",
+    ),
+    (
+        rf"battery (?P<n0>{N}) sample (?P<n1>{N}): time goes backwards \((?P<n2>{N}) s after "
+        rf"(?P<n3>{N}) s on the log's clock\)",
+        "Batterie {n0}, Wert {n1}: die Zeit läuft rückwärts ({n2} s nach {n3} s auf der Uhr "
+        "des Protokolls)",
+    ),
+    (
+        rf"battery (?P<n0>{N}) has 1 distinct time stamp; a flight log needs at least 2",
+        "Batterie {n0} hat nur 1 Zeitstempel; ein Flugprotokoll braucht mindestens 2",
+    ),
+    (
+        rf"(?P<n0>{N}) repeated battery time stamp\(s\) merged, keeping the log's energy",
+        "{n0} wiederholte Batterie-Zeitstempel zusammengefasst, die Energie des Protokolls "
+        "bleibt erhalten",
+    ),
+    (
+        rf"(?P<n0>{N}) battery sample\(s\) with a negative current \(sensor offset at idle, or "
+        r"regeneration\) taken as 0 W",
+        "{n0} Batteriewert(e) mit negativem Strom (Sensor-Offset im Leerlauf oder "
+        "Rekuperation) als 0 W gewertet",
+    ),
+    (
+        rf"gap of (?P<n0>{N}) s in the battery data \(from (?P<n1>{N}) s to (?P<n2>{N}) s\); "
+        rf"steps may be at most (?P<n3>{N}) s \(the larger of (?P<n4>{N}) s and (?P<n5>{N}) x "
+        r"the median step\)",
+        "Lücke von {n0} s in den Batteriedaten (von {n1} s bis {n2} s); Schritte dürfen "
+        "höchstens {n3} s lang sein (das Größere von {n4} s und dem {n5}-Fachen des mittleren "
+        "Schritts)",
+    ),
+    (
+        rf"battery instance (?P<n0>{N}) \((?P<n1>{N}) Wh, (?P<why>as asked|the one that gave the "
+        r"most energy)\)",
+        "Batterie {n0} ({n1} Wh, {why:why})",
+    ),
+    (r"also in the log: (?P<others>.*)", "außerdem im Protokoll: {others:numbers}"),
+    (
+        r"never flew \(on the ground throughout\): the measured power is flown as it is, a "
+        "ground run, not a flight",
+        "nie geflogen (durchweg am Boden): Die gemessene Leistung wird geflogen, wie sie ist, "
+        "als Bodenlauf, nicht als Flug",
+    ),
+    (
+        "no landed state in the log: in the air whenever armed",
+        "kein Landezustand im Protokoll: in der Luft, solange scharf geschaltet",
+    ),
+    (
+        "no armed or landed state in the log: in the air throughout",
+        "weder Scharf- noch Landezustand im Protokoll: durchweg in der Luft",
+    ),
+)
+
+# The upload's wording once sortie.studies.scenario.mission_document names every log format.
+CATALOGUE = (
+    *CATALOGUE,
+    (
+        r"a mission is a flight log \(\.csv, PX4 \.ulg, ArduPilot \.bin\) or a \.toml file",
+        "eine Mission ist ein Flugprotokoll (.csv, PX4 .ulg, ArduPilot .bin) oder eine "
+        ".toml-Datei",
+    ),
+)
+
+# What a calibration can fit (sortie.calibration.parameters.REGISTRY's labels), for the
+# Calibrate page.
+CATALOGUE = (
+    *CATALOGUE,
+    ("positive active material volume fraction", "Aktivmaterialanteil der positiven Elektrode"),
+    ("negative active material volume fraction", "Aktivmaterialanteil der negativen Elektrode"),
+    ("positive particle radius", "Partikelradius der positiven Elektrode"),
+    ("negative particle radius", "Partikelradius der negativen Elektrode"),
+    (
+        r"positive particle diffusivity \(factor\)",
+        "Diffusivität in den Partikeln der positiven Elektrode (Faktor)",
+    ),
+    (
+        r"negative particle diffusivity \(factor\)",
+        "Diffusivität in den Partikeln der negativen Elektrode (Faktor)",
+    ),
+    (
+        r"positive exchange-current density \(factor\)",
+        "Austauschstromdichte der positiven Elektrode (Faktor)",
+    ),
+    (
+        r"negative exchange-current density \(factor\)",
+        "Austauschstromdichte der negativen Elektrode (Faktor)",
+    ),
+    (r"electrolyte conductivity \(factor\)", "Leitfähigkeit des Elektrolyten (Faktor)"),
+    (
+        "extra activation energy of both particle diffusivities",
+        "zusätzliche Aktivierungsenergie beider Partikeldiffusivitäten",
+    ),
+    (
+        "extra activation energy of both exchange-current densities",
+        "zusätzliche Aktivierungsenergie beider Austauschstromdichten",
+    ),
+    (
+        r"series contact resistance \(rig and tabs\)",
+        "serieller Kontaktwiderstand (Prüfstand und Ableiter)",
+    ),
+    ("heat transfer coefficient to the chamber", "Wärmeübergangskoeffizient zur Kammer"),
+)
+
+# A cycler export's problems (sortie.measurements.reader and table), for the Calibrate page.
+_CELL_AT = rf"row (?P<n0>{N}) \(line (?P<n1>{N})\), column '(?P<column>[^']*)'"
+CATALOGUE = (
+    *CATALOGUE,
+    (
+        rf"{_CELL_AT}: (?P<value>.*) is not a number",
+        "Zeile {n0} (Dateizeile {n1}), Spalte „{column}“: {value} ist keine Zahl",
+    ),
+    (
+        rf"{_CELL_AT}: (?P<value>.*) is infinite",
+        "Zeile {n0} (Dateizeile {n1}), Spalte „{column}“: {value} ist unendlich",
+    ),
+    (rf"{_CELL_AT} is empty", "Zeile {n0} (Dateizeile {n1}), Spalte „{column}“ ist leer"),
+    *(
+        (
+            rf"no {english} column in the header \(line (?P<n0>{N})\)(?P<hint>.*?): found "
+            r"(?P<found>.*); expected e\.g\. (?P<examples>.*)",
+            f"keine Spalte für {german} in der Kopfzeile (Zeile {{n0}}): gefunden {{found}}; "
+            "erwartet z. B. {examples}",
+        )
+        for english, german in (
+            ("time", "die Zeit"),
+            ("current", "den Strom"),
+            ("voltage", "die Spannung"),
+        )
+    ),
+    (
+        rf"no data rows after the header \(line (?P<n0>{N})\)",
+        "keine Datenzeilen nach der Kopfzeile (Zeile {n0})",
+    ),
+    (
+        r"the ambient \(chamber or air\) temperature is not in the file: give it \(ambient_c\) "
+        r"or name its column \(ambient_column\)",
+        "die Umgebungstemperatur (Kammer oder Luft) steht nicht in der Datei: sie angeben oder "
+        "ihre Spalte nennen",
     ),
 )

@@ -10,6 +10,7 @@ import streamlit as st
 import tomli_w
 
 from sortie.errors import SortieError
+from sortie.models.flight_log_files import FLIGHT_LOG_SUFFIXES
 from sortie.models.flight_plan import FlightPlan
 from sortie.models.mission import FlightPhase
 from sortie.presets import PresetKind, list_presets, load_drone, load_mission
@@ -18,7 +19,7 @@ from ui.guard import USER_ERRORS, user_message
 from ui.state import session
 from ui.text.i18n import description_of, german_mode, message, name_of, phase_text, tr
 from ui.widgets.number_field import number_field
-from ui.widgets.uploads import read_upload
+from ui.widgets.uploads import MAX_UPLOAD_BYTES, read_upload
 
 PHASE_COLUMNS = (
     "name",
@@ -77,12 +78,24 @@ def mission_input() -> dict[str, Any]:
         key="mission_source",
     )
     if source == "own":
+        upload_mb = MAX_UPLOAD_BYTES // 1_000_000
         upload = st.file_uploader(
             tr(
-                "Flight log (.csv: time and power, or voltage and current) or mission (.toml)",
-                "Fluglog (.csv: Zeit und Leistung oder Spannung und Strom) oder Mission (.toml)",
+                "Flight log (.csv: time and power, or voltage and current; PX4 .ulg; ArduPilot "
+                ".bin) or mission (.toml)",
+                "Fluglog (.csv: Zeit und Leistung oder Spannung und Strom; PX4 .ulg; ArduPilot "
+                ".bin) oder Mission (.toml)",
             ),
-            type=["csv", "toml"],
+            type=[*(suffix.lstrip(".") for suffix in FLIGHT_LOG_SUFFIXES), "toml"],
+            help=tr(
+                f"Files up to {upload_mb} MB. A PX4 or ArduPilot log is flown as its measured "
+                f"pack power, with the phases found in it. Logs over {upload_mb} MB: trim them "
+                "to the flight, or use the command line (sortie run --mission flight.bin).",
+                f"Dateien bis {upload_mb} MB. Ein PX4- oder ArduPilot-Log wird mit seiner "
+                "gemessenen Pack-Leistung geflogen, mit den darin gefundenen Phasen. Logs über "
+                f"{upload_mb} MB: auf den Flug kürzen oder die Kommandozeile nutzen (sortie run "
+                "--mission flight.bin).",
+            ),
             key="mission_upload",
         )
         if upload is not None and state.get("mission_upload_id") != upload.file_id:
@@ -97,6 +110,8 @@ def mission_input() -> dict[str, Any]:
             source = "preset"
         else:
             st.caption(_document_caption(document))
+            for caption in _log_captions(document):
+                st.caption(caption)
             return {"document": document}
     missions = {p.id: p for p in list_presets(PresetKind.MISSION)}
     # Labels made now, in this run's language: AppTest calls format_func outside the run.
@@ -124,8 +139,37 @@ def _document_caption(document: dict[str, Any]) -> str:
         german = str(document.get(f"{field}_de", "") or "")
         texts.append((german or message(english)) if german_mode() else english)
     name, description = texts
+    notes = _log_sources(document).get("flight log notes")
+    if notes and not german_mode():
+        # A flight log's notes get a line of their own (see _log_captions).
+        description = description.removesuffix(f"; {notes}")
+    elif notes:
+        description = description.removesuffix(f"; {message(notes)}")
     # A flight log's description starts with its name already.
     return description if description.startswith(name) else f"{name}: {description}"
+
+
+def _log_sources(document: dict[str, Any]) -> dict[str, str]:
+    sources = document.get("sources")
+    return sources if isinstance(sources, dict) else {}
+
+
+def _log_captions(document: dict[str, Any]) -> list[str]:
+    """The phases a PX4 or ArduPilot log showed and the notes on reading it (a CSV log has
+    notes at most), in the session's language."""
+    sources = _log_sources(document)
+    captions = []
+    if sources.get("flight log phases"):
+        captions.append(
+            tr("Phases found in the log: ", "In der Aufzeichnung gefundene Phasen: ")
+            + message(str(sources["flight log phases"]))
+        )
+    if sources.get("flight log notes"):
+        captions.append(
+            tr("Notes on the log: ", "Hinweise zur Aufzeichnung: ")
+            + message(str(sources["flight log notes"]))
+        )
+    return captions
 
 
 def _shown_phase_name(phase: dict[str, Any]) -> str:

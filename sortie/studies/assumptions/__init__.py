@@ -45,6 +45,7 @@ def flight_assumptions(
     found = [
         cell.model(setup),
         cell.catalogue_caveats(setup),
+        cell.calibrated_range(setup, segments),
         pack.layout(setup),
         pack.mass(setup),
         pack.interconnect(setup),

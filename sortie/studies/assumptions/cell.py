@@ -3,12 +3,15 @@ catalogue cell."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from importlib.metadata import version
 
 from sortie.cells.chemistry import Provenance
 from sortie.models.flight import FlightSetup
+from sortie.models.mission import Segment
 from sortie.models.settings import ModelKind
 from sortie.studies.assumptions.item import Assumption, AssumptionKey
+from sortie.studies.assumptions.wording import de, en
 
 _MODEL_EN = {
     ModelKind.DFN: "Doyle-Fuller-Newman, the reference for verdicts",
@@ -38,7 +41,7 @@ _PROVENANCE_DE = {
 
 def model(setup: FlightSetup) -> Assumption:
     cell, chemistry, model = setup.cell, setup.cell.chemistry, setup.settings.model
-    fidelity = chemistry.fidelity
+    fidelity = cell.fidelity
     pybamm = version("pybamm")
     transport_en = (
         "transport depends on temperature"
@@ -79,8 +82,7 @@ def model(setup: FlightSetup) -> Assumption:
 
 def catalogue_caveats(setup: FlightSetup) -> Assumption | None:
     """The catalogue's own caveats (written in English only: quoted as they are)."""
-    chemistry = setup.cell.chemistry
-    caveats = [*chemistry.fidelity.caveats, *setup.cell.budget.warnings]
+    caveats = [*setup.cell.fidelity.caveats, *setup.cell.budget.warnings]
     if not caveats:
         return None
     quoted = "; ".join(caveats)
@@ -89,4 +91,75 @@ def catalogue_caveats(setup: FlightSetup) -> Assumption | None:
         en=f"Caveats for {setup.cell.name}: {quoted}.",
         de=f"Hinweise zu {setup.cell.name} (im Katalog englisch): {quoted}.",
         values={"caveats": caveats},
+    )
+
+
+def calibrated_range(setup: FlightSetup, segments: Sequence[Segment] | None) -> Assumption | None:
+    """A calibrated cell's range (what its measurements covered) against this flight: its
+    ambients and its highest cell power as an energy rate (cell power / cell energy, about
+    the C-rate). Beyond the range the flight is extrapolated: said, not refused. None for a
+    cell that was not calibrated."""
+    covered = setup.cell.design.calibrated_range
+    if covered is None:
+        return None
+    values: dict = {
+        "fitted_to": covered.fitted_to,
+        "max_c_rate": covered.max_c_rate,
+        "min_ambient_c": covered.min_ambient_c,
+        "max_ambient_c": covered.max_ambient_c,
+    }
+    range_en = (
+        f"up to {en(covered.max_c_rate)}C, {en(covered.min_ambient_c)} to "
+        f"{en(covered.max_ambient_c)} °C"
+    )
+    range_de = (
+        f"bis {de(covered.max_c_rate)}C, {de(covered.min_ambient_c)} bis "
+        f"{de(covered.max_ambient_c)} °C"
+    )
+    beyond_en, beyond_de = [], []
+    if segments:
+        cells = setup.pack.series_count * setup.pack.parallel_count
+        rate = max(s.power_w for s in segments) / cells / setup.cell.budget.energy_wh
+        ambients = [
+            setup.settings.ambient_c
+            if setup.settings.ambient_c is not None
+            else setup.mission.ambient_c
+            if s.ambient_c is None
+            else s.ambient_c
+            for s in segments
+        ]
+        values.update(
+            flight_max_c_rate=round(rate, 2), flight_ambients_c=[min(ambients), max(ambients)]
+        )
+        if rate > covered.max_c_rate:
+            beyond_en.append(f"about {en(rate, '.1f')}C at its peak")
+            beyond_de.append(f"etwa {de(rate, '.1f')}C in der Spitze")
+        if min(ambients) < covered.min_ambient_c or max(ambients) > covered.max_ambient_c:
+            low, high = min(ambients), max(ambients)
+            span_en = en(low) if low == high else f"{en(low)} to {en(high)}"
+            span_de = de(low) if low == high else f"{de(low)} bis {de(high)}"
+            beyond_en.append(f"{span_en} °C ambient")
+            beyond_de.append(f"{span_de} °C Umgebung")
+    values["beyond"] = bool(beyond_en)
+    verdict_en = (
+        f" This flight goes beyond it ({', '.join(beyond_en)}): extrapolated."
+        if beyond_en
+        else " This flight stays inside it."
+        if segments
+        else ""
+    )
+    verdict_de = (
+        f" Dieser Flug geht darüber hinaus ({', '.join(beyond_de)}): extrapoliert."
+        if beyond_de
+        else " Dieser Flug bleibt darin."
+        if segments
+        else ""
+    )
+    return Assumption(
+        AssumptionKey.CALIBRATED_RANGE,
+        en=f"{setup.cell.name} is calibrated to measurements ({covered.fitted_to}): "
+        f"{range_en}.{verdict_en}",
+        de=f"{setup.cell.name} ist an Messungen kalibriert ({covered.fitted_to}): "
+        f"{range_de}.{verdict_de}",
+        values=values,
     )

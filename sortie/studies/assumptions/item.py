@@ -14,6 +14,7 @@ class AssumptionKey(StrEnum):
 
     CELL_MODEL = "cell model"
     CATALOGUE_CAVEATS = "catalogue caveats"
+    CALIBRATED_RANGE = "calibrated range"
     PACK = "pack"
     PACK_MASS = "pack mass"
     INTERCONNECT = "interconnect"

@@ -1,5 +1,5 @@
 """The pack's thermal assumptions: its thermal network and the convection at its surface in
-each phase."""
+each phase; or, in a test chamber, each cell alone with the chamber's coefficient."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from sortie.models.pack_thermal import (
     SegmentAir,
     surface_convection_w_per_m2_k,
 )
+from sortie.models.settings import ThermalBoundary
 from sortie.studies.assumptions.item import Assumption, AssumptionKey
 from sortie.studies.assumptions.wording import (
     de,
@@ -24,7 +25,49 @@ from sortie.studies.assumptions.wording import (
 )
 
 
+def _in_chamber(setup: FlightSetup) -> bool:
+    return setup.settings.thermal_boundary is ThermalBoundary.CHAMBER
+
+
+def chamber_model(setup: FlightSetup) -> Assumption:
+    """Each cell alone in a test chamber (no pack network): what the run's heat meets."""
+    cell = setup.cell
+    heat = cell.heat_capacity_j_per_k
+    area_cm2 = cell.design.format.surface_area_m2 * 1e4
+    return Assumption(
+        AssumptionKey.THERMAL,
+        en="Thermal: each cell alone in a test chamber, as a cell test is run (no pack "
+        f"network, no enclosure): its whole surface, {en(area_cm2, '.1f')} cm², meets the "
+        f"chamber air. PyBaMM flies the cell (lumped, {en(heat, '.0f')} J/K from the cell's "
+        "mass budget).",
+        de="Thermik: jede Zelle allein in einer Klimakammer, wie bei einem Zelltest (kein "
+        f"Wärmenetz des Packs, keine Hülle): ihre ganze Oberfläche, {de(area_cm2, '.1f')} cm², "
+        f"steht in der Kammerluft. PyBaMM rechnet die Zelle (konzentriert, {de(heat, '.0f')} "
+        "J/K aus der Massenbilanz der Zelle).",
+        values={
+            "thermal_boundary": ThermalBoundary.CHAMBER.value,
+            "cell_surface_area_m2": cell.design.format.surface_area_m2,
+            "cell_heat_capacity_j_per_k": heat,
+        },
+    )
+
+
+def chamber_convection(setup: FlightSetup) -> Assumption:
+    """The chamber's coefficient on each cell's surface, the same from start to end."""
+    h = setup.settings.heat_transfer_coefficient_w_per_m2_k
+    return Assumption(
+        AssumptionKey.CONVECTION,
+        en=f"Convection on each cell's surface in the chamber: {en(h)} W/(m² K) throughout "
+        "(the chamber's coefficient; no airflow from a flight).",
+        de=f"Konvektion an der Oberfläche jeder Zelle in der Kammer: {de(h)} W/(m² K) "
+        "durchgehend (der Koeffizient der Kammer; keine Anströmung aus einem Flug).",
+        values={"chamber_w_per_m2_k": h, "airflow_exposure": 0.0},
+    )
+
+
 def model(setup: FlightSetup, network: PackNetwork) -> Assumption:
+    if _in_chamber(setup):
+        return chamber_model(setup)
     pack, layout, cell = setup.pack, setup.pack.layout, setup.cell
     grid = f"{network.rows} x {network.columns}"
     spacing_en = "cans touching" if layout.spacing_mm == 0 else f"{en(layout.spacing_mm)} mm apart"
@@ -84,6 +127,8 @@ def convection(
     segments: Sequence[Segment] | None,
     air: SegmentAir | None,
 ) -> Assumption:
+    if _in_chamber(setup):
+        return chamber_convection(setup)
     still = setup.settings.heat_transfer_coefficient_w_per_m2_k
     exposure = network.airflow_exposure
     surface_en = "the enclosure" if network.sealed else "the cells' free surfaces"
