@@ -325,6 +325,12 @@ def test_catalogue_page_renders_in_both_languages():
     assert "Small ISR quadcopter" in set(drones["drone"])
     lfp = cells.set_index("cell").loc["A123 26650 LFP (Prada2013)"]
     assert lfp["thermal data"] == "supplied by Sortie"
+    assert lfp["calibrated to measurements"] == "–"
+    # The calibrated LG M50 states the range its measurements cover, and that its transport
+    # now depends on temperature (an activation energy was fitted; Chen2020's does not).
+    calibrated = cells.set_index("cell").loc["LG M50 21700 (NMC811, calibrated to measurements)"]
+    assert calibrated["calibrated to measurements"] == "≤ 2.0C, 25–45 °C"
+    assert bool(calibrated["T-dependent transport"])
 
     german = AppTest.from_function(_catalogue_page, default_timeout=TIMEOUT_S)
     german.session_state["lang"] = "de"
@@ -334,6 +340,7 @@ def test_catalogue_page_renders_in_both_languages():
     cells = german.dataframe[0].value
     assert "Kapazität [Ah]" in cells.columns
     assert set(cells["thermische Daten"]) == {"von Sortie ergänzt", "aus dem Parametersatz"}
+    assert "≤ 2,0C, 25–45 °C" in set(cells["an Messungen kalibriert"])
 
 
 def _cell_page():

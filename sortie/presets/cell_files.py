@@ -26,12 +26,12 @@ from sortie.files import write_atomically
 from sortie.presets.loader import PresetKind, chemistries, list_presets, load_cell
 
 
-def _toml_ready(value: Any) -> Any:
+def toml_ready(value: Any) -> Any:
     """TOML has no null: drop None; enums as their values, tuples as lists."""
     if isinstance(value, dict):
-        return {k: _toml_ready(v) for k, v in value.items() if v is not None}
+        return {k: toml_ready(v) for k, v in value.items() if v is not None}
     if isinstance(value, list | tuple):
-        return [_toml_ready(v) for v in value]
+        return [toml_ready(v) for v in value]
     if isinstance(value, StrEnum):
         return value.value
     return value
@@ -54,7 +54,7 @@ def cell_document(
     design = dataclasses.replace(
         cell.design, id=cell_id or slug(name), name=name, description=description, template_of=None
     )
-    document = _toml_ready(dataclasses.asdict(design))
+    document = toml_ready(dataclasses.asdict(design))
     document.pop("reference_data", None)  # the datasheet is the original cell's, not this one's
     document["sources"] = {**document.get("sources", {}), "derived_from": derived_from}
     if cell.name_de and name == cell.name:

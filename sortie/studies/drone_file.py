@@ -6,27 +6,16 @@ ambient and its standard error. Loadable with ``--drone FILE`` and
 from __future__ import annotations
 
 import dataclasses
-from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import tomli_w
 
 from sortie.files import write_file
+from sortie.presets.cell_files import toml_ready
 
 if TYPE_CHECKING:
     from sortie.studies.drone_fit import DroneFit
-
-
-def _toml_ready(value: Any) -> Any:
-    """TOML has no null: drop None; enums as their values, tuples as lists."""
-    if isinstance(value, dict):
-        return {k: _toml_ready(v) for k, v in value.items() if v is not None}
-    if isinstance(value, list | tuple):
-        return [_toml_ready(v) for v in value]
-    if isinstance(value, StrEnum):
-        return value.value
-    return value
 
 
 def drone_document(fit: DroneFit, drone_id: str) -> dict[str, Any]:
@@ -40,7 +29,7 @@ def drone_document(fit: DroneFit, drone_id: str) -> dict[str, Any]:
         name_de=f"{fit.base.name_de}, angepasst an {fit.source}" if fit.base.name_de else "",
         description_de="",
     )
-    document = _toml_ready(dataclasses.asdict(drone))
+    document = toml_ready(dataclasses.asdict(drone))
     sources = dict(document.get("sources", {}))
     for value in fit.values:
         key = value.parameter.value.split(".")[-1]

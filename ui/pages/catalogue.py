@@ -28,6 +28,7 @@ from ui.text.i18n import (
     format_name,
     german_mode,
     name_of,
+    number,
     styled_table,
     tr,
 )
@@ -82,9 +83,20 @@ def cell_table() -> pd.DataFrame:
                 ),
                 tr("thermal data", "thermische Daten"): _provenance(fidelity.thermal_data),
                 tr("parameter set", "Parametersatz"): cell.chemistry.parameter_set,
+                tr("calibrated to measurements", "an Messungen kalibriert"): _calibrated(cell),
             }
         )
     return pd.DataFrame(rows)
+
+
+def _calibrated(cell) -> str:
+    """The range a calibrated cell's measurements cover (flights beyond it are flagged in
+    their assumptions); a dash for a literature cell."""
+    covered = cell.design.calibrated_range
+    if covered is None:
+        return "–"
+    low, high = number(covered.min_ambient_c, 0), number(covered.max_ambient_c, 0)
+    return f"≤ {number(covered.max_c_rate, 1)}C, {low}–{high} °C"
 
 
 def _cell_decimals() -> dict[str, int]:
