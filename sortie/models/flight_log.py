@@ -27,6 +27,10 @@ from sortie.models.mission import (
 )
 
 DEFAULT_BIN_S = 10.0
+# A step between samples longer than this, and than GAP_MEDIAN_FACTOR x the median step, is
+# missing data: every log reader (CSV, PX4, ArduPilot) refuses it rather than bridge it.
+MIN_GAP_S = 60.0
+GAP_MEDIAN_FACTOR = 20.0
 
 
 @dataclass(frozen=True, eq=False)
@@ -112,6 +116,36 @@ def merge_repeated_times(
         leaving_w,
     )
     return distinct_s, merged_w, starts
+
+
+@dataclass(frozen=True)
+class LongStep:
+    """The first step between samples that is missing data (see :data:`MIN_GAP_S`)."""
+
+    index: int  # the step runs from sample ``index`` to ``index + 1``
+    step_s: float
+    limit_s: float
+    median_step_s: float
+
+    def rule(self) -> str:
+        """Why the step is too long, for an error message."""
+        return (
+            f"steps may be at most {self.limit_s:g} s (the larger of {MIN_GAP_S:g} s and "
+            f"{GAP_MEDIAN_FACTOR:g} x the median step"
+        )
+
+
+def first_long_step(time_s: np.ndarray) -> LongStep | None:
+    """The first step of ``time_s`` (increasing, at least two samples) longer than the
+    larger of :data:`MIN_GAP_S` and :data:`GAP_MEDIAN_FACTOR` x the median step, if any."""
+    step_s = np.diff(time_s)
+    median_step_s = float(np.median(step_s))
+    limit_s = max(MIN_GAP_S, GAP_MEDIAN_FACTOR * median_step_s)
+    too_long = step_s > limit_s
+    if not too_long.any():
+        return None
+    index = int(np.argmax(too_long))
+    return LongStep(index, float(step_s[index]), limit_s, median_step_s)
 
 
 def bin_average(log: FlightLog, bin_s: float = DEFAULT_BIN_S) -> tuple[np.ndarray, np.ndarray]:

@@ -51,13 +51,16 @@ import pandas as pd
 
 from sortie.errors import FileTooLargeError, InputError
 from sortie.files import read_regular_file
-from sortie.models.flight_log import FlightLog, merge_repeated_times, one_line
+from sortie.models.flight_log import (
+    FlightLog,
+    first_long_step,
+    merge_repeated_times,
+    one_line,
+)
 
 MAX_LOG_BYTES = 20_000_000
 MAX_LOG_ROWS = 2_000_000
 
-MIN_GAP_S = 60.0
-GAP_MEDIAN_FACTOR = 20.0
 NEGATIVE_POWER_TOLERANCE_W = 1e-9
 TEXT_SOURCE = "<text>"
 
@@ -366,17 +369,13 @@ def _check_times(
         time_s = (distinct_raw - distinct_raw[0]) * column.factor
     if not math.isfinite(time_s[-1]):
         raise InputError(f"{label}: the log's time span is too large to handle")
-    step_s = np.diff(time_s)
-    median_step_s = float(np.median(step_s))
-    limit_s = max(MIN_GAP_S, GAP_MEDIAN_FACTOR * median_step_s)
-    too_long = step_s > limit_s
-    if too_long.any():
-        index = int(np.argmax(too_long))
+    gap = first_long_step(time_s)
+    if gap is not None:
+        index = gap.index
         raise InputError(
-            f"{_where(label, table, int(rows[index + 1]))}: gap of {step_s[index]:g} s in the "
+            f"{_where(label, table, int(rows[index + 1]))}: gap of {gap.step_s:g} s in the "
             f"log (from {distinct_raw[index]:g} {unit} to {distinct_raw[index + 1]:g} {unit}); "
-            f"steps may be at most {limit_s:g} s (the larger of {MIN_GAP_S:g} s and "
-            f"{GAP_MEDIAN_FACTOR:g} x the median step of {median_step_s:g} s)"
+            f"{gap.rule()} of {gap.median_step_s:g} s)"
         )
     return time_s, merged_w, notes
 

@@ -34,9 +34,6 @@ import numpy as np
 
 from sortie.errors import InputError
 from sortie.models.dataflash_format import (
-    FMT_LENGTH,
-    FMT_TYPE,
-    HEADER,
     DataFlashFormatError,
     DataFlashLog,
     Stop,
@@ -51,7 +48,13 @@ from sortie.models.flight_record import (
     VehicleLog,
     build_record,
 )
-from sortie.models.native_log_input import check_count, read_log_bytes
+from sortie.models.native_log_input import (
+    DATAFLASH_START,
+    ULOG_START,
+    check_count,
+    check_start,
+    read_log_bytes,
+)
 
 EVENT_ARMED, EVENT_DISARMED = 10, 11
 EVENT_LAND_COMPLETE, EVENT_NOT_LANDED = 18, 28
@@ -87,7 +90,7 @@ def read_dataflash(
     (``name`` labels messages; default: the file name, or ``<dataflash>``). ``battery_instance``
     picks the battery (default: the one that gave the most energy)."""
     label, data = read_log_bytes(source, name, "dataflash")
-    _check_header(label, data)
+    check_start(label, data, DATAFLASH_START, (ULOG_START,))
     messages, log = _read_messages(label, data)
     batteries = _batteries(label, messages)
     notes = _notes(log, len(data))
@@ -106,20 +109,6 @@ def read_dataflash_flight_log(
 ) -> FlightLog:
     """:func:`read_dataflash`'s pack power, phases and notes: what a mission is made of."""
     return read_dataflash(source, name=name).flight_log()
-
-
-def _check_header(label: str, data: bytes) -> None:
-    if len(data) < FMT_LENGTH:
-        raise InputError(
-            f"{label}: {len(data)} bytes, too short to be an ArduPilot DataFlash log (its first "
-            f"message alone is {FMT_LENGTH})"
-        )
-    if data[:3] != HEADER + bytes([FMT_TYPE]):
-        hint = "; it looks like a PX4 ULog: name it .ulg" if data[:4] == b"ULog" else ""
-        raise InputError(
-            f"{label}: not an ArduPilot DataFlash log (it does not start with a format "
-            f"message, bytes A3 95 80){hint}"
-        )
 
 
 # Message name -> (column -> values, column -> format character).

@@ -37,12 +37,15 @@ from sortie.models.flight_record import (
     VehicleLog,
     build_record,
 )
-from sortie.models.native_log_input import check_count, quiet, read_log_bytes
+from sortie.models.native_log_input import (
+    DATAFLASH_START,
+    ULOG_START,
+    check_count,
+    check_start,
+    quiet,
+    read_log_bytes,
+)
 
-# The file's first 7 bytes ("ULog" and a fixed sequence), then a version byte and the
-# 8-byte start time: 16 bytes of header (PX4 ULog file format).
-MAGIC = b"ULog\x01\x12\x35"
-HEADER_BYTES = 16
 ARMING_STATE_ARMED = 2
 BATTERY_TOPIC = "battery_status"
 TOPICS = (
@@ -65,7 +68,7 @@ def read_ulog(
     labels messages; default: the file name, or ``<ulog>``). ``battery_instance`` picks the
     ``battery_status`` instance (default: the one that gave the most energy)."""
     label, data = read_log_bytes(source, name, "ulog")
-    _check_header(label, data)
+    check_start(label, data, ULOG_START, (DATAFLASH_START,))
     ulog = _parse(label, data)
     batteries = _batteries(label, ulog)
     notes = []
@@ -85,28 +88,10 @@ def read_ulog_flight_log(
     return read_ulog(source, name=name).flight_log()
 
 
-def _check_header(label: str, data: bytes) -> None:
-    if len(data) < HEADER_BYTES:
-        raise InputError(
-            f"{label}: {len(data)} bytes, too short to be a PX4 ULog (its header alone is "
-            f"{HEADER_BYTES})"
-        )
-    if data[: len(MAGIC)] != MAGIC:
-        hint = (
-            "; it looks like an ArduPilot DataFlash log: name it .bin"
-            if data[:2] == b"\xa3\x95"
-            else ""
-        )
-        raise InputError(
-            f"{label}: not a PX4 ULog (it does not start with 'ULog' and the ULog magic "
-            f"bytes){hint}"
-        )
-
-
 def _ends_mid_message(data: bytes) -> bool:
     """Whether the last message is cut off: after the header, each message is a 2-byte size,
     a type byte and that many bytes, so whole messages end exactly at the file's end."""
-    offset, end = HEADER_BYTES, len(data)
+    offset, end = ULOG_START.min_bytes, len(data)
     while offset + 3 <= end:
         offset += 3 + (data[offset] | data[offset + 1] << 8)
     return offset != end

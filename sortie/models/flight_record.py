@@ -23,15 +23,15 @@ import numpy as np
 import pandas as pd
 
 from sortie.errors import InputError
-from sortie.models.flight_log import FlightLog, format_s, merge_repeated_times
+from sortie.models.flight_log import (
+    FlightLog,
+    first_long_step,
+    format_s,
+    merge_repeated_times,
+)
 from sortie.models.log_phases import LogPhase, detect_phases
 from sortie.models.mission import FlightPhase
 from sortie.models.native_log_input import check_count
-
-# A step between battery samples longer than this (and than 20 x the median step) is missing
-# data, as in a CSV log.
-MIN_GAP_S = 60.0
-GAP_MEDIAN_FACTOR = 20.0
 
 
 class LogFormat(StrEnum):
@@ -302,17 +302,12 @@ def _battery_columns(
 
 
 def _check_gaps(label: str, time_s: np.ndarray) -> None:
-    step_s = np.diff(time_s)
-    median_step_s = float(np.median(step_s))
-    limit_s = max(MIN_GAP_S, GAP_MEDIAN_FACTOR * median_step_s)
-    too_long = step_s > limit_s
-    if too_long.any():
-        index = int(np.argmax(too_long))
+    gap = first_long_step(time_s)
+    if gap is not None:
         raise InputError(
-            f"{label}: gap of {step_s[index]:g} s in the battery data (from "
-            f"{format_s(time_s[index])} s to {format_s(time_s[index + 1])} s); steps may be at "
-            f"most {limit_s:g} s (the "
-            f"larger of {MIN_GAP_S:g} s and {GAP_MEDIAN_FACTOR:g} x the median step)"
+            f"{label}: gap of {gap.step_s:g} s in the battery data (from "
+            f"{format_s(time_s[gap.index])} s to {format_s(time_s[gap.index + 1])} s); "
+            f"{gap.rule()})"
         )
 
 

@@ -11,9 +11,11 @@ import pathlib
 import sys
 import threading
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from sortie.errors import FileTooLargeError, InputError
 from sortie.files import read_regular_file
+from sortie.models import dataflash_format
 from sortie.models.flight_log import one_line
 
 # Flight controllers write tens of MB per hour; a day's log is well under this. The app's
@@ -49,6 +51,64 @@ def _too_large(label: str, size_bytes: int | None) -> InputError:
         f"{label}: file too large ({size}; at most {MAX_NATIVE_LOG_BYTES:,}): cut the log to "
         "the flight first"
     )
+
+
+@dataclass(frozen=True)
+class LogStart:
+    """How a log format's files begin, for the check every reader makes before parsing."""
+
+    name: str  # with its article, as in a sentence: "a PX4 ULog"
+    start: bytes  # what the file must begin with
+    start_text: str  # the same, in words
+    min_bytes: int
+    min_bytes_text: str  # what those bytes are: "its header alone"
+    suffix: str  # the file name suffix that picks this reader
+    looks_like: bytes  # the shortest start that tells this format from the others
+
+
+def check_start(label: str, data: bytes, expected: LogStart, others: tuple[LogStart, ...]) -> None:
+    """Refuse ``data`` unless it begins like ``expected``; if it begins like one of
+    ``others``, say which reader to use."""
+    if len(data) < expected.min_bytes:
+        raise InputError(
+            f"{label}: {len(data)} bytes, too short to be {expected.name} "
+            f"({expected.min_bytes_text} is {expected.min_bytes})"
+        )
+    if not data.startswith(expected.start):
+        hint = next(
+            (
+                f"; it looks like {other.name}: name it {other.suffix}"
+                for other in others
+                if data.startswith(other.looks_like)
+            ),
+            "",
+        )
+        raise InputError(
+            f"{label}: not {expected.name} (it does not start with {expected.start_text}){hint}"
+        )
+
+
+# PX4 ULog file format: "ULog" and a fixed sequence, then a version byte and the 8-byte start
+# time, 16 bytes of header.
+ULOG_START = LogStart(
+    name="a PX4 ULog",
+    start=b"ULog\x01\x12\x35",
+    start_text="'ULog' and the ULog magic bytes",
+    min_bytes=16,
+    min_bytes_text="its header alone",
+    suffix=".ulg",
+    looks_like=b"ULog",
+)
+# ArduPilot DataFlash: the first message is the format message's own format (FMT).
+DATAFLASH_START = LogStart(
+    name="an ArduPilot DataFlash log",
+    start=dataflash_format.HEADER + bytes([dataflash_format.FMT_TYPE]),
+    start_text="a format message, bytes A3 95 80",
+    min_bytes=dataflash_format.FMT_LENGTH,
+    min_bytes_text="its first message alone",
+    suffix=".bin",
+    looks_like=dataflash_format.HEADER,
+)
 
 
 # One parse at a time may silence the process's stderr (see quiet): two overlapping ones

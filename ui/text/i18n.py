@@ -18,6 +18,7 @@ import pandas as pd
 import streamlit as st
 
 from sortie.cells.chemistry import Chemistry, Fidelity
+from sortie.models.flight_log import phase_word
 from sortie.models.mission import FlightPhase
 from sortie.models.result import TerminationReason
 from ui.text import messages_de
@@ -70,22 +71,9 @@ _REASONS_DE = {
     TerminationReason.MODEL_LIMIT: "Gültigkeitsgrenze des Modells erreicht",
     TerminationReason.SOLVER_FAILURE: "Rechnung abgebrochen (Solver)",
 }
-_PHASES_DE = {
-    FlightPhase.GROUND: "Boden",
-    FlightPhase.TAKEOFF: "Start",
-    FlightPhase.CLIMB: "Steigflug",
-    FlightPhase.TRANSIT: "Anflug",
-    FlightPhase.CRUISE: "Reiseflug",
-    FlightPhase.LOITER: "Kreisen",
-    FlightPhase.HOVER: "Schweben",
-    FlightPhase.DASH: "Sprint",
-    FlightPhase.TRANSITION: "Transition",
-    FlightPhase.PAYLOAD_RELEASE: "Nutzlastabwurf",
-    FlightPhase.RETURN: "Rückflug",
-    FlightPhase.DESCENT: "Sinkflug",
-    FlightPhase.LANDING: "Landung",
-    FlightPhase.TEST: "Test",
-}
+# One German name per phase, kept where the log sentences' words are (messages_de has no
+# Streamlit, so it cannot import this module).
+_PHASES_DE = {p: messages_de.LOG_PHASE_WORDS_DE[phase_word(p)] for p in FlightPhase}
 
 
 def reason_text(reason: str) -> str:

@@ -1278,8 +1278,7 @@ CATALOGUE = (
 # segments named by them ------------------------------------------------------------------
 
 # The phases as the domain writes them in a sentence (sortie.models.flight_log.phase_word).
-# ui.text.i18n keeps the same German names for the phase selector; this module has no
-# Streamlit, so the words live here too.
+# ui.text.i18n takes its phase names (the phase selector) from here.
 LOG_PHASE_WORDS_DE = {
     "ground": "Boden",
     "take-off": "Start",
