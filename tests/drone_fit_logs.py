@@ -88,7 +88,8 @@ def _power_w(
     shaft_w = fp.multirotor_forward_shaft_power_w(
         mass_kg, speed_m_per_s, climb_m_per_s, density,
         fp.rotor_disc_area_m2(rotors.rotor_count, rotors.rotor_diameter_m),
-        rotors.figure_of_merit, rotors.flat_plate_area_at_m2(mass_kg), rotors.tip_speed_m_per_s,
+        rotors.resolved_figure_of_merit, rotors.flat_plate_area_at_m2(mass_kg),
+        rotors.tip_speed_m_per_s,
     )  # fmt: skip
     return fp.electrical_power_w(
         shaft_w, drone.motor_efficiency, drone.esc_efficiency, drone.avionics_power_w,

@@ -192,7 +192,7 @@ def _rotor_power_w(
         climb_rate_m_per_s,
         density,
         fp.rotor_disc_area_m2(rotors.rotor_count, rotors.rotor_diameter_m),
-        rotors.figure_of_merit,
+        rotors.resolved_figure_of_merit,
         rotors.flat_plate_area_at_m2(mass_kg),
         rotors.tip_speed_m_per_s,
     )

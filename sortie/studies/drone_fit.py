@@ -364,7 +364,7 @@ def _value_of(drone: Drone, parameter: FitParameter, mass_kg: float) -> float:
     if parameter is FitParameter.AVIONICS_POWER:
         return drone.avionics_power_w
     if parameter is FitParameter.FIGURE_OF_MERIT:
-        return drone.rotors.figure_of_merit
+        return drone.rotors.resolved_figure_of_merit
     if parameter is FitParameter.FLAT_PLATE_AREA:
         return drone.rotors.flat_plate_area_at_m2(mass_kg)
     if parameter is FitParameter.ZERO_LIFT_DRAG:

@@ -150,7 +150,7 @@ def powers_w(drone: Drone, samples: FitSamples, mass_kg: float) -> np.ndarray:
             shaft_w = fp.multirotor_forward_shaft_power_w(
                 mass_kg, speed, climb, density,
                 fp.rotor_disc_area_m2(rotors.rotor_count, rotors.rotor_diameter_m),
-                rotors.figure_of_merit, rotors.flat_plate_area_at_m2(mass_kg),
+                rotors.resolved_figure_of_merit, rotors.flat_plate_area_at_m2(mass_kg),
                 rotors.tip_speed_m_per_s,
             )  # fmt: skip
         powers[i] = max(shaft_w, 0.0) / drivetrain + constant_w

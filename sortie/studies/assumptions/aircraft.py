@@ -37,14 +37,14 @@ def airframe(setup: FlightSetup, compiled: CompiledFlight | None) -> Assumption 
     }
     if drone.rotors is not None:
         rotors = drone.rotors
-        values["figure_of_merit"] = rotors.figure_of_merit
+        values["figure_of_merit"] = rotors.resolved_figure_of_merit
         parts_en.append(
             f"{rotors.rotor_count} rotors of {en(rotors.rotor_diameter_m, '.3g')} m by the "
-            f"energy method (Leishman), figure of merit {en(rotors.figure_of_merit)}"
+            f"energy method (Leishman), figure of merit {en(rotors.resolved_figure_of_merit)}"
         )
         parts_de.append(
             f"{rotors.rotor_count} Rotoren mit {de(rotors.rotor_diameter_m, '.3g')} m nach der "
-            f"Energiemethode (Leishman), Gütegrad {de(rotors.figure_of_merit)}"
+            f"Energiemethode (Leishman), Gütegrad {de(rotors.resolved_figure_of_merit)}"
         )
     if drone.wing is not None:
         wing = drone.wing
