@@ -19,19 +19,7 @@ def main() -> None:
         # Kiosk: the showroom alone, nothing to edit.
         st.navigation([navigation.page(navigation.SHOWROOM)], position="hidden").run()
         return
-    st.navigation(
-        [
-            navigation.page(name)
-            for name in (
-                navigation.COMPARE,
-                navigation.CELL,
-                navigation.DESIGN_SPACE,
-                navigation.CALIBRATE,
-                navigation.CATALOGUE,
-                navigation.SHOWROOM,
-            )
-        ]
-    ).run()
+    st.navigation([navigation.page(name) for name in navigation.MENU]).run()
 
 
 # Streamlit runs this file as __main__; importing it (a test, a tool) does not start the app.

@@ -38,6 +38,7 @@ from sortie import (
     cli_drone,
     cli_endurance,
     cli_failsafe,
+    cli_life,
     cli_run,
     cli_studies,
 )
@@ -88,6 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_studies.add_commands(commands)
     cli_calibrate.add_command(commands)
     cli_failsafe.add_parser(commands)
+    cli_life.add_command(commands)
     cli_drone.add_parser(commands)
     return parser
 
@@ -165,6 +167,8 @@ def _command(args: argparse.Namespace) -> int:
         return cli_calibrate.run_calibrate_command(args)
     if args.command == "failsafe":
         return cli_failsafe.run_failsafe_command(args)
+    if args.command == "life":
+        return cli_life.run_life_command(args)
     if args.command == "drone":
         return cli_drone.run_drone_command(args)
     return cli_run.run_mission_command(args)

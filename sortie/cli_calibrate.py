@@ -83,6 +83,12 @@ def add_command(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("--model", choices=_MODELS, default="spme")
     parser.add_argument("--optimiser", choices=_OPTIMISERS, default="xnes")
     parser.add_argument("--iterations", type=int, default=60, help="at most (default 60)")
+    parser.add_argument(
+        "--compiled",
+        action="store_true",
+        help="compile the fit's model with the system C compiler first (a few seconds; each "
+        "generation ~3x faster after it; without a compiler it fits uncompiled)",
+    )
     parser.add_argument("--out", type=Path, metavar="FILE.toml", help="write the fitted cell")
     parser.add_argument("--name", help="the fitted cell's name")
     parser.add_argument("--html", type=Path, metavar="FILE.html", help="write an HTML report")
@@ -140,6 +146,7 @@ def run_calibrate_command(args: argparse.Namespace) -> int:
             optimiser=args.optimiser,
             base_reference=str(args.cell),
             max_iterations=args.iterations,
+            compiled=args.compiled,
             progress=progress.update,
             **_chamber(args),
         )

@@ -72,6 +72,26 @@ def test_calibrate_writes_a_cell_file_and_a_json_report_that_load_everywhere(
     assert flown.status == 0, flown.stderr
 
 
+@pytest.mark.slow
+def test_calibrate_compiled_fits_the_same_value_as_uncompiled(measured_csv):
+    """--compiled changes how fast each generation is solved, not what the fit finds."""
+    values = []
+    for flag in ([], ["--compiled"]):
+        done = sortie_here(
+            [
+                "calibrate", "--cell", BASE, "--data", str(measured_csv),
+                "--current-sign", "discharge-negative",
+                "--fit", FitKey.POSITIVE_ACTIVE_FRACTION.value,
+                "--model", "spm", "--iterations", "6", "--json", *flag,
+            ],
+            limit_s=180,
+        )  # fmt: skip
+        assert done.status == 0, done.stderr
+        (value,) = json.loads(done.stdout)["values"]
+        values.append(value["value"])
+    assert values[1] == pytest.approx(values[0], rel=1e-6)
+
+
 def test_calibrate_refuses_an_unknown_parameter_in_one_line(measured_csv):
     done = sortie_here(
         ["calibrate", "--cell", BASE, "--data", str(measured_csv), "--fit", "capacity"]

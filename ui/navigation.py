@@ -9,11 +9,32 @@ import functools
 import streamlit as st
 
 from ui.guard import guarded
-from ui.pages import calibrate, catalogue, cell_designer, compare, design_space, showroom
+from ui.pages import calibrate, catalogue, cell_designer, compare, design_space, life, showroom
 from ui.state import page_links
-from ui.state.page_links import CALIBRATE, CATALOGUE, CELL, COMPARE, DESIGN_SPACE, SHOWROOM
+from ui.state.page_links import (
+    CALIBRATE,
+    CATALOGUE,
+    CELL,
+    COMPARE,
+    DESIGN_SPACE,
+    LIFE,
+    SHOWROOM,
+)
 
-__all__ = ["CALIBRATE", "CATALOGUE", "CELL", "COMPARE", "DESIGN_SPACE", "SHOWROOM", "page"]
+__all__ = [
+    "CALIBRATE",
+    "CATALOGUE",
+    "CELL",
+    "COMPARE",
+    "DESIGN_SPACE",
+    "LIFE",
+    "MENU",
+    "SHOWROOM",
+    "page",
+]
+
+# The app's menu, in order (app.py draws it).
+MENU = (COMPARE, CELL, DESIGN_SPACE, CALIBRATE, LIFE, CATALOGUE, SHOWROOM)
 
 
 @functools.cache
@@ -28,6 +49,7 @@ def _render(name: str):
             CATALOGUE: catalogue.render,
             SHOWROOM: showroom.render,
             CALIBRATE: calibrate.render,
+            LIFE: life.render,
         }[name]
     )
 
@@ -39,6 +61,7 @@ _ICONS = {
     CATALOGUE: ":material/battery_full:",
     SHOWROOM: ":material/slideshow:",
     CALIBRATE: ":material/query_stats:",
+    LIFE: ":material/battery_charging_full:",
 }
 
 
@@ -53,6 +76,7 @@ def page(name: str) -> st.Page:
         CATALOGUE: tr("Cells and presets", "Zellen und Vorlagen"),
         SHOWROOM: "Showroom",
         CALIBRATE: tr("Calibrate a cell", "Zelle kalibrieren"),
+        LIFE: tr("Sortie life", "Lebensdauer im Einsatz"),
     }
     made = st.Page(
         _render(name),

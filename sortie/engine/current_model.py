@@ -18,7 +18,7 @@ The current is piecewise constant, one input per segment of the spec (its
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -74,8 +74,18 @@ class CurrentModel:
     Not thread-safe underneath: every solve holds this object's lock."""
 
     def __init__(
-        self, spec: ModelSpec, fitted: Sequence[FittedParameter] = (), solver_threads: int = 1
+        self,
+        spec: ModelSpec,
+        fitted: Sequence[FittedParameter] = (),
+        solver_threads: int = 1,
+        *,
+        fixed_inputs: Mapping[str, float] | None = None,
+        output_variables: Sequence[str] = OUTPUT_VARIABLES,
     ) -> None:
+        """``fixed_inputs``: input parameters that are numbers in this build (a fit's values
+        that no candidate moves: PyBaMM folds them, fewer operations per step); the runs'
+        values for them are then ignored. ``output_variables``: what the solver computes
+        (:meth:`run_many` needs all of :data:`OUTPUT_VARIABLES`; a fit reads the voltage)."""
         if spec.model not in _MODEL_CLASSES:
             raise ParameterError(
                 f"unknown model {spec.model!r}; choose from {sorted(_MODEL_CLASSES)}"
@@ -98,7 +108,7 @@ class CurrentModel:
         self._solver = BatchSolver(
             rtol=spec.relative_tolerance,
             atol=_ATOL,
-            output_variables=list(OUTPUT_VARIABLES),
+            output_variables=list(output_variables),
             on_failure="warn",
             options={"num_threads": solver_threads, "dt_init": spec.initial_step_s},
         )
@@ -114,6 +124,10 @@ class CurrentModel:
             for name, group in by_name.items():
                 key = parameter_key(values, name)
                 values[key] = _modified(values[key], group)
+            fixed = dict(fixed_inputs or {})
+            for key, value in list(values.items()):
+                if isinstance(value, pybamm.InputParameter) and value.name in fixed:
+                    values[key] = fixed[value.name]
             self._simulation = pybamm.Simulation(
                 model,
                 parameter_values=values,

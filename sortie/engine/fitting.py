@@ -1,11 +1,15 @@
 """Fit model parameters to measured tests with PyBOP, on the engine's current-driven models.
 
 PyBOP (BSD-3, built on PyBaMM) supplies the problem, cost and optimiser; the solves are the
-engine's (:class:`~sortie.engine.current_model.CurrentModel`): each test is a
-``pybop.Problem`` whose simulator (:class:`EngineSimulator`, a ``pybop.BaseSimulator``)
-solves a whole list of candidates in one IDAKLU call, and a ``pybop.MetaProblem`` sums the
-tests' voltage RMSEs. PyBOP's population optimisers (XNES, CMA-ES, PSO) hand the simulator a
-whole generation at once, so a generation is one batch solve per test.
+engine's: each test is a ``pybop.Problem`` whose simulator (:class:`EngineSimulator`, a
+``pybop.BaseSimulator``) solves a whole list of candidates in one IDAKLU call (its input sets
+shared out over the solver's threads), and a ``pybop.MetaProblem`` sums the tests' voltage
+RMSEs. PyBOP's population optimisers (XNES, CMA-ES, PSO) hand the simulator a whole
+generation at once, so a generation is one batch solve per test. The optimiser solves on a
+fit build (:class:`~sortie.engine.fit_model.VoltageModel`: voltages only, what no candidate
+moves as numbers, optionally compiled), one per model structure and shared by its tests,
+built once per fit; the report's runs on the engine's full
+:class:`~sortie.engine.current_model.CurrentModel`.
 
 The uncertainty of each fitted value is the Gauss-Newton covariance at the optimum: a
 finite-difference Jacobian of all voltage residuals in the search space (log for log-scaled
@@ -13,8 +17,8 @@ values), ``sigma^2 (J^T J)^-1`` with ``sigma^2`` the residuals' variance. It ass
 independent residuals; measured residuals are correlated in time, so it is a lower bound on
 the true uncertainty (PyBOP's samplers give a fuller answer at ~100x the solves).
 
-:func:`fit_with_pybop_simulator` fits the same problem with PyBOP's own
-``pybop.pybamm.Simulator`` (benchmarks compare the two).
+:func:`sortie.engine.pybop_reference.fit_with_pybop_simulator` fits the same problem with
+PyBOP's own ``pybop.pybamm.Simulator`` (benchmarks compare the two).
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ import pybop
 
 from sortie.engine import process_state
 from sortie.engine.current_model import CurrentModel
+from sortie.engine.fit_model import VoltageModel, fixed_inputs
 from sortie.models.cell_runs import ModelSpec, RunOutput
 from sortie.models.current_runs import CurrentRunInputs, FittedParameter
 
@@ -90,6 +95,9 @@ class FitOptions:
     seed: int = 0
     solver_threads: int = 2
     population_size: int | None = None
+    # Compile the fit's build (sortie.engine.fit_model): ~3x faster generations for a
+    # compile at the start (SPMe ~9 s), kept in the compile cache.
+    compiled: bool = False
 
 
 @dataclass(frozen=True)
@@ -116,7 +124,7 @@ class FitOutcome:
     start_runs: dict[str, RunOutput]
 
 
-def _on_grid(output: RunOutput, time_s: np.ndarray) -> np.ndarray | None:
+def on_grid(output: RunOutput, time_s: np.ndarray) -> np.ndarray | None:
     """The run's voltage at ``time_s``; past a run that stopped early, its last voltage
     (a model that reaches the cut-off first is wrong by as much as the measured voltage
     stays above it)."""
@@ -127,36 +135,33 @@ def _on_grid(output: RunOutput, time_s: np.ndarray) -> np.ndarray | None:
 
 
 class EngineSimulator(pybop.BaseSimulator):
-    """A ``pybop.BaseSimulator`` that solves a list of candidates as one engine batch."""
+    """A ``pybop.BaseSimulator`` that solves a list of candidates as one engine batch, on a
+    :class:`~sortie.engine.fit_model.VoltageModel` the tests of one build share."""
 
     def __init__(
         self,
         parameters: pybop.Parameters,
         test: FitTest,
-        solver_threads: int,
+        model: VoltageModel,
         on_batch: Callable[[], None] | None = None,
     ) -> None:
         super().__init__(parameters)
         self.test = test
-        self.model = CurrentModel(test.spec, test.fitted, solver_threads)
+        self.model = model
         self.on_batch = on_batch
         self.output_variables = [VOLTAGE]
 
     def set_output_variables(self, target: list[str] | None) -> None:
         return None
 
-    def runs(self, candidates: Sequence[Mapping[str, float]]) -> list[RunOutput]:
-        """One engine run per candidate on the test's times, in one batch."""
-        outputs = self.model.run_many(
+    def voltages(self, candidates: Sequence[Mapping[str, float]]) -> list[np.ndarray | None]:
+        """Model voltages on the test's times, one per candidate (None: not solved)."""
+        found = self.model.voltages(
             [self.test.inputs_of(c) for c in candidates], self.test.time_s
         )
         if self.on_batch is not None:
             self.on_batch()
-        return outputs
-
-    def voltages(self, candidates: Sequence[Mapping[str, float]]) -> list[np.ndarray | None]:
-        """Model voltages on the test's times, one per candidate (None: not solved)."""
-        return [_on_grid(output, self.test.time_s) for output in self.runs(candidates)]
+        return found
 
     def solve_batch(self, inputs, calculate_sensitivities: bool = False):
         solutions = []
@@ -168,6 +173,72 @@ class EngineSimulator(pybop.BaseSimulator):
             solution.set_solution_variable(VOLTAGE, voltage)
             solutions.append(solution)
         return solutions
+
+
+def probes(variables: Sequence[FitVariable]) -> list[dict[str, float]]:
+    """The start, and the start with each value at its bounds and 10 % of its (search)
+    range inside them: where the inputs a fit moves show that they move."""
+    start = {v.name: v.initial for v in variables}
+    found = [start]
+    for v in variables:
+        lo, hi = _to_search(v, v.lower), _to_search(v, v.upper)
+        for x in (lo, hi, lo + 0.1 * (hi - lo), hi - 0.1 * (hi - lo)):
+            found.append({**start, v.name: _to_model(v, x)})
+    return found
+
+
+@dataclass
+class FitBuilds:
+    """The models of one fit, one pair per distinct model structure: the full
+    ``CurrentModel`` (the report's runs) and the ``VoltageModel`` the optimiser solves on."""
+
+    full: dict[ModelSpec, CurrentModel]
+    voltage: dict[ModelSpec, VoltageModel]
+
+
+def _builds(
+    variables: Sequence[FitVariable],
+    tests: Sequence[FitTest],
+    solver_threads: int,
+    compiled: bool = False,
+) -> FitBuilds:
+    full: dict[ModelSpec, CurrentModel] = {}
+    voltage: dict[ModelSpec, VoltageModel] = {}
+    for spec in dict.fromkeys(t.spec for t in tests):
+        sharing = [t for t in tests if t.spec == spec]
+        if len({t.fitted for t in sharing}) != 1:
+            raise ValueError("tests of one model structure fit the same parameters")
+        fitted = sharing[0].fitted
+        full[spec] = CurrentModel(spec, fitted, solver_threads)
+        runs = [t.inputs_of(p) for t in sharing for p in probes(variables)]
+        fixed = fixed_inputs(full[spec], runs)
+        voltage[spec] = VoltageModel(spec, fitted, solver_threads, fixed, compiled)
+    return FitBuilds(full, voltage)
+
+
+def engine_problem(
+    variables: Sequence[FitVariable],
+    tests: Sequence[FitTest],
+    solver_threads: int = 2,
+    on_batch: Callable[[], None] | None = None,
+    compiled: bool = False,
+) -> tuple[pybop.Problem, list[EngineSimulator], FitBuilds]:
+    """The fit as a PyBOP problem on the engine's builds (the sum of the tests' voltage
+    RMSEs): a population is one batch per test, each on its build's ``VoltageModel``."""
+    parameters = pybop_parameters(variables)
+    builds = _builds(variables, tests, solver_threads, compiled)
+    simulators = [
+        EngineSimulator(parameters, t, builds.voltage[t.spec], on_batch if i == 0 else None)
+        for i, t in enumerate(tests)
+    ]
+    problems = [
+        pybop.Problem(simulator, pybop.RootMeanSquaredError(dataset(test)))
+        for simulator, test in zip(simulators, tests, strict=True)
+    ]
+    # PyBOP prints a line for each parameter the tests share ("Discarding duplicate ...").
+    with contextlib.redirect_stdout(io.StringIO()):
+        problem = problems[0] if len(problems) == 1 else pybop.MetaProblem(*problems)
+    return problem, simulators, builds
 
 
 def pybop_parameters(variables: Sequence[FitVariable]) -> pybop.Parameters:
@@ -191,7 +262,7 @@ def dataset(test: FitTest) -> pybop.Dataset:
     )
 
 
-def _run(
+def run_optimiser(
     problem: pybop.Problem,
     variables: Sequence[FitVariable],
     options: FitOptions,
@@ -223,7 +294,6 @@ def fit(
 ) -> FitOutcome:
     """Fit ``variables`` to ``tests`` (sum of the tests' voltage RMSEs) and estimate each
     value's standard error. ``progress(done, total)`` is called after each generation."""
-    parameters = pybop_parameters(variables)
     generations = [0]
 
     def counted() -> None:
@@ -231,21 +301,13 @@ def fit(
         if progress is not None:
             progress(min(generations[0], options.max_iterations), options.max_iterations)
 
-    simulators = [
-        EngineSimulator(parameters, test, options.solver_threads, counted if i == 0 else None)
-        for i, test in enumerate(tests)
-    ]
-    problems = [
-        pybop.Problem(simulator, pybop.RootMeanSquaredError(dataset(test)))
-        for simulator, test in zip(simulators, tests, strict=True)
-    ]
-    # PyBOP prints a line for each parameter the tests share ("Discarding duplicate ...").
-    with contextlib.redirect_stdout(io.StringIO()):
-        problem = problems[0] if len(problems) == 1 else pybop.MetaProblem(*problems)
-    values, result, seconds = _run(problem, variables, options)
+    problem, simulators, builds = engine_problem(
+        variables, tests, options.solver_threads, counted, options.compiled
+    )
+    values, result, seconds = run_optimiser(problem, variables, options)
     start = {v.name: v.initial for v in variables}
     search_error, error, sigma, rmse, best_runs, start_runs = _uncertainty(
-        variables, simulators, values, start
+        variables, simulators, builds, values, start
     )
     return FitOutcome(
         values=values,
@@ -277,6 +339,7 @@ def _to_model(variable: FitVariable, value: float) -> float:
 def _uncertainty(
     variables: Sequence[FitVariable],
     simulators: Sequence[EngineSimulator],
+    builds: FitBuilds,
     best: Mapping[str, float],
     start: Mapping[str, float],
 ) -> tuple[
@@ -288,8 +351,8 @@ def _uncertainty(
     dict[str, RunOutput],
 ]:
     """Gauss-Newton standard errors from a forward-difference Jacobian of every residual:
-    the best point and one step per variable (and the start, for the report), solved as one
-    batch per test."""
+    the best point and one step per variable, solved as one batch per test; the best and
+    the start flown on the full build (the report's curves)."""
     candidates = [dict(best)]
     steps = []
     for variable in variables:
@@ -305,14 +368,16 @@ def _uncertainty(
     residuals: list[list[np.ndarray]] = [[] for _ in candidates]
     rmse, best_runs, start_runs = {}, {}, {}
     for simulator in simulators:
-        measured = simulator.test.voltage_v
-        runs = simulator.runs([*candidates, dict(start)])
-        best_runs[simulator.test.name], start_runs[simulator.test.name] = runs[0], runs[-1]
-        for i, run in enumerate(runs[:-1]):
-            voltage = _on_grid(run, simulator.test.time_s)
+        test = simulator.test
+        measured = test.voltage_v
+        runs = builds.full[test.spec].run_many(
+            [test.inputs_of(best), test.inputs_of(start)], test.time_s
+        )
+        best_runs[test.name], start_runs[test.name] = runs
+        for i, voltage in enumerate(simulator.voltages(candidates)):
             missing = voltage is None
             residuals[i].append(np.full_like(measured, np.nan) if missing else voltage - measured)
-        rmse[simulator.test.name] = float(np.sqrt(np.mean(residuals[0][-1] ** 2)))
+        rmse[test.name] = float(np.sqrt(np.mean(residuals[0][-1] ** 2)))
     base = np.concatenate(residuals[0])
     n, p = base.size, len(variables)
     sigma = float(np.sqrt(np.sum(base**2) / max(n - p, 1)))
@@ -338,80 +403,3 @@ def _uncertainty(
         # A log-scaled value's error in its own unit (first order: x * s).
         error[variable.name] = best[variable.name] * s if variable.log_scale else s
     return found
-
-
-def fit_with_pybop_simulator(
-    variables: Sequence[FitVariable], tests: Sequence[FitTest], options: FitOptions = FitOptions()
-) -> tuple[dict[str, float], float, int]:
-    """The same fit on PyBOP's own ``pybop.pybamm.Simulator`` (its recommended IDAKLU solver,
-    PyBaMM's own model classes, the measured current as an interpolant), for benchmarks:
-    the fitted values, seconds and evaluations. The cell's fixed values are the engine's
-    inputs at the start values."""
-    import pybamm
-
-    from sortie.engine.built_model import _BASE_OPTIONS, _PYBAMM_MODEL_CLASSES
-    from sortie.engine.current_model import CURRENT_INPUT, _modified
-    from sortie.engine.parameters import parameter_values
-
-    start = {v.name: v.initial for v in variables}
-    problems = []
-    for test in tests:
-        engine = CurrentModel(test.spec, test.fitted, 1)
-        fixed = engine.input_values(test.inputs_of(start))
-        fitted_inputs = {p.input_name for p in test.fitted}
-        options_ = {**_BASE_OPTIONS, **dict(test.spec.model_options), "operating mode": "current"}
-        model = _PYBAMM_MODEL_CLASSES[test.spec.model](options=options_)
-        values, _, _ = parameter_values(test.spec, model.options)
-        groups: dict[str, list[FittedParameter]] = {}
-        for parameter in test.fitted:
-            groups.setdefault(parameter.pybamm_name, []).append(parameter)
-        for name, group in groups.items():
-            key = name if name in values else f"Primary: {name}"
-            values[key] = _modified(values[key], group)
-        # Every engine input but the fitted ones and the current is a number here.
-        numbers = {
-            k: v
-            for k, v in fixed.items()
-            if k not in fitted_inputs and not k.startswith(CURRENT_INPUT)
-        }
-        values.update({k: v for k, v in numbers.items() if k in values}, check_already_exists=False)
-        for key, value in values.items():
-            if isinstance(value, pybamm.InputParameter) and value.name in numbers:
-                values[key] = numbers[value.name]
-        inputs_by_variable = {v.name: v for v in variables}
-        for input_name in fitted_inputs:
-            # The PyBOP parameter named as the model's input: PyBOP passes it by that name.
-            variable = inputs_by_variable[_variable_of(input_name, test, variables)]
-            values.update(
-                {input_name: pybop_parameters([variable])[variable.name]},
-                check_already_exists=False,
-            )
-        # The piecewise ambient and heat transfer read per-segment inputs: segment 0's.
-        values.update(
-            {
-                "Ambient temperature [K]": numbers["Ambient temperature [K] 0"],
-                "Total heat transfer coefficient [W.m-2.K-1]": numbers[
-                    "Heat transfer coefficient [W.m-2.K-1] 0"
-                ],
-            }
-        )
-        simulator = pybop.pybamm.Simulator(model, parameter_values=values, protocol=dataset(test))
-        problems.append(pybop.Problem(simulator, pybop.RootMeanSquaredError(dataset(test))))
-    with contextlib.redirect_stdout(io.StringIO()):
-        problem = problems[0] if len(problems) == 1 else pybop.MetaProblem(*problems)
-    values_found, result, seconds = _run(problem, variables, options)
-    return values_found, seconds, int(result.n_evaluations)
-
-
-def _variable_of(input_name: str, test: FitTest, variables: Sequence[FitVariable]) -> str:
-    """The variable whose value a fitted input carries: the test's inputs at a probe where
-    only that variable moves."""
-    probe = {v.name: v.initial for v in variables}
-    base = test.inputs_of(probe).fitted_values
-    index = [p.input_name for p in test.fitted].index(input_name)
-    for variable in variables:
-        moved = dict(probe)
-        moved[variable.name] = variable.initial * 1.5 + 1.0
-        if test.inputs_of(moved).fitted_values[index] != base[index]:
-            return variable.name
-    raise ValueError(f"no variable sets {input_name}")

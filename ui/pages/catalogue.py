@@ -21,12 +21,14 @@ from sortie.presets import (
     load_drone,
     load_mission,
 )
+from sortie.studies.life_spec import degradation_mechanisms, degradation_source
 from ui.text.i18n import (
     description_of,
     fidelity_notes,
     fidelity_warnings,
     format_name,
     german_mode,
+    message,
     name_of,
     number,
     styled_table,
@@ -84,6 +86,9 @@ def cell_table() -> pd.DataFrame:
                 tr("thermal data", "thermische Daten"): _provenance(fidelity.thermal_data),
                 tr("parameter set", "Parametersatz"): cell.chemistry.parameter_set,
                 tr("calibrated to measurements", "an Messungen kalibriert"): _calibrated(cell),
+                tr("degradation data (Sortie life)", "Alterungsdaten (Lebensdauer)"): (
+                    _degradation(cell)
+                ),
             }
         )
     return pd.DataFrame(rows)
@@ -97,6 +102,16 @@ def _calibrated(cell) -> str:
         return "–"
     low, high = number(covered.min_ambient_c, 0), number(covered.max_ambient_c, 0)
     return f"≤ {number(covered.max_c_rate, 1)}C, {low}–{high} °C"
+
+
+def _degradation(cell) -> str:
+    """The degradation mechanisms the cell has data for and where they come from; "none"
+    (then the life page computes no life for it)."""
+    mechanisms = degradation_mechanisms(cell)
+    if not mechanisms:
+        return tr("none", "keine")
+    named = ", ".join(message(m.value) for m in mechanisms)
+    return f"{named} ({message(degradation_source(cell) or '')})"
 
 
 def _cell_decimals() -> dict[str, int]:

@@ -6,15 +6,16 @@ from __future__ import annotations
 
 import streamlit as st
 
-COMPARE, CELL, DESIGN_SPACE, CATALOGUE, SHOWROOM, CALIBRATE = (
+COMPARE, CELL, DESIGN_SPACE, CATALOGUE, SHOWROOM, CALIBRATE, LIFE = (
     "compare",
     "cell",
     "design-space",
     "catalogue",
     "showroom",
     "calibrate",
+    "life",
 )
-PAGE_NAMES = (COMPARE, CELL, DESIGN_SPACE, CATALOGUE, SHOWROOM, CALIBRATE)
+PAGE_NAMES = (COMPARE, CELL, DESIGN_SPACE, CATALOGUE, SHOWROOM, CALIBRATE, LIFE)
 
 # The pages as the app last made them for ``st.navigation`` (ui.navigation.page), by name.
 _made: dict[str, st.Page] = {}

@@ -256,6 +256,22 @@ KEPT_INPUTS = (
     "tmax_on",
     "tmax",
     "model",
+    # Sortie life (its mission, drone and pack are the ones above)
+    "life_cells",
+    "life_model",
+    "life_sorties",
+    "life_recharge",
+    "life_c_rate",
+    "life_cv_v",
+    "life_charger_w",
+    "life_turnaround_min",
+    "life_ground_on",
+    "life_ground_c",
+    "life_storage",
+    "life_storage_days",
+    "life_storage_c",
+    "life_storage_soc",
+    "life_storage_every",
 )
 
 

@@ -14,7 +14,7 @@ Group names in the patterns say what a capture is: ``n...`` a number (decimal co
 a text translated in turn, ``q...`` a preset's name (its German name if there is one), anything
 else is kept as it is (ids, file names, field names).
 
-Why one module of ~1,300 lines: it is one idea, a catalogue, and mostly data (the vocabulary
+Why one module of ~1,700 lines: it is one idea, a catalogue, and mostly data (the vocabulary
 of field names and the ordered pattern table, tried first match wins); the order of the
 entries is part of the meaning, so splitting the table would scatter what must be read in one
 place. The code around it is ~150 lines.
@@ -1575,4 +1575,162 @@ CATALOGUE = (
         "die Umgebungstemperatur (Kammer oder Luft) steht nicht in der Datei: sie angeben oder "
         "ihre Spalte nennen",
     ),
+)
+
+
+# --- appended for the Sortie life page (sortie.studies.life, life_spec, models.ageing_runs):
+# a cell without degradation data, the life's inputs refused, why a sortie failed, the
+# acceleration, the assumptions, the mechanisms and where their data come from -------------
+
+_RANGE = rf"(?P<n0>{N})\.\.(?P<n1>{N})"
+CATALOGUE = (
+    *CATALOGUE,
+    (
+        r"no degradation data \((?P<set>[^)]*) has none\); life is computed only for cells "
+        r"with measured ageing parameters \((?P<known>[^)]*)\)",
+        "keine Alterungsdaten ({set} hat keine); die Lebensdauer wird nur für Zellen mit "
+        "gemessenen Alterungsparametern berechnet ({known})",
+    ),
+    (
+        rf"recharge: C-rate must be {_RANGE}",
+        "Nachladen: die C-Rate muss zwischen {n0} und {n1} liegen",
+    ),
+    (
+        rf"recharge: voltage must be {_RANGE} V",
+        "Nachladen: die Ladeschlussspannung muss zwischen {n0} und {n1} V liegen",
+    ),
+    (
+        r"recharge: the CV cut-off current must be above 0 and below the charging current",
+        "Nachladen: der Abschaltstrom der CV-Phase muss über 0 und unter dem Ladestrom liegen",
+    ),
+    (
+        r"recharge: a charger power must be above 0 W",
+        "Nachladen: die Leistung des Ladegeräts muss über 0 W liegen",
+    ),
+    (
+        r"recharge '(?P<text>.*)' not understood: use \"1C CCCV to 4\.2 V\", \"0\.5C\", "
+        r"\"120 W\" \(charger power\) or (?P<presets>.*)",
+        "Nachladen „{text}“ nicht verstanden: möglich sind „1C CCCV to 4.2 V“, „0.5C“, "
+        "„120 W“ (Leistung des Ladegeräts) oder {presets}",
+    ),
+    (
+        rf"storage: days must be {_RANGE}",
+        "Lagerung: die Dauer muss zwischen {n0} und {n1} Tagen liegen",
+    ),
+    (
+        rf"storage: temperature must be {_RANGE} °C",
+        "Lagerung: die Temperatur muss zwischen {n0} und {n1} °C liegen",
+    ),
+    (
+        rf"storage: state of charge must be {_RANGE}",
+        "Lagerung: der Ladezustand muss zwischen {n0} und {n1} liegen",
+    ),
+    (
+        rf"storage: every_sorties must be at least (?P<n0>{N})",
+        "Lagerung: der Abstand in Einsätzen muss mindestens {n0} sein",
+    ),
+    (rf"sorties must be {_RANGE}", "die Zahl der Einsätze muss zwischen {n0} und {n1} liegen"),
+    (
+        rf"turnaround must be {_RANGE} minutes",
+        "die Bodenzeit muss zwischen {n0} und {n1} Minuten liegen",
+    ),
+    (
+        rf"ground temperature must be {_RANGE} °C",
+        "die Temperatur am Boden muss zwischen {n0} und {n1} °C liegen",
+    ),
+    (
+        rf"report every k-th sortie: k must be at least (?P<n0>{N})",
+        "jeden k-ten Einsatz berichten: k muss mindestens {n0} sein",
+    ),
+    (rf"tolerance must be {_RANGE}", "die Toleranz muss zwischen {n0} und {n1} liegen"),
+    (
+        rf"the longest jump must be at least (?P<n0>{N}) sortie",
+        "der längste Sprung muss mindestens {n0} Einsatz umfassen",
+    ),
+    # Why a sortie did not complete with its reserve (LifeSummary.failing_reason).
+    (
+        rf"landed with (?P<n0>{N}) % of the new capacity, below the (?P<n1>{N}) % reserve",
+        "mit {n0} % der Neukapazität gelandet, unter der Reserve von {n1} %",
+    ),
+    (
+        rf"reached the voltage cut-off after (?P<n0>{N}) s of (?P<n1>{N}) s",
+        "Entladeschlussspannung nach {n0} s von {n1} s erreicht",
+    ),
+    # How the life was accelerated (LifeSummary.acceleration).
+    (
+        rf"cycle jumping: (?P<n0>{N}) of (?P<n1>{N}) sorties solved in full, the rest stepped "
+        r"over at each degradation state's per-sortie rate \(jumps of up to "
+        rf"(?P<n2>{N}), re-solved when the capacity-loss rate changes by more than "
+        rf"(?P<n3>{N}) %\)",
+        "Zyklensprung: {n0} von {n1} Einsätzen voll gerechnet, die übrigen übersprungen, "
+        "indem jeder Alterungszustand mit seiner Änderung je Einsatz fortgeschrieben wird "
+        "(Sprünge bis {n2} Einsätze, neu gerechnet, wenn sich der Kapazitätsverlust je Einsatz "
+        "um mehr als {n3} % ändert)",
+    ),
+    (
+        rf"none: all (?P<n0>{N}) sorties solved in full",
+        "keine: alle {n0} Einsätze voll gerechnet",
+    ),
+    # The assumptions (LifeSummary.assumptions).
+    (r"ageing from (?P<tsource>.+)", "Alterung nach {tsource}"),
+    (
+        rf"recharge (?P<trecharge>.+?) at (?P<n0>{N}) °C, turnaround (?P<n1>{N}) min",
+        "Nachladen {trecharge} bei {n0} °C, Bodenzeit {n1} min",
+    ),
+    (rf"(?P<n0>{N})C CCCV to (?P<n1>{N}) V", "{n0}C CCCV bis {n1} V"),
+    (rf"(?P<n0>{N}) W charger, CV to (?P<n1>{N}) V", "Ladegerät mit {n0} W, CV bis {n1} V"),
+    (
+        r"the pack's mean cell with a lumped temperature, cooled at the mission's "
+        rf"time-weighted mean of (?P<n0>{N}) W/\(m2 K\)",
+        "die mittlere Zelle des Akkus mit einer einzigen Temperatur, gekühlt mit dem "
+        "zeitgewichteten Mittel der Mission von {n0} W/(m² K)",
+    ),
+    (
+        r"state of charge at landing counted against the new cell's capacity \(the reserve "
+        r"as planned\)",
+        "Ladezustand bei der Landung bezogen auf die Kapazität der neuen Zelle (die Reserve "
+        "wie geplant)",
+    ),
+    (
+        r"capacity: PyBaMM's electrode-SOH capacity between the voltage limits",
+        "Kapazität: die Elektroden-SOH-Kapazität von PyBaMM zwischen den Spannungsgrenzen",
+    ),
+    (
+        r"the cell's own set \((?P<own>[^)]*)\) has no degradation data: the whole life is "
+        r"flown on (?P<set>\S+), the same cell",
+        "der eigene Parametersatz der Zelle ({own}) hat keine Alterungsdaten: die ganze "
+        "Lebensdauer wird mit {set} geflogen, derselben Zelle",
+    ),
+    (
+        rf"storage (?P<n0>{N}) days at (?P<n1>{N}) °C and (?P<n2>{N}) % after sorties "
+        r"(?P<after>[\d, ]+)",
+        "Lagerung {n0} Tage bei {n1} °C und {n2} % nach den Einsätzen {after}",
+    ),
+    (
+        rf"storage (?P<n0>{N}) days at (?P<n1>{N}) °C and (?P<n2>{N}) % after sorties "
+        r"\(none\)",
+        "Lagerung {n0} Tage bei {n1} °C und {n2} % (nach keinem Einsatz)",
+    ),
+    # Where a cell's degradation data come from (sortie.models.ageing_runs, the sources).
+    (
+        r"OKane2022 \(LG M50 21700, degradation fitted to its ageing tests\)",
+        "OKane2022 (LG M50 21700, Alterung an ihre Alterungstests angepasst)",
+    ),
+    (
+        r"Mohtat2020 \(NMC532 pouch, SEI only; no plating or cracking data\)",
+        "Mohtat2020 (NMC532-Pouchzelle, nur SEI; keine Daten zu Lithium-Plating oder "
+        "Partikelrissen)",
+    ),
+    (
+        r"Ai2020 \(LCO pouch, particle cracking and stress-driven loss of active material; "
+        r"its SEI values are PyBaMM's generic ones, so SEI is left out\)",
+        "Ai2020 (LCO-Pouchzelle, Partikelrisse und spannungsgetriebener Verlust an "
+        "Aktivmaterial; ihre SEI-Werte sind die allgemeinen von PyBaMM, daher ohne SEI)",
+    ),
+    # The mechanisms (sortie.models.ageing_runs.Mechanism's values).
+    (r"SEI growth", "SEI-Wachstum"),
+    (r"SEI on cracks", "SEI auf Partikelrissen"),
+    (r"lithium plating \(partially reversible\)", "Lithium-Plating (teilweise reversibel)"),
+    (r"particle cracking", "Partikelrisse"),
+    (r"loss of active material", "Verlust an Aktivmaterial"),
 )
