@@ -12,11 +12,10 @@ from pathlib import Path
 
 from sortie.cli_options import (
     add_simulation_options,
-    check_pack_options,
     finite,
     json_text,
     positive,
-    settings_of,
+    single_cell_setup,
 )
 from sortie.errors import InputError
 from sortie.files import check_writable, write_file
@@ -107,7 +106,6 @@ def run_failsafe_command(args: argparse.Namespace) -> int:
     """``sortie failsafe``: fly, print (table or JSON), write the files; the exit status."""
     from sortie.engine.voltage_limits import cell_voltage_window_v
     from sortie.studies.failsafe_flights import failsafe_for
-    from sortie.studies.setup import parse_changes, resolve_setup
 
     stacks = StackChoice(args.stack).stacks
     if args.out_dir is not None:
@@ -115,18 +113,7 @@ def run_failsafe_command(args: argparse.Namespace) -> int:
             raise InputError(f"--out-dir {args.out_dir}: not a folder")
         for stack in stacks:  # before the flights, not after them
             check_writable(args.out_dir / _file_name(stack), f"--out-dir {args.out_dir}")
-    if args.cell and "," in args.cell:
-        raise InputError("failsafe takes one --cell")
-    check_pack_options(args)
-    setup = resolve_setup(
-        args.mission,
-        cell=args.cell,
-        drone=args.drone,
-        series_count=args.series,
-        parallel_count=args.parallel,
-        settings=settings_of(args),
-        changes=parse_changes(args.overrides),
-    )
+    setup = single_cell_setup(args, "failsafe")
     try:
         _, full_cell_v = cell_voltage_window_v(setup.cell.chemistry)
     except ValueError as error:

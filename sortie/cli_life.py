@@ -13,18 +13,16 @@ from pathlib import Path
 
 from sortie.cli_options import (
     add_simulation_options,
-    check_pack_options,
     finite,
     json_ready,
     json_text,
     positive,
-    settings_of,
+    single_cell_setup,
 )
 from sortie.errors import InputError
 from sortie.files import check_writable, write_file
 from sortie.progress import TerminalProgress
 from sortie.studies.life_spec import LifeSpec, Storage, parse_recharge
-from sortie.studies.setup import parse_changes, resolve_setup
 
 EXPORT_SUFFIXES = (".csv", ".parquet")
 
@@ -119,20 +117,8 @@ def run_life_command(args: argparse.Namespace) -> int:
         if args.out.suffix.lower() not in EXPORT_SUFFIXES:
             raise InputError(f"--out {args.out}: use a .csv or .parquet file")
         check_writable(args.out, f"--out {args.out}")
-    if args.cell and "," in args.cell:
-        raise InputError("life takes one --cell")
-    check_pack_options(args)
     spec = life_spec_of(args)
-    setup = resolve_setup(
-        args.mission,
-        cell=args.cell,
-        drone=args.drone,
-        series_count=args.series,
-        parallel_count=args.parallel,
-        settings=settings_of(args),
-        changes=parse_changes(args.overrides),
-        bin_s=args.bin_s,
-    )
+    setup = single_cell_setup(args, "life")
     progress = TerminalProgress("life", unit="sorties")
     try:
         result = run_life(setup, spec, progress=progress.update)

@@ -149,6 +149,36 @@ def check_pack_options(args: argparse.Namespace) -> None:
     )
 
 
+def single_cell_setup(
+    args: argparse.Namespace,
+    command: str,
+    check: Callable[[argparse.Namespace, dict], None] | None = None,
+):
+    """The flight setup of a one-cell command (run, failsafe, life) from its options, by the
+    one assembler (:func:`sortie.studies.setup.resolve_setup`): one ``--cell``, the pack
+    options checked, then ``check(args, changes)`` on the parsed ``--set`` changes, if given.
+    ``--bin-s`` where the command has it, the default bin otherwise."""
+    from sortie.studies.setup import parse_changes, resolve_setup
+
+    if args.cell and "," in args.cell:
+        raise InputError(f"{command} takes one --cell")
+    check_pack_options(args)
+    changes = parse_changes(args.overrides)
+    if check is not None:
+        check(args, changes)
+    bin_s = getattr(args, "bin_s", None)
+    return resolve_setup(
+        args.mission,
+        cell=args.cell,
+        drone=args.drone,
+        series_count=args.series,
+        parallel_count=args.parallel,
+        settings=settings_of(args),
+        changes=changes,
+        **({} if bin_s is None else {"bin_s": bin_s}),
+    )
+
+
 def json_text(data: Any) -> str:
     return json_printable(json.dumps(data, ensure_ascii=False))
 

@@ -13,18 +13,16 @@ from pydantic import ValidationError
 
 from sortie.cli_options import (
     add_simulation_options,
-    check_pack_options,
     json_ready,
     json_text,
     positive,
-    settings_of,
+    single_cell_setup,
 )
 from sortie.errors import InputError, describe_validation_error
 from sortie.files import check_writable, spreadsheet_safe_frame, write_file
 from sortie.models.flight_log_files import FLIGHT_LOG_SUFFIXES
 from sortie.models.mission import Mission
 from sortie.reports import format_phases, format_summary, heater_pays_off
-from sortie.studies.setup import parse_changes, resolve_setup
 
 EXIT_OK = 0
 EXIT_INCOMPLETE = 1
@@ -54,21 +52,7 @@ def run_mission_command(args: argparse.Namespace) -> int:
 
     if args.csv:
         check_writable(args.csv, f"--csv {args.csv}")  # before the flight, not after it
-    if args.cell and "," in args.cell:
-        raise InputError("run takes one --cell")
-    check_pack_options(args)
-    changes = parse_changes(args.overrides)
-    _check_mission_drone(args, changes)
-    setup = resolve_setup(
-        args.mission,
-        cell=args.cell,
-        drone=args.drone,
-        series_count=args.series,
-        parallel_count=args.parallel,
-        settings=settings_of(args),
-        changes=changes,
-        bin_s=args.bin_s,
-    )
+    setup = single_cell_setup(args, "run", _check_mission_drone)
     try:
         flight = fly(setup)
     except InputError as error:  # a phase this aircraft cannot fly, too heavy, ...

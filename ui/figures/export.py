@@ -53,16 +53,25 @@ def view_json(
     scenario: Scenario, names: Sequence[str], flights: Sequence[CellFlight | None]
 ) -> str:
     """The scenario (enough to rebuild the view) and each cell's summary (for reading)."""
-    document = {
-        "format": EXPORT_FORMAT,
-        "sortie_version": version("sortie"),
-        "pybamm_version": version("pybamm"),
-        "exported_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "scenario": scenario_to_dict(scenario),
-        "results": [
+    return stamped_json(
+        EXPORT_FORMAT,
+        scenario=scenario_to_dict(scenario),
+        results=[
             {"cell": name, **(flight.summary.to_dict() if flight else {"error": "no result"})}
             for name, flight in zip(names, flights, strict=True)
         ],
+    )
+
+
+def stamped_json(export_format: str, **parts: Any) -> str:
+    """Strict JSON (NaN and infinities as null) of ``parts`` after the header every export
+    carries: its format, the Sortie and PyBaMM versions and when it was written."""
+    document = {
+        "format": export_format,
+        "sortie_version": version("sortie"),
+        "pybamm_version": version("pybamm"),
+        "exported_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        **parts,
     }
     return json.dumps(_finite(document), indent=2, allow_nan=False)
 

@@ -8,12 +8,9 @@ Pure functions: tables in, figures and text out, in the language asked for (no S
 
 from __future__ import annotations
 
-import datetime as dt
-import json
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from importlib.metadata import version
 from typing import Any
 
 import pandas as pd
@@ -21,6 +18,7 @@ import plotly.graph_objects as go
 
 from sortie.files import spreadsheet_safe_frame
 from ui.figures.charts import FONT, colour, separators
+from ui.figures.export import stamped_json
 from ui.text.i18n import Language
 
 EXPORT_FORMAT = "sortie-life/1"
@@ -307,23 +305,8 @@ def life_json(
 ) -> str:
     """The inputs of the run (as the page spells them) and each cell's summary
     (``LifeSummary.to_dict()``, or ``{"error": ...}`` for a cell with no life)."""
-    document = {
-        "format": EXPORT_FORMAT,
-        "sortie_version": version("sortie"),
-        "pybamm_version": version("pybamm"),
-        "exported_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "inputs": inputs,
-        "results": [{"cell": name, **summary} for name, summary in summaries],
-    }
-    return json.dumps(_finite(document), indent=2, allow_nan=False)
-
-
-def _finite(value: Any) -> Any:
-    """NaN and infinities as null: strict JSON has no NaN."""
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if isinstance(value, dict):
-        return {k: _finite(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_finite(v) for v in value]
-    return value
+    return stamped_json(
+        EXPORT_FORMAT,
+        inputs=inputs,
+        results=[{"cell": name, **summary} for name, summary in summaries],
+    )

@@ -32,6 +32,7 @@ from ui.text.i18n import (
     tr,
 )
 from ui.widgets import results
+from ui.widgets.number_field import blocked_notice
 
 
 def render() -> None:
@@ -45,13 +46,7 @@ def render() -> None:
     with right:
         if blocked:
             # No verdict, not even the last one: it was flown with values no longer shown.
-            st.warning(
-                tr(
-                    "Nothing is computed until the marked inputs are valid.",
-                    "Gerechnet wird erst, wenn die markierten Eingaben gültig sind.",
-                ),
-                icon=":material/block:",
-            )
+            blocked_notice()
             return
         if scenario is None:
             return

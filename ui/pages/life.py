@@ -20,6 +20,7 @@ from ui.guard import USER_ERRORS
 from ui.pages.life_inputs import LifeInputs, inputs
 from ui.pages.life_results import RESULT, CellLife, KeptLives, show_results
 from ui.text.i18n import tr
+from ui.widgets.number_field import blocked_notice
 
 LOG = logging.getLogger("sortie.ui")
 
@@ -89,13 +90,7 @@ def render() -> None:
         )
     with right:
         if blocked:
-            st.warning(
-                tr(
-                    "Nothing is computed until the marked inputs are valid.",
-                    "Gerechnet wird erst, wenn die markierten Eingaben gültig sind.",
-                ),
-                icon=":material/block:",
-            )
+            blocked_notice()
             return
         if run and chosen is not None:
             _run(chosen)

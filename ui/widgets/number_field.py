@@ -67,3 +67,14 @@ def _decimals(*values: float) -> int:
         text = f"{value:.6f}".rstrip("0")
         places = max(places, len(text.split(".")[1]) if "." in text else 0)
     return places
+
+
+def blocked_notice() -> None:
+    """What a page shows instead of results while a number field is out of its range."""
+    st.warning(
+        tr(
+            "Nothing is computed until the marked inputs are valid.",
+            "Gerechnet wird erst, wenn die markierten Eingaben gültig sind.",
+        ),
+        icon=":material/block:",
+    )
