@@ -1,7 +1,8 @@
 """The Sortie life page in a real browser (issue 26): the two default cells with degradation
-data (LG M50 on OKane2022, NMC532 pouch on Mohtat2020), a short life (SPM, 4 sorties), the key
-figures per cell and the capacity plot with both cells and the failure line of the cell that
-stops completing the mission with its reserve. Re-uses the server and browser of
+data (the LG M50 and the NMC811 power cell, both on OKane2022), a short life (SPM, 4 sorties)
+on a pack too small for the mission (6S1P), the key figures per cell and the capacity plot
+with both cells and the failure line of a cell that does not complete the mission with its
+reserve. Re-uses the server and browser of
 ``tests/test_browser.py``."""
 
 from __future__ import annotations
@@ -31,8 +32,11 @@ def test_the_life_view_with_two_cells_and_the_failure_line(
     page = _open(browser, f"{app_url}/life", heading="Sortie life")
     _settle(page)
     chips = page.get_by_test_id("stMultiSelect").inner_text()
-    assert "LG M50" in chips and "NMC532" in chips
+    assert "LG M50" in chips and "NMC811" in chips
     _choose(page, "Cell model", "SPM")
+    parallel = page.get_by_label("Cells in parallel (P)", exact=True)
+    parallel.fill("1")
+    parallel.press("Enter")
     sorties = page.get_by_label("Sorties", exact=True)
     sorties.fill("4")
     sorties.press("Enter")
@@ -46,7 +50,7 @@ def test_the_life_view_with_two_cells_and_the_failure_line(
     capacity = plots.first
     legend = capacity.locator(".legendtext").all_text_contents()
     assert any("LG M50" in text for text in legend), legend
-    assert any("NMC532" in text for text in legend), legend
+    assert any("NMC811" in text for text in legend), legend
     # The failure line: a dashed vertical line with its label, in the failing cell's colour.
     labels = capacity.locator(".annotation-text").all_text_contents()
     assert any(text.startswith("fails from") for text in labels), labels

@@ -11,7 +11,8 @@ import pytest
 from sortie.errors import InputError
 from sortie.models.ageing_runs import Mechanism, NoDegradationDataError
 from sortie.models.settings import ModelKind, SimulationSettings
-from sortie.studies.life import LIFE_COLUMNS, life_setup, run_life
+from sortie.studies.life import LIFE_COLUMNS, life_setup, percent_below, run_life
+from sortie.studies.life_jumps import allowed_error_ah, jump_error_ah, next_jump
 from sortie.studies.life_spec import (
     LifeSpec,
     Recharge,
@@ -23,8 +24,9 @@ from sortie.studies.life_spec import (
 from tests.cli_helpers import assert_one_clear_line, sortie_here
 
 # Accelerated against full on 30 SPMe sorties: the largest difference of the relative
-# capacity over every sortie (measured: see test_accelerated_run_agrees_with_the_full_run).
-ACCELERATION_CAPACITY_ERROR = 0.0005
+# capacity over every sortie. Measured 2.2e-5 (9 of 30 sorties solved: 1, 2, 4, 5, 9, 10, 18,
+# 19, 30); stated: 1e-4 (0.01 % of the new capacity).
+ACCELERATION_CAPACITY_ERROR = 1e-4
 
 
 @pytest.fixture(scope="module")
@@ -83,7 +85,11 @@ def test_accelerated_run_agrees_with_the_full_run(setup):
     full = run_life(setup, LifeSpec(sorties=30, accelerate=False))
     fast = run_life(setup, LifeSpec(sorties=30))
     assert full.table.simulated.all()
-    assert fast.summary.simulated_sorties < 30
+    # Error-controlled jumps (not a rule on the rate alone, which kept them at a few sorties).
+    assert fast.summary.simulated_sorties <= 10
+    # Each landing is followed by a sortie from a solved end (its rate is the next jump's).
+    solved = list(fast.table.index[fast.table.simulated])
+    assert all(s + 1 in solved for s in solved[2:-1] if s - 1 not in solved)
     error = np.max(np.abs(full.table.capacity_relative - fast.table.capacity_relative))
     assert error < ACCELERATION_CAPACITY_ERROR, error
 
@@ -91,10 +97,44 @@ def test_accelerated_run_agrees_with_the_full_run(setup):
 def test_a_cell_without_degradation_data_says_so(setup):
     assert degradation_mechanisms("nca-18650-power") == ()
     assert degradation_mechanisms("lg-m50-21700") == tuple(Mechanism)
-    assert Mechanism.SEI in degradation_mechanisms("nmc532-pouch-mohtat2020")
     other = life_setup("quad-isr-loiter", cell="nca-18650-power")
     with pytest.raises(NoDegradationDataError, match="no degradation data"):
         run_life(other, LifeSpec(sorties=2))
+
+
+@pytest.mark.parametrize(
+    ("cell", "reason"),
+    [
+        # Measured (SPMe, ISR loiter): 6.7 % of the capacity lost on the first sortie, 3.4 %
+        # on the second; "Zero negative electrode porosity cut-off" in a 10-day storage.
+        ("nmc532-pouch-mohtat2020", "not fitted to the cell's ageing"),
+        # Measured: 2.5e-11 of the positive electrode lost per sortie, no capacity loss.
+        ("lco-pouch-ai2020", "no SEI data"),
+    ],
+)
+def test_sets_without_a_credible_fade_are_not_offered(setup, cell, reason):
+    assert degradation_mechanisms(cell) == ()
+    other = life_setup("quad-isr-loiter", cell=cell, settings=setup.settings)
+    with pytest.raises(NoDegradationDataError, match=reason):
+        run_life(other, LifeSpec(sorties=2))
+
+
+def test_a_failing_landing_never_prints_the_reserve_itself():
+    assert percent_below(0.197, 0.2) == ("19.7", "20")
+    assert percent_below(0.18, 0.2) == ("18", "20")
+    assert percent_below(0.1996, 0.2) == ("19.96", "20")
+
+
+def test_jumps_are_sized_by_their_capacity_error():
+    # A decaying SEI rate: 4.3e-4 Ah per sortie at the start of a 40-sortie jump, 2.6e-4 Ah
+    # where it lands: 40 % slower, yet the capacity is off by only 3.4e-3 Ah of 5 Ah.
+    error = jump_error_ah(40, -4.3e-4, -2.6e-4)
+    assert error == pytest.approx(3.4e-3)
+    allowed = allowed_error_ah(40, -4.3e-4, 5.0, 0.1)
+    assert allowed == pytest.approx(1e-3)  # 0.02 % of the capacity
+    assert next_jump(40, error, allowed, 50) == 19  # shorter by the square root, not halved
+    assert next_jump(8, error / 100, allowed, 50) == 16  # at most doubling
+    assert next_jump(40, 0.0, allowed, 50) == 50  # never beyond the longest
 
 
 def test_recharge_texts():
@@ -136,3 +176,27 @@ def test_cli_life_json_and_export(tmp_path):
 def test_cli_life_bad_input_is_one_clear_line(argv, expected):
     done = sortie_here(["life", "--mission", "quad-isr-loiter", "--model", "spme", *argv])
     assert_one_clear_line(done, expected)
+
+
+def test_each_cell_ages_with_its_own_design():
+    """Two designs on the same degradation set (the LG M50 and the NMC811 power cell, both on
+    OKane2022) each fly their own coatings, porosities and capacity, not the set's cell."""
+    from sortie.engine.ageing import AgeingSimulation
+    from sortie.studies.life import ageing_spec
+
+    spm = SimulationSettings(model=ModelKind.SPM)
+    found = {}
+    for cell in ("lg-m50-21700", "nmc811-high-power-21700"):
+        cell_setup = life_setup("quad-isr-loiter", cell=cell, settings=spm)
+        built, _ = ageing_spec(cell_setup, LifeSpec(sorties=2))
+        values = AgeingSimulation(built).parameter_values
+        design = cell_setup.cell.design
+        assert values["Negative electrode thickness [m]"] == pytest.approx(
+            design.negative.coating_thickness_um * 1e-6
+        )
+        assert values["Positive electrode porosity"] == pytest.approx(design.positive.porosity)
+        assert values["Nominal cell capacity [A.h]"] == pytest.approx(
+            built.design.nominal_capacity_ah
+        )
+        found[cell] = values["Negative electrode thickness [m]"]
+    assert found["lg-m50-21700"] != pytest.approx(found["nmc811-high-power-21700"])

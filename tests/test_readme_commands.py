@@ -196,6 +196,14 @@ PLANS: dict[str, Plan] = {
     ): Plan(outputs=("my-m50.toml", "fit.html"), slow=True),
     "sortie run --mission quad-isr-loiter --cell lg-m50-21700-calibrated": Plan(slow=True),
     (
+        "sortie life --mission quad-isr-loiter --model spme --sorties 30 --report-every 10 "
+        "--storage-days 90 --storage-temperature-c 35 --storage-soc 0.9"
+    ): Plan(slow=True),
+    (
+        "sortie life --mission quad-isr-loiter --cell nmc811-high-power-21700 --model spm "
+        "--sorties 10 --recharge fast --turnaround-min 10 --json --out life.csv"
+    ): Plan(outputs=("life.csv",), slow=True),
+    (
         "sortie failsafe --mission quad-isr-loiter --ambient-c 15 --coldest-ambient-c -10 "
         "--out-dir ."
     ): Plan(

@@ -29,7 +29,7 @@ from sortie.models.cell_runs import DesignInputs, ModelSpec, ParameterError
 CONTACT_RESISTANCE = "Contact resistance [Ohm]"
 INTERCONNECT_RESISTANCE_INPUT = "Interconnect resistance [Ohm]"
 
-_DESIGN_KEYS = {
+DESIGN_KEYS = {
     "positive_thickness_m": "Positive electrode thickness [m]",
     "negative_thickness_m": "Negative electrode thickness [m]",
     "separator_thickness_m": "Separator thickness [m]",
@@ -87,7 +87,7 @@ def _piecewise_constant(prefix: str, start_times_s: Sequence[float], t: pybamm.S
 def _design_keys(values: pybamm.ParameterValues) -> dict[str, str]:
     """PyBaMM names of the design parameters in this set (two-phase sets prefix 'Primary: ')."""
     keys = {}
-    for field_name, key in _DESIGN_KEYS.items():
+    for field_name, key in DESIGN_KEYS.items():
         keys[field_name] = key if key in values else f"Primary: {key}"
         if keys[field_name] not in values:
             raise ParameterError(f"the parameter set has no '{key}'")

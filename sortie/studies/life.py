@@ -32,7 +32,7 @@ from sortie.models.ageing_runs import (
 )
 from sortie.models.flight import FlightSetup, compile_flight
 from sortie.models.run_setup import KELVIN_OFFSET, CellRun, prepare_run
-from sortie.studies.life_jumps import LifeRows, fly_life
+from sortie.studies.life_jumps import JUMP_ERROR_RELATIVE, LifeRows, fly_life
 from sortie.studies.life_spec import LifeSpec
 from sortie.studies.setup import resolve_setup
 
@@ -145,6 +145,8 @@ def ageing_spec(setup: FlightSetup, spec: LifeSpec) -> tuple[AgeingSpec, CellRun
         heat_transfer_coefficient_w_per_m2_k=_mean_cooling_w_per_m2_k(run),
         cooling_area_m2=run.inputs.cooling_area_m2,
         cell_volume_m3=run.inputs.cell_volume_m3,
+        design=run.inputs.design,
+        parameter_changes=setup.cell.model_parameter_changes,
     )
     return built, run
 
@@ -193,6 +195,17 @@ def run_life(setup: FlightSetup, spec: LifeSpec, progress: Progress | None = Non
     )
 
 
+def percent_below(value: float, limit: float) -> tuple[str, str]:
+    """``value`` and ``limit`` (fractions) as percentages for "value below limit": whole
+    percent, or as many decimals (up to 3) as it takes to print the value below the limit
+    (0.197 against 0.2: "19.7" and "20", not "20" and "20")."""
+    for digits in range(4):
+        shown = f"{100 * value:.{digits}f}"
+        if float(shown) < round(100 * limit, digits):
+            break
+    return shown, f"{100 * limit:g}"
+
+
 def _table(rows: LifeRows, spec: LifeSpec) -> pd.DataFrame:
     table = rows.frame()
     keep = (table.index % spec.report_every == 0) | (table.index == 1)
@@ -210,9 +223,9 @@ def _summary(setup, built: AgeingSpec, spec: LifeSpec, run: CellRun, rows: LifeR
     if failing is not None:
         row = table.loc[failing]
         reserve = run.mission.reserve_state_of_charge
+        landed, below = percent_below(row.landing_state_of_charge, reserve)
         reason = (
-            f"landed with {100 * row.landing_state_of_charge:.0f} % of the new capacity, "
-            f"below the {100 * reserve:.0f} % reserve"
+            f"landed with {landed} % of the new capacity, below the {below} % reserve"
             if row.endurance_s >= run.mission.duration_s - 1e-3
             else f"reached the voltage cut-off after {row.endurance_s:.0f} s of "
             f"{run.mission.duration_s:.0f} s"
@@ -223,8 +236,9 @@ def _summary(setup, built: AgeingSpec, spec: LifeSpec, run: CellRun, rows: LifeR
     acceleration = (
         f"cycle jumping: {simulated} of {spec.sorties} sorties solved in full, the rest "
         f"stepped over at each degradation state's per-sortie rate (jumps of up to "
-        f"{spec.max_jump_sorties}, re-solved when the capacity-loss rate changes by more "
-        f"than {100 * spec.tolerance:g} %)"
+        f"{spec.max_jump_sorties}, each sized so that its capacity error stays below "
+        f"{100 * JUMP_ERROR_RELATIVE:g} % of the capacity or {50 * spec.tolerance:g} % of "
+        f"the capacity it steps over)"
         if spec.accelerate
         else f"none: all {spec.sorties} sorties solved in full"
     )
@@ -242,7 +256,8 @@ def _summary(setup, built: AgeingSpec, spec: LifeSpec, run: CellRun, rows: LifeR
     if setup.cell.chemistry.parameter_set != degradation.parameter_set:
         assumptions.append(
             f"the cell's own set ({setup.cell.chemistry.parameter_set}) has no degradation "
-            f"data: the whole life is flown on {degradation.parameter_set}, the same cell"
+            f"data: its design (coatings, porosities, particles, electrode area) is flown on "
+            f"{degradation.parameter_set}'s electrochemistry and degradation data"
         )
     if spec.storage is not None:
         stored = spec.storage

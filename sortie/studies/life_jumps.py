@@ -1,15 +1,29 @@
 """Cycle jumping for a life: which sorties are solved in full and which are stepped over.
 
-After two sorties solved in a row, the whole cell state is extrapolated across the next
-``jump - 1`` sorties at its last per-sortie rate (:func:`sortie.engine.ageing.jumped`) and the
-sortie at the end of the jump is solved in full. The jump doubles (up to
-``LifeSpec.max_jump_sorties``) while the capacity-loss rate at its end agrees with the rate at
-its start within ``tolerance``, halves when it does not, and is taken back and halved when the
-rates differ by more than twice the tolerance. Jumps never cross a storage period (the sortie
-before one is always solved) and restart at one sortie after it. When the mission completes
-at a jump's start and fails at its end, the sorties between are bisected, so the first
-failing sortie is a solved one. Stepped-over rows are interpolated linearly between the
-solved sorties around them.
+The first two sorties are solved in a row (the first settles the set's initial plated
+layer), then the whole cell state is extrapolated across the next ``jump - 1`` sorties at the
+per-sortie change of the latest settled sortie (:func:`sortie.engine.ageing.jumped`), the
+sortie at the end of the jump is solved in full, and so is the one after it. That one started
+from a solved end, so its change is the rate of the next jump: the landing sortie's own change
+holds the one-sortie relaxation of the extrapolated state, and extrapolating that made the
+jumps oscillate (measured: SPMe stuck at jumps of 2 sorties, the capacity going up and down).
+
+The jump length is error-controlled, as an ODE step: the rate is taken to change linearly
+across a jump, so a jump of k sorties taken at rate r0 whose settled sortie loses r1 is off
+by about k |r1 - r0| / 2 (:func:`jump_error_ah`). That may be ``tolerance`` of half the
+capacity stepped over, or JUMP_ERROR_RELATIVE of the capacity, whichever is larger
+(:func:`allowed_error_ah`). The next jump scales with the square root of allowed over found
+(the error grows with k squared), at most doubling, up to ``LifeSpec.max_jump_sorties``; a jump
+off by more than twice the allowed error is taken back and retried shorter, and so is one
+whose extrapolated state the solver cannot start from. The SEI rate falls by tens of percent
+across a long jump early in life (roughly as one over the square root of the sortie number),
+so a rule on the rate alone would keep the jumps at a few sorties; the capacity error it
+makes stays a few hundredths of a percent.
+
+Jumps never cross a storage period (the sortie before one is always solved) and restart
+after it. When the mission completes at a jump's start and fails at its end, the sorties
+between are bisected, so the first failing sortie is a solved one. Stepped-over rows are
+interpolated linearly between the solved sorties around them.
 """
 
 from __future__ import annotations
@@ -24,8 +38,10 @@ import pandas as pd
 from sortie.models.ageing_runs import SortieOutput, StorageSteps
 from sortie.studies.life_spec import LifeSpec
 
-# Rates below this share of the capacity per sortie count as equal (numerical noise).
-RATE_FLOOR_RELATIVE = 1e-6
+# A jump may always be off by this share of the new cell's capacity (see allowed_error_ah).
+JUMP_ERROR_RELATIVE = 2e-4
+# The next jump is this share of the one that would just meet the allowed error.
+JUMP_SAFETY = 0.9
 
 _NUMERIC = (
     "capacity_ah",
@@ -114,9 +130,30 @@ def _rate_ah(point: _Solved) -> float:
     return point.output.after.capacity_ah - point.output.before.capacity_ah
 
 
-def _agree(rate_ah: float, reference_ah: float, capacity_ah: float, tolerance: float) -> bool:
-    floor = RATE_FLOOR_RELATIVE * capacity_ah
-    return abs(rate_ah - reference_ah) <= tolerance * max(abs(reference_ah), floor)
+def jump_error_ah(jump: int, rate_ah: float, landing_rate_ah: float) -> float:
+    """The capacity error of a jump of ``jump`` sorties taken at ``rate_ah`` per sortie when
+    the sortie it lands on loses ``landing_rate_ah``: the rate is taken to change linearly
+    across the jump, so the extrapolation is off by half the change times the jump (the
+    local error of an explicit Euler step)."""
+    return jump * abs(landing_rate_ah - rate_ah) / 2
+
+
+def allowed_error_ah(jump: int, rate_ah: float, capacity_ah: float, tolerance: float) -> float:
+    """What a jump may be off by: ``tolerance`` of half the capacity it steps over (a rate
+    change of ``tolerance`` across the jump), or JUMP_ERROR_RELATIVE of the capacity,
+    whichever is larger (a decaying SEI rate changes by tens of percent across a long jump
+    while the capacity it gets wrong stays a few hundredths of a percent)."""
+    return max(tolerance * jump * abs(rate_ah) / 2, JUMP_ERROR_RELATIVE * capacity_ah)
+
+
+def next_jump(jump: int, error_ah: float, allowed_ah: float, longest: int) -> int:
+    """The jump after one of ``jump`` sorties that was off by ``error_ah``: the error grows
+    with the square of the jump (the rate change grows with it), so the jump scales with the
+    square root of the allowed over the found error, with a safety factor, at most doubling,
+    at least 1 and at most ``longest``."""
+    growth = 2.0 if error_ah <= 0 else JUMP_SAFETY * (allowed_ah / error_ah) ** 0.5
+    factor = min(2.0, growth)
+    return int(max(1, min(longest, np.floor(jump * factor))))
 
 
 def fly_life(
@@ -145,46 +182,65 @@ def fly_life(
     last = solve(1, None)
     rows.add(last, stored_before=False)
     report(1)
-    previous: _Solved | None = None
-    jump, calendar_ah = 1, 0.0
+    # `last`: the latest solved sortie that started from a solved sortie's end (settled), so
+    # its end minus its start is a per-sortie change free of any extrapolated state's
+    # relaxation. The first sortie settles the set's initial plated layer (and starts from
+    # no solved end): the second is solved too, and the first jump is taken at its rate.
+    jump, calendar_ah, settled = 1, 0.0, False
     while last.sortie < total:
         n = last.sortie
         if n in stored_after and storage is not None:
             before, after, state = simulation.store(last.end, storage)
             calendar_ah += before.capacity_ah - after.capacity_ah
             rows.calendar_loss_ah[n + 1] = calendar_ah
-            last, previous, jump = solve(n + 1, state), None, 1
+            last, jump, settled = solve(n + 1, state), 1, False
             rows.add(last, stored_before=True)
             report(last.sortie)
             continue
         capacity = rows.new_capacity_ah
-        if spec.accelerate and previous is not None and last.start is not None:
-            agree = _agree(_rate_ah(last), _rate_ah(previous), capacity, spec.tolerance)
-            jump = min(2 * jump, spec.max_jump_sorties) if agree else max(1, jump // 2)
-        else:
-            jump = 1
         next_stop = min([s for s in stored_after if s > n] + [total])
-        step = min(jump, next_stop - n)
+        step = min(jump, next_stop - n) if spec.accelerate and settled else 1
         while True:
-            start = last.end if step == 1 else jumped(last.start, last.end, step - 1)
-            try:
-                candidate = solve(n + step, start)
-            except Exception:
-                # An extrapolated state the solver cannot start from (a state pushed past
-                # its physical range): a shorter jump. A sortie after no jump must solve.
-                if step == 1:
-                    raise
-                step = jump = max(1, step // 2)
-                continue
-            if step == 1 or _agree(
-                _rate_ah(candidate), _rate_ah(last), capacity, 2 * spec.tolerance
-            ):
+            landed = None
+            if step > 1:
+                try:
+                    landed = solve(n + step, jumped(last.start, last.end, step - 1))
+                except Exception:
+                    # An extrapolated state the solver cannot start from (a state pushed
+                    # past its physical range, IDA_BAD_K): a shorter jump.
+                    step = max(1, step // 2)
+                    continue
+            # The sortie after a landing starts from a solved end: its change is the
+            # rate of the next jump (the landing's own holds the extrapolated state's
+            # one-sortie relaxation; extrapolating that makes the jumps oscillate).
+            follow = n + step + 1 if landed is not None else n + 1
+            candidate = (
+                solve(follow, last.end if landed is None else landed.end)
+                if follow <= next_stop
+                else landed
+            )
+            rate = _rate_ah(last)
+            error = jump_error_ah(step, rate, _rate_ah(candidate))
+            allowed = allowed_error_ah(step, rate, capacity, spec.tolerance)
+            if step == 1 or error <= 2 * allowed:
                 break
-            step = jump = max(1, step // 2)
-        rows.add(candidate, stored_before=False)
-        if step > 1 and rows.solved[n]["completed"] and not rows.solved[n + step]["completed"]:
-            _bisect(rows, last, n + step, solve, jumped)
-        previous, last = last, candidate
+            # Taken back: the rate changed too much across it for its length.
+            step = min(step // 2, next_jump(step, error, allowed, spec.max_jump_sorties))
+        for point in (landed, candidate):
+            if point is not None and point.sortie not in rows.solved:
+                rows.add(point, stored_before=False)
+        if (
+            landed is not None
+            and rows.solved[n]["completed"]
+            and not rows.solved[landed.sortie]["completed"]
+        ):
+            _bisect(rows, last, landed.sortie, solve, jumped)
+        if spec.accelerate and settled:
+            jump = next_jump(step, error, allowed, spec.max_jump_sorties)
+        else:
+            jump = 2 if spec.accelerate else 1
+        settled = candidate.start is not None and candidate is not landed
+        last = candidate
         report(last.sortie)
     return rows
 

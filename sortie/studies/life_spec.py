@@ -143,12 +143,13 @@ class LifeSpec:
     """A life: ``sorties`` times mission, recharge, turnaround (``ground_temperature_c`` on the
     ground, None: the mission's first ambient), with storage between campaigns.
 
-    Acceleration: cycle jumping (``accelerate``): after a sortie solved in full, the
-    degradation states are stepped across the next sorties at their per-sortie rate, at most
-    ``max_jump_sorties`` at once; a jump is taken back and halved when the capacity-loss rate
-    at its end differs from its start by more than twice ``tolerance``, and the next jump
-    doubles while it stays within ``tolerance``. ``report_every``: table rows every k-th
-    sortie (and the first, last and first failing)."""
+    Acceleration: cycle jumping (``accelerate``, :mod:`sortie.studies.life_jumps`): the cell
+    state is stepped across sorties at its per-sortie rate, at most ``max_jump_sorties`` at
+    once, each jump sized so that its capacity error stays below ``tolerance`` of half the
+    capacity it steps over (a rate change of ``tolerance`` across it) or 0.02 % of the
+    capacity, whichever is larger; a jump off by more than twice that is taken back and
+    retried shorter. ``report_every``: table rows every k-th sortie (and the first, last and
+    first failing)."""
 
     sorties: int = 100
     recharge: Recharge = field(default_factory=Recharge)

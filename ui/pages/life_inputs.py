@@ -37,9 +37,9 @@ from ui.text.i18n import message, name_of, number, tr
 from ui.widgets import mission_input
 from ui.widgets.number_field import number_field
 
-# Two cells with degradation data: the LG M50 (OKane2022, every mechanism) and the NMC532
-# pouch (Mohtat2020, SEI only).
-DEFAULT_CELLS = ("lg-m50-21700", "nmc532-pouch-mohtat2020")
+# Two cells with degradation data, an energy and a power design: both age on OKane2022's
+# electrochemistry and degradation data (every mechanism), each with its own design.
+DEFAULT_CELLS = ("lg-m50-21700", "nmc811-high-power-21700")
 DEFAULT_MISSION = "quad-isr-loiter"
 # Minutes, not tens of minutes, for a hundred sorties in the app; DFN for verdicts.
 DEFAULT_MODEL = ModelKind.SPME.value

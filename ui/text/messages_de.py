@@ -1586,10 +1586,28 @@ _RANGE = rf"(?P<n0>{N})\.\.(?P<n1>{N})"
 CATALOGUE = (
     *CATALOGUE,
     (
-        r"no degradation data \((?P<set>[^)]*) has none\); life is computed only for cells "
+        r"no degradation data \((?P<set>[^):]*) has none\); life is computed only for cells "
         r"with measured ageing parameters \((?P<known>[^)]*)\)",
         "keine Alterungsdaten ({set} hat keine); die Lebensdauer wird nur für Zellen mit "
         "gemessenen Alterungsparametern berechnet ({known})",
+    ),
+    (
+        r"no degradation data \(Mohtat2020: its SEI values are not fitted to the cell's ageing "
+        rf"and lose (?P<n0>{N})-(?P<n1>{N}) % of the capacity per sortie\); life is computed "
+        r"only for cells with measured ageing parameters \((?P<known>[^)]*)\)",
+        "keine Alterungsdaten (Mohtat2020: seine SEI-Werte sind nicht an die Alterung der "
+        "Zelle angepasst und verlieren {n0}-{n1} % der Kapazität je Einsatz); die Lebensdauer "
+        "wird nur für Zellen mit gemessenen Alterungsparametern berechnet ({known})",
+    ),
+    (
+        r"no degradation data \(Ai2020: it has no SEI data; its stress-driven loss of active "
+        r"material alone loses no measurable capacity, which would show a cell that does not "
+        r"age\); life is computed only for cells with measured ageing parameters "
+        r"\((?P<known>[^)]*)\)",
+        "keine Alterungsdaten (Ai2020: keine SEI-Daten; sein spannungsgetriebener Verlust an "
+        "Aktivmaterial allein verliert keine messbare Kapazität und zeigte eine Zelle, die "
+        "nicht altert); die Lebensdauer wird nur für Zellen mit gemessenen "
+        "Alterungsparametern berechnet ({known})",
     ),
     (
         rf"recharge: C-rate must be {_RANGE}",
@@ -1660,12 +1678,12 @@ CATALOGUE = (
     (
         rf"cycle jumping: (?P<n0>{N}) of (?P<n1>{N}) sorties solved in full, the rest stepped "
         r"over at each degradation state's per-sortie rate \(jumps of up to "
-        rf"(?P<n2>{N}), re-solved when the capacity-loss rate changes by more than "
-        rf"(?P<n3>{N}) %\)",
+        rf"(?P<n2>{N}), each sized so that its capacity error stays below (?P<n3>{N}) % of the "
+        rf"capacity or (?P<n4>{N}) % of the capacity it steps over\)",
         "Zyklensprung: {n0} von {n1} Einsätzen voll gerechnet, die übrigen übersprungen, "
         "indem jeder Alterungszustand mit seiner Änderung je Einsatz fortgeschrieben wird "
-        "(Sprünge bis {n2} Einsätze, neu gerechnet, wenn sich der Kapazitätsverlust je Einsatz "
-        "um mehr als {n3} % ändert)",
+        "(Sprünge bis {n2} Einsätze, jeder so bemessen, dass sein Kapazitätsfehler unter "
+        "{n3} % der Kapazität oder {n4} % der übersprungenen Kapazität bleibt)",
     ),
     (
         rf"none: all (?P<n0>{N}) sorties solved in full",
@@ -1696,10 +1714,12 @@ CATALOGUE = (
         "Kapazität: die Elektroden-SOH-Kapazität von PyBaMM zwischen den Spannungsgrenzen",
     ),
     (
-        r"the cell's own set \((?P<own>[^)]*)\) has no degradation data: the whole life is "
-        r"flown on (?P<set>\S+), the same cell",
-        "der eigene Parametersatz der Zelle ({own}) hat keine Alterungsdaten: die ganze "
-        "Lebensdauer wird mit {set} geflogen, derselben Zelle",
+        r"the cell's own set \((?P<own>[^)]*)\) has no degradation data: its design "
+        r"\(coatings, porosities, particles, electrode area\) is flown on (?P<set>\S+)'s "
+        r"electrochemistry and degradation data",
+        "der eigene Parametersatz der Zelle ({own}) hat keine Alterungsdaten: ihr Design "
+        "(Beschichtungen, Porositäten, Partikel, Elektrodenfläche) wird mit der "
+        "Elektrochemie und den Alterungsdaten von {set} geflogen",
     ),
     (
         rf"storage (?P<n0>{N}) days at (?P<n1>{N}) °C and (?P<n2>{N}) % after sorties "
