@@ -239,8 +239,8 @@ def render() -> None:
         tr(
             "Fit a cell's parameters to measured discharges (PyBOP on Sortie's models), check "
             "the fit on tests it never saw, and fly the fitted cell.",
-            "Parameter einer Zelle an gemessene Entladungen anpassen (PyBOP auf Sorties "
-            "Modellen), die Anpassung an nie gesehenen Tests prüfen und die angepasste Zelle "
+            "Parameter einer Zelle an gemessene Entladungen anpassen (PyBOP auf den Modellen "
+            "von Sortie), die Anpassung an nie gesehenen Tests prüfen und die angepasste Zelle "
             "fliegen.",
         )
     )
