@@ -1,0 +1,41 @@
+"""The life benchmark's extrapolation counts the plain loop's build and first cycle once."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+import bench_life
+from bench_life import extrapolated_s, first_and_per_cycle_s
+
+
+def test_the_first_cycle_holds_the_build_and_the_rest_are_averaged():
+    # 25 s to the end of cycle 1 (imports, build, first cycle), then 2 s, 4 s, 3 s.
+    first_s, per_cycle_s = first_and_per_cycle_s(10.0, [35.0, 37.0, 41.0, 44.0])
+    assert first_s == pytest.approx(25.0)
+    assert per_cycle_s == pytest.approx(3.0)
+
+
+def test_the_build_is_not_multiplied_by_the_extrapolation():
+    # The old rule (wall time x 500 / 4 = 44 s x 125) counted the 25-s build 125 times.
+    assert extrapolated_s(25.0, 3.0, 500) == pytest.approx(25.0 + 3.0 * 499)
+    assert extrapolated_s(25.0, 3.0, 1) == pytest.approx(25.0)
+
+
+def test_one_cycle_gives_no_per_cycle_time():
+    with pytest.raises(ValueError, match="two cycles"):
+        first_and_per_cycle_s(0.0, [5.0])
+
+
+def test_the_plain_loop_solves_at_the_engine_tolerances():
+    # Exits (SystemExit fails the test) when sortie.engine.ageing._solver drifts from them.
+    bench_life._check_engine_tolerances()
+
+
+def test_a_drifted_tolerance_stops_the_benchmark(monkeypatch):
+    monkeypatch.setattr(bench_life, "RTOL", 1e-6)
+    with pytest.raises(SystemExit, match="update RTOL/ATOL"):
+        bench_life._check_engine_tolerances()
