@@ -92,7 +92,9 @@ def jumped(start: CellState, end: CellState, sorties: float) -> CellState:
     return CellState(found)
 
 
-def _parameter_values(spec: AgeingSpec) -> Any:
+def parameter_values(spec: AgeingSpec) -> Any:
+    """The cell an ageing run flies: the degradation set with the cell's design and model
+    changes laid over it, its cooling and the ground ambient."""
     values = pybamm.ParameterValues(spec.degradation.parameter_set)
     if spec.design is not None:
         # The cell's own design on the set's electrochemistry and degradation data: a thicker
@@ -177,11 +179,15 @@ def _degradation(summary: Any) -> Degradation:
     )
 
 
+# rtol 1e-5: the per-sortie capacity change agrees with 1e-6's within 1e-7 Ah (of ~6e-4 Ah
+# lost per sortie early in life) at half the solve time; 1e-4 makes it noisy by ~2e-6 Ah, too
+# much for the rates cycle jumping extrapolates (measured, DFN, ISR loiter).
+SOLVER_RTOL = 1e-5
+SOLVER_ATOL = 1e-7
+
+
 def _solver() -> Any:
-    # rtol 1e-5: the per-sortie capacity change agrees with 1e-6's within 1e-7 Ah (of ~6e-4 Ah
-    # lost per sortie early in life) at half the solve time; 1e-4 makes it noisy by ~2e-6 Ah,
-    # too much for the rates cycle jumping extrapolates (measured, DFN, ISR loiter).
-    return pybamm.IDAKLUSolver(rtol=1e-5, atol=1e-7)
+    return pybamm.IDAKLUSolver(rtol=SOLVER_RTOL, atol=SOLVER_ATOL)
 
 
 def _simulation(spec: AgeingSpec, parameter_values: Any, experiment: Any) -> Any:
@@ -208,7 +214,7 @@ class AgeingSimulation:
 
     def __init__(self, spec: AgeingSpec) -> None:
         self.spec = spec
-        self.parameter_values = _parameter_values(spec)
+        self.parameter_values = parameter_values(spec)
         self.minimum_v = float(self.parameter_values["Lower voltage cut-off [V]"])
         self._simulation = _simulation(
             spec, self.parameter_values, _experiment(spec, self.minimum_v)
