@@ -22,7 +22,7 @@ from sortie.cli_options import (
 from sortie.errors import InputError
 from sortie.files import check_writable, write_file
 from sortie.progress import TerminalProgress
-from sortie.studies.life_spec import LifeSpec, Storage, parse_recharge
+from sortie.studies.life_spec import LifeMesh, LifeSpec, Storage, parse_recharge
 
 EXPORT_SUFFIXES = (".csv", ".parquet")
 
@@ -78,6 +78,13 @@ def add_command(commands: argparse._SubParsersAction) -> None:
     life.add_argument(
         "--no-acceleration", action="store_true", help="solve every sortie in full (slow)"
     )
+    life.add_argument(
+        "--mesh",
+        choices=[mesh.value for mesh in LifeMesh],
+        default=LifeMesh.COARSE.value,
+        help="the mesh the sorties are solved on (default coarse: 2.4x faster, the capacity "
+        "within 4e-5 of PyBaMM's default mesh over 500 sorties)",
+    )
     life.add_argument("--out", type=Path, help="write the per-sortie table (.csv or .parquet)")
 
 
@@ -104,6 +111,7 @@ def life_spec_of(args: argparse.Namespace) -> LifeSpec:
             storage=storage,
             report_every=args.report_every,
             accelerate=not args.no_acceleration,
+            mesh=LifeMesh(args.mesh),
         )
     except InputError as error:
         raise InputError(f"sortie life: {error}") from None

@@ -35,3 +35,12 @@ def test_the_plain_loop_solves_at_the_engine_tolerances():
 
     engine = _solver()
     assert (engine.rtol, engine.atol) == (SOLVER_RTOL, SOLVER_ATOL) == (1e-5, 1e-7)
+
+
+def test_the_largest_difference_is_sortie_by_sortie_on_the_new_capacity():
+    from bench_life import largest_relative_difference
+
+    # Sortie 2 is 0.02 Ah off on a 5 Ah cell: 4e-3.
+    assert largest_relative_difference([4.99, 4.96], [4.99, 4.98], 5.0) == pytest.approx(4e-3)
+    with pytest.raises(ValueError, match="same sorties"):
+        largest_relative_difference([4.99], [4.99, 4.98], 5.0)

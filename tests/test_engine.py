@@ -3,6 +3,7 @@
 import dataclasses
 import os
 import shutil
+from typing import Any
 
 import casadi
 import numpy as np
@@ -221,6 +222,59 @@ def test_casadi_conversions_share_their_subexpressions_only_while_a_solver_sets_
     assert expression.to_casadi(t, y, inputs=inputs) is not first
     value = casadi.Function("f", [t, y, inputs["k"]], [first])(1.0, [0.0, 1.0], 2.0)
     np.testing.assert_allclose(np.asarray(value).ravel(), [3.0, 2.0 * np.e + 1.0])
+
+
+def _okane_graphite_ocp(state: pybamm.Symbol) -> pybamm.Interpolant:
+    """OKane2022's negative OCP: PyBaMM's cubic interpolant through 255 measured points."""
+    values = pybamm.ParameterValues("OKane2022")
+    ocp = values["Negative electrode OCP [V]"](state)
+    assert isinstance(ocp, pybamm.Interpolant) and ocp.interpolator == "cubic"
+    return ocp
+
+
+def test_a_cubic_interpolant_becomes_one_call_that_expands_to_scalar_functions():
+    # Inside the engine's conversion a cubic interpolant is a call kept whole, so the model
+    # around it expands to SX (PyBaMM's inlined B-spline node has no SX form): the same
+    # values and derivatives, to rounding, as PyBaMM's own conversion.
+    t, y = casadi.MX.sym("t"), casadi.MX.sym("y", 20)
+    state = pybamm.StateVector(slice(0, 20))
+    ocp = _okane_graphite_ocp(state)
+    slope = ocp.diff(state)  # PyBaMM's derivative interpolant (one derivative taken)
+    stoichiometry = np.linspace(0.005, 0.995, 20)
+
+    def evaluated(expression: Any) -> casadi.Function:
+        return casadi.Function("f", [y], [expression, casadi.jacobian(expression, y)])
+
+    pybamms = evaluated(ocp.to_casadi(t, y) + pybamm.exp(state).to_casadi(t, y))
+    with pytest.raises(RuntimeError, match="eval_sx"):
+        pybamms.expand()
+    with casadi_conversion.shared_conversion():
+        engines = evaluated(ocp.to_casadi(t, y) + pybamm.exp(state).to_casadi(t, y))
+        engines_slope = evaluated(slope.to_casadi(t, y))
+    expanded = engines.expand()
+    assert expanded.is_a("SXFunction")
+    for ours, theirs in zip(expanded(stoichiometry), pybamms(stoichiometry), strict=True):
+        np.testing.assert_allclose(np.asarray(ours), np.asarray(theirs), rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(
+        np.asarray(engines_slope.expand()(stoichiometry)[0]).ravel(),
+        np.asarray(slope.evaluate(y=stoichiometry)).ravel(),
+        rtol=1e-10,
+    )
+    # The jacobian's diagonal: the derivative interpolant's value, plus exp's.
+    np.testing.assert_allclose(
+        np.diag(np.asarray(expanded(stoichiometry)[1])),
+        np.asarray(slope.evaluate(y=stoichiometry)).ravel() + np.exp(stoichiometry),
+        rtol=1e-10,
+    )
+
+
+def test_outside_a_solver_set_up_a_cubic_interpolant_converts_as_pybamms():
+    t, y = casadi.MX.sym("t"), casadi.MX.sym("y", 3)
+    ocp = _okane_graphite_ocp(pybamm.StateVector(slice(0, 3)))
+    casadi_conversion.install()
+    converted = casadi.Function("f", [y], [ocp.to_casadi(t, y)])
+    with pytest.raises(RuntimeError, match="eval_sx"):
+        converted.expand()
 
 
 def test_the_first_solver_step_is_set_on_the_solver_and_keeps_the_verdict(runs):

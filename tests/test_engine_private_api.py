@@ -9,6 +9,7 @@ import subprocess
 import sys
 import types
 
+import numpy as np
 import pybamm
 import pytest
 
@@ -137,3 +138,11 @@ def test_the_engine_refuses_to_start_on_a_changed_private_name():
         "PyBaMM: pybamm.lithium_ion.ElectrodeSOHSolver._set_up_solve takes (self, inputs), not "
         "(self, inputs, direction) (install pybamm~=26.10.1, see docs/pybamm-notes.md)"
     )
+
+
+def test_an_interpolant_still_counts_its_derivatives():
+    # casadi_conversion.spline_function reads it to know whether a jacobian can follow.
+    x = np.linspace(0.0, 1.0, 8)
+    interpolant = pybamm.Interpolant(x, x**3, pybamm.StateVector(slice(0, 1)), interpolator="cubic")
+    slope = interpolant._function_diff(interpolant.children, 0)
+    assert (interpolant._num_derivatives, slope._num_derivatives) == (0, 1)

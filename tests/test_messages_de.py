@@ -34,7 +34,7 @@ NEUTRAL = {
     "min", "max", "pack", "ah", "wh", "kg", "mm", "ml", "nan", "bpx", "json", "toml", "csv",
     "utf", "ocp", "pybamm", "dfn", "spm", "spme", "sortie", "dask", "layout", "transition",
     "segment", "segments", "cell", "header", "volume", "particle", "or", "und", "text",
-    "maximum", "positive", "negative", "standard", "extrapolation",
+    "maximum", "positive", "negative", "standard", "extrapolation", "separator",
 }
 
 

@@ -201,7 +201,8 @@ PLANS: dict[str, Plan] = {
     ): Plan(slow=True),
     (
         "sortie life --mission quad-isr-loiter --cell nmc811-high-power-21700 --model spm "
-        "--sorties 10 --recharge fast --turnaround-min 10 --json --out life.csv"
+        "--sorties 10 --recharge fast --turnaround-min 10 --mesh pybamm-default --json "
+        "--out life.csv"
     ): Plan(outputs=("life.csv",), slow=True),
     (
         "sortie failsafe --mission quad-isr-loiter --ambient-c 15 --coldest-ambient-c -10 "

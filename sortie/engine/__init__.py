@@ -11,7 +11,10 @@ a run ended). One idea per module:
 - :mod:`~sortie.engine.balance`: each design's electrode balance (electrode-SOH);
 - :mod:`~sortie.engine.solver`: the IDAKLU solver with scalar functions and per-set records;
 - :mod:`~sortie.engine.casadi_conversion`: one cache of converted expressions while a solver
-  sets up (wraps ``pybamm.Symbol.to_casadi``, once, by an explicit ``install()``);
+  sets up, cubic interpolants as calls that expand to scalar functions (wraps
+  ``pybamm.Symbol.to_casadi`` and ``pybamm.Interpolant._to_casadi``, once, by an explicit
+  ``install()``);
+- :mod:`~sortie.engine.ageing`: sortie cycles on an ageing cell (PyBaMM's experiments);
 - :mod:`~sortie.engine.outputs`: a solution as plain arrays and how it ended;
 - :mod:`~sortie.engine.process_state`: every change to process-wide state (environment,
   ``tempfile``, ``warnings``), under one lock and undone after;

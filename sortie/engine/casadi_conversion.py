@@ -10,6 +10,14 @@ DFN: the set-up 0.66-0.69 s instead of 0.96-1.09 s, the same rows to the last bi
 algebraic part 22 ms instead of ~95, the joined system 235-261 ms instead of 356-386, the
 heating output 9-11 ms instead of 67-107).
 
+Inside it, a 1-D cubic interpolant (:func:`spline_function`) becomes a call to a CasADi
+function kept whole (``never_inline``) with its derivative as its jacobian, instead of
+PyBaMM's B-spline node inlined into the expression. CasADi's B-spline node has no scalar
+(SX) form, so one such interpolant kept a whole model on the slow MX machine
+(:func:`as_sx` gave up): OKane2022's graphite OCP is one (255 points), so every ageing solve
+ran on MX. As a call the rest expands, and the spline is evaluated by the same B-spline, the
+same values and derivatives to rounding: a DFN sortie on OKane2022 1.2 s instead of 2.9 s.
+
 :func:`converted` then tells which PyBaMM symbol a CasADi expression came from: the solver
 recognises the right-hand side's jacobian by that, not by its size.
 """
@@ -36,8 +44,9 @@ class _SharedConversion(threading.local):
 
 
 _SHARED = _SharedConversion()
-# PyBaMM's own to_casadi, kept by install().
+# PyBaMM's own to_casadi and Interpolant._to_casadi, kept by install().
 _pybamm_to_casadi: Callable[..., Any] | None = None
+_pybamm_interpolant_to_casadi: Callable[..., Any] | None = None
 
 
 def _to_casadi(
@@ -63,11 +72,52 @@ def _to_casadi(
     )
 
 
+def spline_function(interpolant: pybamm.Interpolant) -> casadi.Function:
+    """A 1-D cubic ``interpolant`` as a CasADi function of one scalar, kept whole when a
+    caller expands to SX (``never_inline``); its jacobian is the interpolant's derivative,
+    kept whole too (a second derivative is not: an expression needing one stays MX). Called
+    on a column it is evaluated point by point. The same B-spline as PyBaMM's conversion
+    (its ``_cubic_to_casadi``), derivatives taken as PyBaMM takes them (``_function_diff``)."""
+    x = casadi.MX.sym("x")
+    options: dict[str, Any] = {"never_inline": True}
+    # PyBaMM refuses a cubic differentiated three times (CasADi mis-evaluates degree 0).
+    if interpolant._num_derivatives < 2:
+        derivative = interpolant._function_diff(interpolant.children, 0)
+        jacobian = casadi.Function(
+            f"jac_{interpolant.name}",
+            [x, casadi.MX.sym("value")],
+            [derivative._cubic_to_casadi([x])],
+            {"never_inline": True},
+        )
+        options |= {"custom_jacobian": jacobian, "jac_penalty": 0}
+    return casadi.Function(interpolant.name, [x], [interpolant._cubic_to_casadi([x])], options)
+
+
+def _interpolant_to_casadi(
+    self: pybamm.Interpolant, t: Any, y: Any, y_dot: Any, inputs: dict, casadi_symbols: dict
+) -> Any:
+    """PyBaMM's ``Interpolant._to_casadi``, except inside :func:`shared_conversion` in this
+    thread, where a 1-D cubic one becomes a call to :func:`spline_function`."""
+    assert _pybamm_interpolant_to_casadi is not None  # installed before it can be reached
+    if _SHARED.caches is None or self.interpolator != "cubic" or self.dimension != 1:
+        return _pybamm_interpolant_to_casadi(self, t, y, y_dot, inputs, casadi_symbols)
+    (child,) = self._children_to_casadi(t, y, y_dot, inputs, casadi_symbols)
+    return spline_function(self)(child)
+
+
+def _checked(name: str, owner: str) -> None:
+    entry = next(e for e in private_api.PRIVATE_NAMES if (e.owner, e.name) == (owner, name))
+    wrong = private_api.mismatch(pybamm, entry)
+    if wrong is not None:
+        raise private_api.PyBammMismatchError(f"Sortie's engine refuses to run: {wrong}")
+
+
 def install() -> None:
-    """Wrap ``pybamm.Symbol.to_casadi`` (once per process; later calls do nothing). Raises
-    :class:`~sortie.engine.private_api.PyBammMismatchError` when its signature is not the
-    one the wrapper passes on, or when someone else has replaced it meanwhile."""
-    global _pybamm_to_casadi
+    """Wrap ``pybamm.Symbol.to_casadi`` and ``pybamm.Interpolant._to_casadi`` (once per
+    process; later calls do nothing). Raises
+    :class:`~sortie.engine.private_api.PyBammMismatchError` when a signature is not the one
+    the wrapper passes on, or when someone else has replaced one meanwhile."""
+    global _pybamm_to_casadi, _pybamm_interpolant_to_casadi
     with process_state.LOCK:
         current = pybamm.Symbol.to_casadi
         if current is _to_casadi:
@@ -76,12 +126,13 @@ def install() -> None:
             raise private_api.PyBammMismatchError(
                 "pybamm.Symbol.to_casadi was replaced after Sortie's engine wrapped it"
             )
-        entry = next(e for e in private_api.PRIVATE_NAMES if e.name == "to_casadi")
-        wrong = private_api.mismatch(pybamm, entry)
-        if wrong is not None:
-            raise private_api.PyBammMismatchError(f"Sortie's engine refuses to run: {wrong}")
+        _checked("to_casadi", "Symbol")
+        for name in ("_to_casadi", "_cubic_to_casadi", "_function_diff"):
+            _checked(name, "Interpolant")
         _pybamm_to_casadi = current
+        _pybamm_interpolant_to_casadi = pybamm.Interpolant._to_casadi
         pybamm.Symbol.to_casadi = _to_casadi
+        pybamm.Interpolant._to_casadi = _interpolant_to_casadi
 
 
 def installed() -> bool:

@@ -56,6 +56,23 @@ PRIVATE_NAMES: tuple[PrivateName, ...] = (
         ("self", "t", "y", "y_dot", "inputs", "casadi_symbols"),
         "casadi_conversion",
     ),
+    # Wrapped, and called by the wrapper: a 1-D cubic interpolant as a call CasADi keeps
+    # whole when it expands to scalar functions (casadi_conversion.spline_function).
+    PrivateName(
+        "Interpolant",
+        "_to_casadi",
+        Kind.FUNCTION,
+        ("self", "t", "y", "y_dot", "inputs", "casadi_symbols"),
+        "casadi_conversion",
+    ),
+    PrivateName(
+        "Interpolant", "_cubic_to_casadi", Kind.FUNCTION, ("self", "converted_children"),
+        "casadi_conversion",
+    ),
+    PrivateName(
+        "Interpolant", "_function_diff", Kind.FUNCTION, ("self", "children", "idx"),
+        "casadi_conversion",
+    ),
     # Overridden between IDAKLU's and the base solver's set-up (scalar functions).
     PrivateName("BaseSolver", "set_up", Kind.FUNCTION, _SET_UP, "solver"),
     PrivateName("IDAKLUSolver", "set_up", Kind.FUNCTION, _SET_UP, "solver"),

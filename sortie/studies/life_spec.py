@@ -12,10 +12,11 @@ from dataclasses import dataclass, field
 
 from sortie.cells.cell import Cell
 from sortie.errors import InputError
-from sortie.models.ageing_runs import Mechanism, RechargeMode, degradation_set
+from sortie.models.ageing_runs import LifeMesh, Mechanism, RechargeMode, degradation_set
 
 __all__ = [
     "RECHARGE_PRESETS",
+    "LifeMesh",
     "LifeSpec",
     "Recharge",
     "RechargeMode",
@@ -149,7 +150,8 @@ class LifeSpec:
     capacity it steps over (a rate change of ``tolerance`` across it) or 0.02 % of the
     capacity, whichever is larger; a jump off by more than twice that is taken back and
     retried shorter. ``report_every``: table rows every k-th sortie (and the first, last and
-    first failing)."""
+    first failing). ``mesh``: the mesh the sorties are solved on (:class:`LifeMesh`: coarse
+    by default, PyBaMM's own for a check)."""
 
     sorties: int = 100
     recharge: Recharge = field(default_factory=Recharge)
@@ -160,6 +162,7 @@ class LifeSpec:
     accelerate: bool = True
     tolerance: float = 0.1
     max_jump_sorties: int = 50
+    mesh: LifeMesh = LifeMesh.COARSE
 
     def __post_init__(self) -> None:
         _check(
@@ -178,6 +181,10 @@ class LifeSpec:
         _check(self.report_every >= 1, "report every k-th sortie: k must be at least 1")
         _check(_finite(self.tolerance) and 0 < self.tolerance <= 1, "tolerance must be 0..1")
         _check(self.max_jump_sorties >= 1, "the longest jump must be at least 1 sortie")
+        _check(
+            isinstance(self.mesh, LifeMesh),
+            f"mesh must be one of {', '.join(m.value for m in LifeMesh)}",
+        )
 
 
 def _cell(cell: Cell | str) -> Cell:

@@ -1710,6 +1710,18 @@ CATALOGUE = (
         "wie geplant)",
     ),
     (
+        r"mesh: coarse \(10 points across each electrode, 5 across the separator, 10 in "
+        r"each particle; on the DFN ISR loiter within 4e-5 of the capacity on PyBaMM's "
+        r"default mesh over 500 sorties\)",
+        "Gitter: grob (10 Punkte je Elektrode, 5 im Separator, 10 je Partikel; beim DFN "
+        "auf der ISR-Überwachung über 500 Einsätze innerhalb von 4e-5 der Kapazität auf dem "
+        "Standardgitter von PyBaMM)",
+    ),
+    (
+        r"mesh: PyBaMM's default \(20 points in every domain\)",
+        "Gitter: das Standardgitter von PyBaMM (20 Punkte in jedem Bereich)",
+    ),
+    (
         r"capacity: PyBaMM's electrode-SOH capacity between the voltage limits",
         "Kapazität: die Elektroden-SOH-Kapazität von PyBaMM zwischen den Spannungsgrenzen",
     ),
