@@ -43,6 +43,8 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_sweep.py
 	$(BIN)/python benchmarks/bench_sweep.py --sweep examples/sweeps/spme-1000.toml --skip-dask
 	$(BIN)/python benchmarks/bench_pack_thermal.py
+	$(BIN)/python benchmarks/bench_life.py
+	$(BIN)/python benchmarks/bench_life_cycle.py
 	$(BIN)/python benchmarks/bench_browser.py
 
 clean:

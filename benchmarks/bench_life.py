@@ -37,7 +37,8 @@ full; ``--sorties`` one more than ``--plain-sorties``, the row after the last co
     python benchmarks/bench_life.py --mission quad-isr-cold --sorties 201 \
         --plain-sorties 200 --plain-modes legacy
 
-Prints a short table and writes benchmarks/results/life-<model>.json (not committed).
+Prints a short table and writes benchmarks/results/life-<model>[-<mission>][-<mesh>].json (not
+committed; the mission and mesh named when not the defaults).
 """
 
 from __future__ import annotations

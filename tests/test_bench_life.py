@@ -40,7 +40,17 @@ def test_the_plain_loop_solves_at_the_engine_tolerances():
 def test_the_largest_difference_is_sortie_by_sortie_on_the_new_capacity():
     from bench_life import largest_relative_difference
 
-    # Sortie 2 is 0.02 Ah off on a 5 Ah cell: 4e-3.
-    assert largest_relative_difference([4.99, 4.96], [4.99, 4.98], 5.0) == pytest.approx(4e-3)
+    # Sortie 2 is 0.03 Ah off on a 5 Ah cell (6e-3), the last one not at all.
+    ours, plain = [4.99, 4.95, 4.97], [4.99, 4.98, 4.97]
+    assert largest_relative_difference(ours, plain, 5.0) == pytest.approx(6e-3)
     with pytest.raises(ValueError, match="same sorties"):
         largest_relative_difference([4.99], [4.99, 4.98], 5.0)
+
+
+def test_the_sortie_time_skips_the_build_and_the_settling_sortie():
+    from bench_life_cycle import per_sortie_s
+
+    # Sorties end at 10, 12, 13, 14.5 s from 0: the first two (10 s, 2 s) are skipped.
+    assert per_sortie_s([10.0, 12.0, 13.0, 14.5], 0.0) == pytest.approx(1.25)
+    with pytest.raises(ValueError, match="more than 2"):
+        per_sortie_s([10.0, 12.0], 0.0)

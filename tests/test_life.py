@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -120,12 +119,13 @@ def test_accelerated_run_agrees_with_the_full_run(setup):
     assert error < ACCELERATION_CAPACITY_ERROR, error
 
 
-def test_the_engine_flies_as_pybamms_own_loop_on_each_mesh(setup):
+def test_the_engine_flies_as_pybamms_own_loop_on_each_mesh(setup, monkeypatch):
     # The engine's sortie (scalar CasADi functions, OKane2022's cubic OCP as one call, the
     # unified model) against PyBaMM's own Experiment loop (MX functions, its default mesh):
     # on PyBaMM's mesh the same capacity to the solver's tolerance (measured -1.9e-8 after 3
     # SPMe sorties); on the coarse life mesh within 5e-6 (measured +9.5e-7).
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    monkeypatch.syspath_prepend(str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    monkeypatch.setenv("PYBAMM_DISABLE_TELEMETRY", "true")  # plain_side sets it too
     import bench_life
 
     plain = bench_life.plain_side(3, "spme", "unified")["capacities_ah"][-1]
@@ -202,6 +202,15 @@ def test_an_extrapolated_state_never_crosses_zero():
     # decays geometrically instead: 1 x 0.5^2. A growing one follows the line.
     found = extrapolated_values((0, 1), np.array([[2.0, 1.0], [1.0, 2.0]]), 3)
     assert found == pytest.approx([0.25, 4.0])
+
+
+def test_a_life_mesh_is_one_of_the_meshes():
+    assert LifeSpec().mesh is LifeMesh.COARSE
+    with pytest.raises(InputError, match="coarse, pybamm-default"):
+        LifeSpec(mesh="coarse")  # a string, not the enum
+    from sortie.engine.ageing import MESH_POINTS
+
+    assert set(MESH_POINTS) == set(LifeMesh)
 
 
 def test_recharge_texts():

@@ -16,7 +16,8 @@ PyBaMM's B-spline node inlined into the expression. CasADi's B-spline node has n
 (SX) form, so one such interpolant kept a whole model on the slow MX machine
 (:func:`as_sx` gave up): OKane2022's graphite OCP is one (255 points), so every ageing solve
 ran on MX. As a call the rest expands, and the spline is evaluated by the same B-spline, the
-same values and derivatives to rounding: a DFN sortie on OKane2022 1.2 s instead of 2.9 s.
+same values and derivatives to rounding: a DFN sortie cycle on OKane2022 1.17 s instead of
+3.04 s (``benchmarks/bench_life_cycle.py``).
 
 :func:`converted` then tells which PyBaMM symbol a CasADi expression came from: the solver
 recognises the right-hand side's jacobian by that, not by its size.
@@ -30,6 +31,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import casadi
+import numpy as np
 import pybamm
 
 from sortie.engine import private_api, process_state
@@ -73,39 +75,54 @@ def _to_casadi(
 
 
 def spline_function(interpolant: pybamm.Interpolant) -> casadi.Function:
-    """A 1-D cubic ``interpolant`` as a CasADi function of one scalar, kept whole when a
-    caller expands to SX (``never_inline``); its jacobian is the interpolant's derivative,
-    kept whole too (a second derivative is not: an expression needing one stays MX). Called
-    on a column it is evaluated point by point. The same B-spline as PyBaMM's conversion
-    (its ``_cubic_to_casadi``), derivatives taken as PyBaMM takes them (``_function_diff``)."""
+    """A 1-D, scalar-valued cubic ``interpolant`` (differentiated at most once) as a CasADi
+    function of one scalar, kept whole when a caller expands to SX (``never_inline``), its
+    jacobian the interpolant's derivative, kept whole too. IDAKLU needs no second derivative
+    and none is provided (CasADi would raise asked for one). Called on a column it is
+    evaluated point by point. The same B-spline as PyBaMM's conversion (its
+    ``_cubic_to_casadi``), the derivative taken as PyBaMM takes it (``_function_diff``)."""
     x = casadi.MX.sym("x")
-    options: dict[str, Any] = {"never_inline": True}
-    # PyBaMM refuses a cubic differentiated three times (CasADi mis-evaluates degree 0).
-    if interpolant._num_derivatives < 2:
-        derivative = interpolant._function_diff(interpolant.children, 0)
-        jacobian = casadi.Function(
-            f"jac_{interpolant.name}",
-            [x, casadi.MX.sym("value")],
-            [derivative._cubic_to_casadi([x])],
-            {"never_inline": True},
-        )
-        options |= {"custom_jacobian": jacobian, "jac_penalty": 0}
-    return casadi.Function(interpolant.name, [x], [interpolant._cubic_to_casadi([x])], options)
+    derivative = interpolant._function_diff(interpolant.children, 0)
+    jacobian = casadi.Function(
+        f"jac_{interpolant.name}",
+        [x, casadi.MX.sym("value")],
+        [derivative._cubic_to_casadi([x])],
+        {"never_inline": True},
+    )
+    return casadi.Function(
+        interpolant.name,
+        [x],
+        [interpolant._cubic_to_casadi([x])],
+        {"never_inline": True, "custom_jacobian": jacobian, "jac_penalty": 0},
+    )
+
+
+def _as_spline_call(interpolant: pybamm.Interpolant) -> bool:
+    """Whether the engine converts ``interpolant`` as :func:`spline_function`: 1-D cubic,
+    scalar-valued (a table of several outputs would need a jacobian of that shape), at most
+    once differentiated (its derivative must still be a spline CasADi evaluates)."""
+    return (
+        interpolant.interpolator == "cubic"
+        and interpolant.dimension == 1
+        and np.ndim(interpolant.y) == 1
+        and interpolant._num_derivatives < 2
+    )
 
 
 def _interpolant_to_casadi(
     self: pybamm.Interpolant, t: Any, y: Any, y_dot: Any, inputs: dict, casadi_symbols: dict
 ) -> Any:
     """PyBaMM's ``Interpolant._to_casadi``, except inside :func:`shared_conversion` in this
-    thread, where a 1-D cubic one becomes a call to :func:`spline_function`."""
+    thread, where one :func:`_as_spline_call` becomes a call to :func:`spline_function`."""
     assert _pybamm_interpolant_to_casadi is not None  # installed before it can be reached
-    if _SHARED.caches is None or self.interpolator != "cubic" or self.dimension != 1:
+    if _SHARED.caches is None or not _as_spline_call(self):
         return _pybamm_interpolant_to_casadi(self, t, y, y_dot, inputs, casadi_symbols)
     (child,) = self._children_to_casadi(t, y, y_dot, inputs, casadi_symbols)
     return spline_function(self)(child)
 
 
-def _checked(name: str, owner: str) -> None:
+def _check(owner: str, name: str) -> None:
+    """Raise unless PyBaMM's ``owner.name`` is as :data:`private_api.PRIVATE_NAMES` lists it."""
     entry = next(e for e in private_api.PRIVATE_NAMES if (e.owner, e.name) == (owner, name))
     wrong = private_api.mismatch(pybamm, entry)
     if wrong is not None:
@@ -116,27 +133,31 @@ def install() -> None:
     """Wrap ``pybamm.Symbol.to_casadi`` and ``pybamm.Interpolant._to_casadi`` (once per
     process; later calls do nothing). Raises
     :class:`~sortie.engine.private_api.PyBammMismatchError` when a signature is not the one
-    the wrapper passes on, or when someone else has replaced one meanwhile."""
+    the wrappers pass on, or when someone else has replaced one meanwhile."""
     global _pybamm_to_casadi, _pybamm_interpolant_to_casadi
     with process_state.LOCK:
-        current = pybamm.Symbol.to_casadi
-        if current is _to_casadi:
+        if installed():
             return
         if _pybamm_to_casadi is not None:
             raise private_api.PyBammMismatchError(
-                "pybamm.Symbol.to_casadi was replaced after Sortie's engine wrapped it"
+                "pybamm.Symbol.to_casadi or pybamm.Interpolant._to_casadi was replaced after "
+                "Sortie's engine wrapped it"
             )
-        _checked("to_casadi", "Symbol")
+        _check("Symbol", "to_casadi")
+        _check("Symbol", "_children_to_casadi")
         for name in ("_to_casadi", "_cubic_to_casadi", "_function_diff"):
-            _checked(name, "Interpolant")
-        _pybamm_to_casadi = current
+            _check("Interpolant", name)
+        _pybamm_to_casadi = pybamm.Symbol.to_casadi
         _pybamm_interpolant_to_casadi = pybamm.Interpolant._to_casadi
         pybamm.Symbol.to_casadi = _to_casadi
         pybamm.Interpolant._to_casadi = _interpolant_to_casadi
 
 
 def installed() -> bool:
-    return pybamm.Symbol.to_casadi is _to_casadi
+    return (
+        pybamm.Symbol.to_casadi is _to_casadi
+        and pybamm.Interpolant._to_casadi is _interpolant_to_casadi
+    )
 
 
 @contextlib.contextmanager

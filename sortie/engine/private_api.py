@@ -66,6 +66,13 @@ PRIVATE_NAMES: tuple[PrivateName, ...] = (
         "casadi_conversion",
     ),
     PrivateName(
+        "Symbol",
+        "_children_to_casadi",
+        Kind.FUNCTION,
+        ("self", "t", "y", "y_dot", "inputs", "casadi_symbols"),
+        "casadi_conversion",
+    ),
+    PrivateName(
         "Interpolant", "_cubic_to_casadi", Kind.FUNCTION, ("self", "converted_children"),
         "casadi_conversion",
     ),
